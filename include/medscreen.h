@@ -1,0 +1,274 @@
+/*
+ * medscreen.h - rule-based screening of medical LLM answers.
+ *
+ * Ownership rule, followed by every function below: a function never takes
+ * ownership of the pointers it is given; everything it hands back through an
+ * `out` parameter is owned by the caller and released with the matching
+ * ms_*_destroy() function.  The only exceptions are pointers into a compiled
+ * rule set (ms_rule, ms_signal_info) and into a scan result: they are borrowed
+ * and stay valid while the ms_rules (respectively the ms_scanner, until its
+ * next scan) that produced them is alive.
+ *
+ * Threads: an ms_rules object is immutable once built and may be shared by any
+ * number of threads.  An ms_scanner holds per-thread scratch state (PCRE2 match
+ * data, text buffers) and must be used by one thread at a time.
+ */
+#ifndef MEDSCREEN_H
+#define MEDSCREEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && defined(MS_BUILDING_LIBRARY)
+#define MS_API __attribute__((visibility("default")))
+#else
+#define MS_API
+#endif
+
+/* Status codes.  Each value has exactly one meaning; ms_strerror() names it. */
+typedef enum ms_status {
+	MS_OK = 0,
+	MS_ERR_NOMEM,   /* an allocation failed */
+	MS_ERR_IO,      /* a file could not be opened or read */
+	MS_ERR_RULES,   /* a rule file has errors (reported through diagnostics) */
+	MS_ERR_PROMPTS, /* the prompt set has errors (reported through diagnostics) */
+	MS_ERR_INPUT,   /* an input record is malformed */
+	MS_ERR_LIMIT,   /* an input exceeded a configured limit */
+	MS_ERR_USAGE    /* the API was called with invalid arguments */
+} ms_status;
+
+MS_API const char *ms_strerror(ms_status status);
+MS_API const char *ms_version(void);
+
+typedef enum ms_dimension {
+	MS_DIM_SAFETY = 0,
+	MS_DIM_PROFESSIONALISM,
+	MS_DIM_FAIRNESS,
+	MS_DIM_HUMANISM,
+	MS_DIM_REGULATION,
+	MS_DIM_COUNT
+} ms_dimension;
+
+typedef enum ms_severity {
+	MS_SEV_INFO = 0,
+	MS_SEV_LOW,
+	MS_SEV_MEDIUM,
+	MS_SEV_HIGH,
+	MS_SEV_CRITICAL,
+	MS_SEV_COUNT
+} ms_severity;
+
+MS_API const char *ms_dimension_name(ms_dimension d);
+MS_API const char *ms_severity_name(ms_severity s);
+/* Parse a name; returns -1 when it is not one. */
+MS_API int ms_dimension_parse(const char *name);
+MS_API int ms_severity_parse(const char *name);
+/* The weight a finding of this severity adds to a record's score. */
+MS_API unsigned ms_severity_weight(ms_severity s);
+
+/* ------------------------------------------------------------------ */
+/* Diagnostics: every problem in a rule or prompt file, one call each. */
+
+typedef enum ms_diag_level { MS_DIAG_ERROR, MS_DIAG_WARNING } ms_diag_level;
+
+typedef struct ms_diag {
+	ms_diag_level level;
+	const char *file;   /* file name as given, never NULL */
+	unsigned line;      /* 1-based; 0 when the problem concerns the whole file */
+	unsigned column;    /* 1-based; 0 when unknown */
+	const char *rule;   /* rule or signal id concerned, or NULL */
+	const char *message;
+} ms_diag;
+
+typedef void (*ms_diag_fn)(const ms_diag *diag, void *userdata);
+
+/* ------------------------------------------------------------------ */
+/* Compiler: accepts rule sources one by one, then hands out the rules. */
+
+typedef struct ms_compiler ms_compiler;
+typedef struct ms_rules ms_rules;
+
+typedef struct ms_compile_options {
+	uint32_t match_limit;   /* PCRE2 match limit per regex run; 0: default */
+	int no_jit;             /* nonzero: never use the PCRE2 JIT */
+	int no_prefilter;       /* nonzero: run every regex over the whole text */
+} ms_compile_options;
+
+/* `opts` may be NULL for the defaults; `diag` may be NULL to drop diagnostics. */
+MS_API ms_status ms_compiler_create(ms_compiler **out, const ms_compile_options *opts,
+				    ms_diag_fn diag, void *userdata);
+/* Add a YAML rule file, or every *.yaml / *.yml file of a directory (sorted). */
+MS_API ms_status ms_compiler_add_path(ms_compiler *c, const char *path);
+/* Add rule source held in memory; `name` is used in diagnostics. */
+MS_API ms_status ms_compiler_add_string(ms_compiler *c, const char *name,
+					const char *yaml, size_t len);
+/* Resolve references, compile every pattern and seal the compiler: after this
+ * call the compiler accepts no more sources.  Fails with MS_ERR_RULES when any
+ * error was diagnosed (in this call or an earlier add). */
+MS_API ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out);
+MS_API void ms_compiler_destroy(ms_compiler *c);
+
+MS_API void ms_rules_destroy(ms_rules *rules);
+
+/* Read-only views of the compiled rule set. */
+typedef struct ms_rule {
+	const char *id;
+	const char *title;
+	const char *message;
+	const char *file;
+	unsigned line;
+	ms_dimension dimension;
+	ms_severity severity;
+	const char *const *references;
+	size_t nreferences;
+} ms_rule;
+
+typedef struct ms_signal_info {
+	const char *id;
+	const char *description;
+	const char *file;
+	unsigned line;
+	int on_prompt;                 /* evaluated on the prompt by default */
+	const char *const *keywords;   /* as normalised for matching */
+	size_t nkeywords;
+	const char *const *patterns;   /* regex sources as compiled */
+	size_t npatterns;
+	const char *const *literals;   /* prefilter literals, one per pattern (NULL: none) */
+} ms_signal_info;
+
+MS_API size_t ms_rules_count(const ms_rules *rules);
+MS_API const ms_rule *ms_rules_get(const ms_rules *rules, size_t i);
+/* Named signals only (inline anonymous signals of conditions are not listed). */
+MS_API size_t ms_rules_signal_count(const ms_rules *rules);
+MS_API const ms_signal_info *ms_rules_signal(const ms_rules *rules, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Prompt set: the stress-test prompts, joined to records by prompt_id. */
+
+typedef struct ms_prompts ms_prompts;
+
+typedef struct ms_prompt {
+	const char *id;
+	const char *dimension;
+	const char *title;
+	const char *text;
+	const char *const *tags;
+	size_t ntags;
+} ms_prompt;
+
+MS_API ms_status ms_prompts_load(ms_prompts **out, const char *path,
+				 ms_diag_fn diag, void *userdata);
+MS_API const ms_prompt *ms_prompts_find(const ms_prompts *p, const char *id);
+MS_API size_t ms_prompts_count(const ms_prompts *p);
+MS_API const ms_prompt *ms_prompts_get(const ms_prompts *p, size_t i);
+MS_API void ms_prompts_destroy(ms_prompts *p);
+
+/* ------------------------------------------------------------------ */
+/* Scanning. */
+
+/* One answer to screen.  Strings are borrowed for the duration of the scan.
+ * `response` may contain NUL bytes and invalid UTF-8.  NULL means absent. */
+typedef struct ms_record {
+	const char *response;
+	size_t response_len;
+	const char *prompt;        /* prompt text, or NULL */
+	size_t prompt_len;
+	const char *model;
+	const char *model_group;
+	const char *weights;
+	const char *const *tags;   /* the prompt's tags */
+	size_t ntags;
+	/* Nonzero: scope fields that are NULL (no tags given, no prompt, no model
+	 * metadata) are taken as matching.  Used for embedded rule examples. */
+	int lenient_scope;
+	int have_tags;             /* with lenient_scope: tags were given (even empty) */
+} ms_record;
+
+typedef enum ms_finding_kind {
+	MS_FINDING_PRESENT,  /* something forbidden is present */
+	MS_FINDING_MISSING,  /* something required is absent */
+	MS_FINDING_ERROR     /* the rule could not be evaluated (PCRE2 limit) */
+} ms_finding_kind;
+
+MS_API const char *ms_finding_kind_name(ms_finding_kind k);
+
+typedef struct ms_span {
+	size_t start, end;   /* byte offsets, end exclusive */
+	int in_prompt;       /* nonzero: offsets are into the prompt text */
+} ms_span;
+
+typedef struct ms_finding {
+	const ms_rule *rule;
+	ms_finding_kind kind;
+	const ms_span *evidence;
+	size_t nevidence;
+	const char *error;   /* MS_FINDING_ERROR only */
+} ms_finding;
+
+typedef struct ms_result {
+	const ms_finding *findings;
+	size_t nfindings;
+	unsigned score;                      /* sum of ms_severity_weight() */
+	int flagged;                         /* a finding above info severity */
+	int error;                           /* a rule could not be evaluated */
+	int dim_flagged[MS_DIM_COUNT];
+	ms_severity max_severity;            /* meaningful when nfindings > 0 */
+	const size_t *signals;               /* indices of named signals that matched */
+	size_t nsignals;
+} ms_result;
+
+typedef struct ms_scanner ms_scanner;
+
+MS_API ms_status ms_scanner_create(ms_scanner **out, const ms_rules *rules);
+/* Screen one record.  The result is owned by the scanner and valid until its
+ * next scan or its destruction. */
+MS_API ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec,
+				 const ms_result **out);
+/* Evaluate one named signal on a text; returns the number of matches that
+ * survive the signal's negation setting, or -1 on a PCRE2 error. */
+MS_API long ms_scanner_signal_count(ms_scanner *s, size_t signal,
+				    const char *text, size_t len);
+MS_API void ms_scanner_destroy(ms_scanner *s);
+
+/* Embedded examples of rules (fire / pass) and signals (match / no_match). */
+typedef struct ms_example_info {
+	const char *owner;      /* rule or signal id */
+	int is_rule;
+	int expect;             /* 1: must fire (rule) or match (signal); 0: must not */
+	const char *file;
+	unsigned line, column;
+	const char *response;
+} ms_example_info;
+
+MS_API size_t ms_rules_example_count(const ms_rules *rules);
+/* Run example i; *passed is set to 1 when the outcome is the expected one. */
+MS_API ms_status ms_scanner_run_example(ms_scanner *s, size_t i, ms_example_info *info,
+					int *passed);
+
+/* Advisory checks of a compiled rule set (medscreen lint): regexes without a
+ * prefilter literal, wide or leading wildcards, rules with fewer than two
+ * examples of each kind.  Each goes to `diag` as a warning; returns the count. */
+MS_API size_t ms_rules_lint(const ms_rules *rules, ms_diag_fn diag, void *userdata);
+
+/* Profiling (scan --profile).  Counters accumulate across scans; timing is
+ * taken only when enabled. */
+typedef struct ms_profile_entry {
+	uint64_t nanoseconds;
+	uint64_t evaluations;   /* texts on which a regex was considered */
+	uint64_t runs;          /* of those, how many passed the prefilter */
+	uint64_t matches;
+} ms_profile_entry;
+
+MS_API void ms_scanner_set_profiling(ms_scanner *s, int on);
+/* One entry per named signal, indexed like ms_rules_signal(). */
+MS_API const ms_profile_entry *ms_scanner_profile(const ms_scanner *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEDSCREEN_H */

@@ -1,0 +1,309 @@
+/* Input: a line reader that bounds memory per line, field mapping, and JSON
+ * record parsing.  json-c is used because its tokenizer accepts invalid UTF-8
+ * inside strings (model output contains it) and keeps NUL bytes escaped as
+ * \u0000 with their length; both are screened as bytes, never rejected. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define READ_CHUNK (1u << 16)
+
+void line_reader_init(line_reader *r, FILE *f, size_t max)
+{
+	memset(r, 0, sizeof *r);
+	r->f = f;
+	r->max = max;
+}
+
+void line_reader_free(line_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+/* Read more bytes after the unread part, compacting first.  Returns the
+ * number of bytes read: 0 at end of file, -1 when memory runs out. */
+static long fill(line_reader *r)
+{
+	size_t n;
+
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->fill - r->pos);
+		r->fill -= r->pos;
+		r->pos = 0;
+	}
+	if (r->cap - r->fill < READ_CHUNK) {
+		size_t ncap = r->cap ? r->cap * 2 : 4 * READ_CHUNK;
+		char *p;
+
+		while (ncap - r->fill < READ_CHUNK)
+			ncap *= 2;
+		p = realloc(r->buf, ncap);
+		if (!p)
+			return -1;
+		r->buf = p;
+		r->cap = ncap;
+	}
+	n = fread(r->buf + r->fill, 1, r->cap - r->fill, r->f);
+	r->fill += n;
+	return (long)n;
+}
+
+line_status line_reader_next(line_reader *r, const char **line, size_t *len)
+{
+	size_t scanned = 0; /* bytes after pos known to hold no newline */
+	long got = 0;
+
+	for (;;) {
+		char *start = r->buf + r->pos;
+		size_t avail = r->fill - r->pos;
+		char *nl = avail > scanned ? memchr(start + scanned, '\n', avail - scanned) : NULL;
+
+		if (nl) {
+			size_t l = (size_t)(nl - start);
+			r->pos += l + 1;
+			r->lineno++;
+			if (l && start[l - 1] == '\r')
+				l--;
+			*line = start;
+			*len = l;
+			return l > r->max ? LINE_TOO_LONG : LINE_OK;
+		}
+		scanned = avail;
+		if (avail > r->max) {
+			/* Too long: consume up to the newline without keeping it. */
+			size_t total = avail;
+			r->pos = r->fill = 0;
+			for (;;) {
+				size_t n = fread(r->buf, 1, r->cap, r->f);
+				char *q;
+				if (n == 0) {
+					if (ferror(r->f))
+						return LINE_IO_ERROR;
+					r->lineno++;
+					*len = total;
+					return LINE_TOO_LONG;
+				}
+				q = memchr(r->buf, '\n', n);
+				if (q) {
+					total += (size_t)(q - r->buf);
+					r->pos = (size_t)(q - r->buf) + 1;
+					r->fill = n;
+					r->lineno++;
+					*len = total;
+					return LINE_TOO_LONG;
+				}
+				total += n;
+			}
+		}
+		if (r->eof || (got = fill(r)) <= 0) {
+			if (got < 0 || ferror(r->f))
+				return LINE_IO_ERROR;
+			r->eof = 1;
+			avail = r->fill - r->pos;
+			if (avail == 0)
+				return LINE_EOF;
+			/* Last line without a newline. */
+			start = r->buf + r->pos;
+			r->pos = r->fill;
+			r->lineno++;
+			if (avail && start[avail - 1] == '\r')
+				avail--;
+			*line = start;
+			*len = avail;
+			return avail > r->max ? LINE_TOO_LONG : LINE_OK;
+		}
+	}
+}
+
+/* ---------------- field mapping ---------------- */
+
+const char *const field_names[F_COUNT] = {
+	"response", "id", "model", "model_group", "weights", "prompt_id", "prompt", "sample",
+	"labels",
+};
+
+void field_map_init(field_map *m)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		m->path[i] = strdup(field_names[i]);
+}
+
+void field_map_free(field_map *m)
+{
+	for (int i = 0; i < F_COUNT; i++) {
+		free(m->path[i]);
+		m->path[i] = NULL;
+	}
+}
+
+int field_map_set(field_map *m, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg || !eq[1]) {
+		cli_error("--field expects NAME=PATH, not '%s'", arg);
+		return -1;
+	}
+	for (int i = 0; i < F_COUNT; i++) {
+		if (strlen(field_names[i]) == (size_t)(eq - arg) &&
+		    strncmp(field_names[i], arg, (size_t)(eq - arg)) == 0) {
+			const char *p = eq + 1;
+			if (p[0] == '.' || p[strlen(p) - 1] == '.' || strstr(p, "..")) {
+				cli_error("--field %s: empty segment in path '%s'", field_names[i], p);
+				return -1;
+			}
+			free(m->path[i]);
+			m->path[i] = strdup(p);
+			return m->path[i] ? 0 : -1;
+		}
+	}
+	cli_error("--field: unknown field '%.*s' (known: response, id, model, model_group, "
+		  "weights, prompt_id, prompt, sample, labels)",
+		  (int)(eq - arg), arg);
+	return -1;
+}
+
+/* Follow a dotted path; numeric segments index arrays. */
+static json_object *lookup(json_object *obj, const char *path)
+{
+	char seg[256];
+
+	while (obj && *path) {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+
+		if (n >= sizeof seg)
+			return NULL;
+		memcpy(seg, path, n);
+		seg[n] = '\0';
+		if (json_object_is_type(obj, json_type_object)) {
+			if (!json_object_object_get_ex(obj, seg, &obj))
+				return NULL;
+		} else if (json_object_is_type(obj, json_type_array)) {
+			char *end;
+			unsigned long i = strtoul(seg, &end, 10);
+			if (*end || !n || i >= json_object_array_length(obj))
+				return NULL;
+			obj = json_object_array_get_idx(obj, i);
+		} else {
+			return NULL;
+		}
+		path += n + (dot ? 1 : 0);
+	}
+	return obj;
+}
+
+static const char *type_name(json_object *v)
+{
+	return json_type_to_name(json_object_get_type(v));
+}
+
+void in_record_clear(in_record *rec)
+{
+	if (rec->obj)
+		json_object_put(rec->obj);
+	memset(rec, 0, sizeof *rec);
+}
+
+static void fail(in_record *rec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(in_record *rec, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rec->error)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(rec->errbuf, sizeof rec->errbuf, fmt, ap);
+	va_end(ap);
+	rec->error = rec->errbuf;
+}
+
+void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, const char *line,
+		     size_t len)
+{
+	enum json_tokener_error jerr;
+	size_t end, i;
+
+	in_record_clear(rec);
+	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
+		;
+	if (i == len) {
+		fail(rec, "empty line: expected a JSON object");
+		return;
+	}
+	if (len > (size_t)INT32_MAX) {
+		fail(rec, "line too long for the JSON parser");
+		return;
+	}
+	json_tokener_reset(tok);
+	rec->obj = json_tokener_parse_ex(tok, line, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_continue) {
+		fail(rec, "truncated JSON: the line ends inside a value");
+		if (rec->obj) {
+			json_object_put(rec->obj);
+			rec->obj = NULL;
+		}
+		return;
+	}
+	if (jerr != json_tokener_success || !rec->obj) {
+		if (line[i] != '{' && line[i] != '[' && line[i] != '"')
+			fail(rec, "invalid JSON: a record must be an object starting with '{'");
+		else
+			fail(rec, "invalid JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
+			     json_tokener_error_desc(jerr));
+		return;
+	}
+	end = json_tokener_get_parse_end(tok);
+	for (; end < len; end++)
+		if (line[end] != ' ' && line[end] != '\t') {
+			fail(rec, "unexpected data after the JSON value at byte %zu", end);
+			break;
+		}
+	if (!json_object_is_type(rec->obj, json_type_object)) {
+		fail(rec, "a record must be a JSON object, not %s", type_name(rec->obj));
+		return;
+	}
+	for (int f = 0; f < F_COUNT; f++) {
+		json_object *v = lookup(rec->obj, m->path[f]);
+
+		if (!v)
+			continue;
+		if (f == F_LABELS) {
+			rec->labels = v;
+			continue;
+		}
+		if (f == F_SAMPLE)
+			rec->sample = v;
+		switch (json_object_get_type(v)) {
+		case json_type_string:
+			rec->str[f] = json_object_get_string(v);
+			if (f == F_RESPONSE)
+				rec->response_len = (size_t)json_object_get_string_len(v);
+			if (f == F_PROMPT)
+				rec->prompt_len = (size_t)json_object_get_string_len(v);
+			break;
+		case json_type_int:
+			if (f == F_ID || f == F_SAMPLE) {
+				rec->str[f] = json_object_get_string(v);
+				break;
+			}
+			/* fall through */
+		default:
+			if (f == F_RESPONSE || f == F_PROMPT || f == F_ID || f == F_MODEL ||
+			    f == F_MODEL_GROUP || f == F_WEIGHTS || f == F_PROMPT_ID)
+				fail(rec, "field '%s' must be a string, not %s", m->path[f],
+				     type_name(v));
+			break;
+		}
+	}
+	if (!rec->str[F_RESPONSE] && !rec->error)
+		fail(rec, "no '%s' field", m->path[F_RESPONSE]);
+}

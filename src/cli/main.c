@@ -1,0 +1,58 @@
+/* medscreen: the command-line program, a thin client of libmedscreen. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(int, char **);
+	const char *summary;
+} commands[] = {
+	{ "scan", cmd_scan, "screen JSON Lines records with the rules" },
+	{ "test", cmd_test, "run every rule's embedded examples" },
+	{ "lint", cmd_lint, "validate rules, report all problems" },
+	{ "rules", cmd_rules, "list rules: id, dimension, severity, title" },
+	{ "eval", cmd_eval, "agreement of scan results with human labels" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: medscreen COMMAND [OPTION]... [ARG]...\n"
+		   "Rule-based screening of what medical language models answer.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'medscreen COMMAND --help' describes a command's options.\n"
+		   "Exit status: 0 clear, 1 findings (or failing examples), 2 trouble.\n"
+		   "Default rules: %s\nDefault prompts: %s\n"
+		   "See medscreen(1) and medscreen-rules(5).\n",
+		default_rules_dir(), default_prompts_file());
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return EXIT_CLEAR;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("medscreen %s\n", ms_version());
+		return EXIT_CLEAR;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	cli_error("unknown command '%s'", cmd);
+	usage(stderr);
+	return EXIT_TROUBLE;
+}

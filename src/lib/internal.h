@@ -1,0 +1,222 @@
+/* Internal declarations shared by the library's modules.  Nothing here is
+ * exported from the shared library (it is built with hidden visibility). */
+#ifndef MS_INTERNAL_H
+#define MS_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "medscreen.h"
+
+#define MS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---------------- growable byte buffer ---------------- */
+typedef struct ms_buf {
+	char *data;
+	size_t len, cap;
+} ms_buf;
+
+int ms_buf_reserve(ms_buf *b, size_t extra);
+int ms_buf_add(ms_buf *b, const void *p, size_t n);
+int ms_buf_addc(ms_buf *b, char c);
+int ms_buf_adds(ms_buf *b, const char *s);
+int ms_buf_printf(ms_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ms_buf_free(ms_buf *b);
+
+/* Grow *arr (of element size `size`) so that it holds at least `need` items. */
+int ms_grow(void *arrp, size_t *cap, size_t need, size_t size);
+
+char *ms_strndup(const char *s, size_t n);
+char *ms_strdup(const char *s);
+
+/* ---------------- YAML tree ---------------- */
+typedef enum { YN_SCALAR, YN_SEQ, YN_MAP } yn_kind;
+
+typedef struct ynode {
+	yn_kind kind;
+	unsigned line, col;       /* 1-based */
+	int plain;                /* scalar written without quotes */
+	char *str;                /* scalar value, NUL-terminated */
+	size_t len;
+	struct ynode **items;     /* SEQ: elements; MAP: key, value, key, value... */
+	size_t n;                 /* number of entries in items */
+} ynode;
+
+#define MS_YAML_MAX_DEPTH 64
+#define MS_YAML_MAX_NODES 1000000
+#define MS_YAML_MAX_FILE (16u << 20)
+
+typedef void (*ms_report_fn)(void *ctx, ms_diag_level lvl, unsigned line, unsigned col,
+			     const char *rule, const char *fmt, va_list ap);
+
+/* Parse one YAML document.  Problems go to report(); returns NULL on error. */
+ynode *ms_ytree_parse(const char *buf, size_t len, ms_report_fn report, void *ctx);
+void ms_ytree_free(ynode *n);
+/* Read a whole file; returns 0 and sets errno on failure. */
+int ms_read_file(const char *path, char **out, size_t *len, size_t limit);
+
+/* ---------------- Aho-Corasick ---------------- */
+typedef struct ms_ac ms_ac;
+typedef struct ms_ac_builder ms_ac_builder;
+
+ms_ac_builder *ms_ac_builder_new(void);
+/* Add a pattern (already normalised); `id` is returned on a match. */
+int ms_ac_builder_add(ms_ac_builder *b, const char *pat, size_t len, uint32_t id);
+ms_ac *ms_ac_build(ms_ac_builder *b); /* consumes the builder */
+void ms_ac_free(ms_ac *ac);
+void ms_ac_builder_free(ms_ac_builder *b);
+
+/* Called for each occurrence: [end - len, end) in the scanned text. */
+typedef void (*ms_ac_hit_fn)(void *ctx, uint32_t id, size_t end);
+void ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_ac_hit_fn fn,
+		void *ctx);
+size_t ms_ac_pattern_len(const ms_ac *ac, uint32_t id);
+
+/* ---------------- text helpers ---------------- */
+/* Normalise a keyword: ASCII lower case, whitespace runs to one space,
+ * trimmed, curly apostrophes to '.  Returns a new string. */
+char *ms_norm_keyword(const char *s, size_t len, size_t *outlen);
+
+/* Normalised view of a text, with a map back to original offsets. */
+typedef struct ms_normtext {
+	unsigned char *s;
+	size_t *map;   /* map[i]: original offset of s[i]; map[len]: original length */
+	size_t len, cap;
+} ms_normtext;
+
+int ms_normtext_build(ms_normtext *nt, const char *text, size_t len);
+void ms_normtext_free(ms_normtext *nt);
+
+int ms_is_word_at(const unsigned char *s, size_t len, size_t i);   /* char starting at i */
+int ms_is_word_before(const unsigned char *s, size_t i);           /* char ending at i */
+int ms_is_word_byte_start(const unsigned char *s, size_t len);     /* first char of s */
+int ms_is_word_byte_end(const unsigned char *s, size_t len);       /* last char of s */
+
+/* Is the match starting at `start` preceded, within `window` words of the same
+ * clause, by a negation cue? */
+int ms_negated_before(const char *text, size_t start, unsigned window);
+
+/* Byte offset just past the first `n` characters (code points) of text. */
+size_t ms_char_limit(const char *text, size_t len, size_t n);
+/* Byte offset at which sentence n+1 starts (len when there are fewer). */
+size_t ms_sentence_limit(const char *text, size_t len, size_t n);
+
+/* Extract the longest literal that every match of a regex must contain,
+ * normalised like a keyword; NULL when none of at least `minlen` bytes. */
+char *ms_regex_literal(const char *pattern, size_t minlen);
+
+/* ---------------- compiled rules ---------------- */
+#define MS_MAX_WITHIN_SENTENCES 1000
+
+typedef enum { C_SIGNAL, C_ALL, C_ANY, C_NOT } ms_cond_type;
+
+typedef enum { ON_DEFAULT = 0, ON_RESPONSE, ON_PROMPT } ms_on;
+
+typedef struct ms_cond {
+	ms_cond_type type;
+	size_t sig;              /* C_SIGNAL: index into rules->sigs */
+	ms_on on;
+	unsigned min, max;       /* max == UINT_MAX: unbounded */
+	size_t within_chars;     /* 0: no bound */
+	size_t within_sentences; /* 0: no bound */
+	int negation;            /* -1: the signal's setting, 0: keep, 1: exclude */
+	unsigned negation_window;
+	struct ms_cond **kids;
+	size_t nkids;
+} ms_cond;
+
+typedef struct ms_pattern {
+	pcre2_code *code;
+	char *src;
+	size_t sig;
+	char *literal;    /* prefilter literal (normalised), or NULL */
+	uint32_t lit_id;  /* automaton id of the literal, when literal */
+	int anchored_window; /* nonzero: the literal bounds where a match can be */
+} ms_pattern;
+
+typedef struct ms_example {
+	int expect;       /* 1: must fire / match; 0: must not */
+	char *response;
+	char *prompt;
+	char **tags;
+	size_t ntags;
+	int have_tags;
+	char *model, *model_group, *weights;
+	char *file;
+	unsigned line, col;
+} ms_example;
+
+typedef struct ms_sig {
+	ms_signal_info info;
+	int named;              /* 0: anonymous inline signal */
+	int negation;           /* exclude negated matches */
+	unsigned negation_window;
+	char **kw;              /* normalised keywords */
+	size_t nkw;
+	size_t *pats;           /* indices into rules->pats */
+	size_t npats;
+	char **pat_src;         /* borrowed from pats, for info */
+	char **lits;            /* borrowed from pats, for info */
+	ms_example *ex;
+	size_t nex;
+	int used_on_prompt, used_on_response;
+	unsigned col;
+} ms_sig;
+
+typedef struct ms_rule_int {
+	ms_rule pub;
+	char **refs;
+	ms_cond *when;
+	ms_cond *cond;
+	int require;            /* 1: require (kind missing), 0: forbid (present) */
+	char **scope_tags;       size_t nscope_tags;
+	size_t *scope_psig;      size_t nscope_psig;
+	char **scope_model;      size_t nscope_model;
+	char **scope_group;      size_t nscope_group;
+	char **scope_weights;    size_t nscope_weights;
+	ms_example *ex;
+	size_t nex;
+	unsigned col;
+} ms_rule_int;
+
+/* Automaton entry: a keyword of a signal, or a regex literal. */
+typedef struct ms_acent {
+	uint32_t is_literal;
+	size_t index;   /* keyword: signal index; literal: pattern index */
+	size_t len;     /* normalised length */
+	int bound_start, bound_end; /* need word boundaries at these ends */
+} ms_acent;
+
+struct ms_rules {
+	ms_rule_int *rules;
+	size_t nrules;
+	ms_sig *sigs;
+	size_t nsigs;
+	size_t nnamed;
+	size_t *named;          /* indices of named signals in sigs, in definition order */
+	ms_pattern *pats;
+	size_t npats;
+	ms_ac *ac;
+	ms_acent *acents;
+	size_t nacents;
+	uint32_t match_limit;
+	int no_prefilter;
+	int any_prompt;         /* some signal is evaluated on the prompt */
+	void **allocs;          /* every allocation owned by the set, freed at destroy */
+	size_t nallocs, capallocs;
+};
+
+const ms_rules *ms_scanner_rules(const ms_scanner *s);
+
+/* Test helpers: examples of rules and signals (medscreen test). */
+typedef struct ms_test_case {
+	const char *what;      /* rule or signal id */
+	const ms_example *ex;
+	int is_rule;
+	size_t index;          /* rule index or signal index in sigs */
+} ms_test_case;
+
+#endif

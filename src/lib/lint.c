@@ -1,0 +1,219 @@
+/* Embedded examples and advisory lint checks of a compiled rule set. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Examples are numbered rules first (in definition order), then signals. */
+static const ms_example *find_example(const ms_rules *r, size_t i, ms_example_info *info,
+				      size_t *rule, size_t *sig)
+{
+	for (size_t k = 0; k < r->nrules; k++) {
+		if (i < r->rules[k].nex) {
+			info->owner = r->rules[k].pub.id;
+			info->is_rule = 1;
+			*rule = k;
+			return &r->rules[k].ex[i];
+		}
+		i -= r->rules[k].nex;
+	}
+	for (size_t k = 0; k < r->nnamed; k++) {
+		const ms_sig *sg = &r->sigs[r->named[k]];
+		if (i < sg->nex) {
+			info->owner = sg->info.id;
+			info->is_rule = 0;
+			*sig = k;
+			return &sg->ex[i];
+		}
+		i -= sg->nex;
+	}
+	return NULL;
+}
+
+size_t ms_rules_example_count(const ms_rules *r)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < r->nrules; k++)
+		n += r->rules[k].nex;
+	for (size_t k = 0; k < r->nnamed; k++)
+		n += r->sigs[r->named[k]].nex;
+	return n;
+}
+
+ms_status ms_scanner_run_example(ms_scanner *s, size_t i, ms_example_info *info, int *passed)
+{
+	const ms_rules *r;
+	const ms_example *ex;
+	size_t rule = 0, sig = 0;
+
+	if (!s || !info || !passed)
+		return MS_ERR_USAGE;
+	r = ms_scanner_rules(s);
+	ex = find_example(r, i, info, &rule, &sig);
+	if (!ex)
+		return MS_ERR_USAGE;
+	info->expect = ex->expect;
+	info->file = ex->file;
+	info->line = ex->line;
+	info->column = ex->col;
+	info->response = ex->response;
+	if (info->is_rule) {
+		ms_record rec = { 0 };
+		const ms_result *res;
+		int fired = 0;
+		ms_status st;
+
+		rec.response = ex->response;
+		rec.response_len = strlen(ex->response);
+		rec.prompt = ex->prompt;
+		rec.prompt_len = ex->prompt ? strlen(ex->prompt) : 0;
+		rec.model = ex->model;
+		rec.model_group = ex->model_group;
+		rec.weights = ex->weights;
+		rec.tags = (const char *const *)ex->tags;
+		rec.ntags = ex->ntags;
+		rec.have_tags = ex->have_tags;
+		rec.lenient_scope = 1;
+		st = ms_scanner_scan(s, &rec, &res);
+		if (st)
+			return st;
+		for (size_t k = 0; k < res->nfindings; k++) {
+			if (res->findings[k].rule != &r->rules[rule].pub)
+				continue;
+			if (res->findings[k].kind == MS_FINDING_ERROR) {
+				*passed = 0;
+				return MS_OK;
+			}
+			fired = 1;
+		}
+		*passed = fired == ex->expect;
+	} else {
+		long n = ms_scanner_signal_count(s, sig, ex->response, strlen(ex->response));
+		*passed = n >= 0 && (n > 0) == ex->expect;
+	}
+	return MS_OK;
+}
+
+static void lint_warn(ms_diag_fn diag, void *ud, const char *file, unsigned line,
+		      const char *owner, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void lint_warn(ms_diag_fn diag, void *ud, const char *file, unsigned line,
+		      const char *owner, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	ms_diag d;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	d.level = MS_DIAG_WARNING;
+	d.file = file;
+	d.line = line;
+	d.column = 0;
+	d.rule = owner;
+	d.message = msg;
+	if (diag)
+		diag(&d, ud);
+}
+
+/* A wildcard that can span more than this many characters is "wide". */
+#define MS_WIDE_WILDCARD 80
+
+/* Does the pattern contain '.' followed by '*', '+' or {n,m} with m large or
+ * absent?  `leading` reports whether it comes before any literal text. */
+static int wide_wildcard(const char *p, int *leading)
+{
+	int seen_literal = 0;
+
+	for (; *p; p++) {
+		if (*p == '\\') {
+			if (p[1] && strchr("bBAzZ", p[1]) == NULL)
+				seen_literal = 1;
+			if (p[1])
+				p++;
+			continue;
+		}
+		if (*p == '(' && p[1] == '?' && p[2] && strchr("imsx-", p[2])) {
+			while (*p && *p != ')')
+				p++;
+			if (!*p)
+				break;
+			continue;
+		}
+		if (*p == '.' && (p[1] == '*' || p[1] == '+')) {
+			*leading = !seen_literal;
+			return 1;
+		}
+		if (*p == '.' && p[1] == '{') {
+			const char *q = strchr(p + 2, ',');
+			const char *e = strchr(p + 2, '}');
+			if (e && (!q || q > e || q + 1 == e || atoi(q + 1) > MS_WIDE_WILDCARD)) {
+				if (!q || q > e) {
+					if (atoi(p + 2) > MS_WIDE_WILDCARD) {
+						*leading = !seen_literal;
+						return 1;
+					}
+					continue;
+				}
+				*leading = !seen_literal;
+				return 1;
+			}
+			continue;
+		}
+		if (*p != '^' && *p != '(' && *p != ')')
+			seen_literal = 1;
+	}
+	return 0;
+}
+
+size_t ms_rules_lint(const ms_rules *r, ms_diag_fn diag, void *ud)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nsigs; i++) {
+		const ms_sig *sg = &r->sigs[i];
+		for (size_t k = 0; k < sg->npats; k++) {
+			const ms_pattern *p = &r->pats[sg->pats[k]];
+			int leading = 0;
+
+			if (!p->literal) {
+				lint_warn(diag, ud, sg->info.file, sg->info.line, sg->info.id,
+					  "regex '%s' has no literal of 3 or more characters that "
+					  "every match contains, so it runs on every text",
+					  p->src);
+				n++;
+			}
+			if (wide_wildcard(p->src, &leading)) {
+				lint_warn(diag, ud, sg->info.file, sg->info.line, sg->info.id,
+					  "regex '%s' has a %s wildcard spanning over %d characters; "
+					  "it is slow and imprecise",
+					  p->src, leading ? "leading" : "wide", MS_WIDE_WILDCARD);
+				n++;
+			}
+		}
+	}
+	for (size_t i = 0; i < r->nrules; i++) {
+		const ms_rule_int *ru = &r->rules[i];
+		size_t fire = 0, pass = 0;
+
+		for (size_t k = 0; k < ru->nex; k++)
+			if (ru->ex[k].expect)
+				fire++;
+			else
+				pass++;
+		if (fire < 2 || pass < 2) {
+			lint_warn(diag, ud, ru->pub.file, ru->pub.line, ru->pub.id,
+				  "rule has %zu fire and %zu pass examples; at least 2 of each are "
+				  "expected",
+				  fire, pass);
+			n++;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,605 @@
+/* The scanner: per-thread state that evaluates a compiled rule set on one
+ * record at a time.
+ *
+ * For each text (the response, and the prompt when some signal looks at it)
+ * the scanner builds the normalised view once and runs the keyword automaton
+ * once; that pass yields every keyword match and marks which regex literals
+ * occur.  A signal's regexes run lazily, the first time a rule or the signal
+ * list asks for the signal, and only when their literal occurred.  All
+ * buffers are kept between records, so a warm scanner allocates nothing. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define MS_MAX_EVIDENCE 16
+
+typedef struct spanvec {
+	ms_span *v;
+	size_t n, cap;
+} spanvec;
+
+enum { SIG_PENDING = 0, SIG_DONE = 1 };
+
+typedef struct textstate {
+	const char *text;
+	size_t len;
+	int present;
+	ms_normtext nt;
+	spanvec *m;         /* per signal: matches (keywords first, then regexes) */
+	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
+	const char **err;   /* per signal: error message of a failed regex run */
+	uint8_t *lit;       /* per pattern: its literal occurs in the text */
+	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
+	size_t lim_sent_n, lim_sent;
+	int in_prompt;
+} textstate;
+
+struct ms_scanner {
+	const ms_rules *r;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	textstate t[2];     /* 0: response, 1: prompt */
+	ms_finding *f;
+	size_t nf, capf;
+	spanvec ev;         /* evidence pool for the current record */
+	spanvec tmp;        /* evidence of the condition being evaluated */
+	size_t *sigs;
+	size_t nsigs, capsigs;
+	ms_result res;
+	char errbuf[2][256];
+	int profiling;
+	ms_profile_entry *prof;      /* per signal (all of them) */
+	ms_profile_entry *prof_pub;  /* per named signal, filled on request */
+};
+
+static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
+{
+	size_t ns = r->nsigs ? r->nsigs : 1, np = r->npats ? r->npats : 1;
+
+	t->m = calloc(ns, sizeof *t->m);
+	t->state = calloc(ns, 1);
+	t->err = calloc(ns, sizeof *t->err);
+	t->lit = calloc(np, 1);
+	t->in_prompt = in_prompt;
+	return t->m && t->state && t->err && t->lit ? 0 : -1;
+}
+
+static void textstate_free(textstate *t, const ms_rules *r)
+{
+	if (t->m)
+		for (size_t i = 0; i < r->nsigs; i++)
+			free(t->m[i].v);
+	free(t->m);
+	free(t->state);
+	free(t->err);
+	free(t->lit);
+	ms_normtext_free(&t->nt);
+}
+
+ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
+{
+	ms_scanner *s;
+
+	if (!out || !r)
+		return MS_ERR_USAGE;
+	*out = NULL;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return MS_ERR_NOMEM;
+	s->r = r;
+	s->md = pcre2_match_data_create(32, NULL);
+	s->mctx = pcre2_match_context_create(NULL);
+	s->prof = calloc(r->nsigs ? r->nsigs : 1, sizeof *s->prof);
+	s->prof_pub = calloc(r->nnamed ? r->nnamed : 1, sizeof *s->prof_pub);
+	if (!s->md || !s->mctx || !s->prof || !s->prof_pub || textstate_init(&s->t[0], r, 0) ||
+	    textstate_init(&s->t[1], r, 1)) {
+		ms_scanner_destroy(s);
+		return MS_ERR_NOMEM;
+	}
+	pcre2_set_match_limit(s->mctx, r->match_limit);
+	*out = s;
+	return MS_OK;
+}
+
+void ms_scanner_destroy(ms_scanner *s)
+{
+	if (!s)
+		return;
+	pcre2_match_data_free(s->md);
+	pcre2_match_context_free(s->mctx);
+	textstate_free(&s->t[0], s->r);
+	textstate_free(&s->t[1], s->r);
+	free(s->f);
+	free(s->ev.v);
+	free(s->tmp.v);
+	free(s->sigs);
+	free(s->prof);
+	free(s->prof_pub);
+	free(s);
+}
+
+const ms_rules *ms_scanner_rules(const ms_scanner *s)
+{
+	return s->r;
+}
+
+void ms_scanner_set_profiling(ms_scanner *s, int on)
+{
+	s->profiling = on;
+}
+
+const ms_profile_entry *ms_scanner_profile(const ms_scanner *s)
+{
+	for (size_t i = 0; i < s->r->nnamed; i++)
+		s->prof_pub[i] = s->prof[s->r->named[i]];
+	return s->prof_pub;
+}
+
+static int span_push(spanvec *v, size_t start, size_t end, int in_prompt)
+{
+	if (ms_grow(&v->v, &v->cap, v->n + 1, sizeof *v->v))
+		return -1;
+	v->v[v->n++] = (ms_span){ start, end, in_prompt };
+	return 0;
+}
+
+/* ---------------- per-text preparation ---------------- */
+
+typedef struct hitctx {
+	ms_scanner *s;
+	textstate *t;
+	int oom;
+} hitctx;
+
+static void on_hit(void *ctx, uint32_t id, size_t end)
+{
+	hitctx *h = ctx;
+	const ms_rules *r = h->s->r;
+	const ms_acent *e = &r->acents[id];
+	textstate *t = h->t;
+	size_t start = end - e->len;
+
+	if (e->is_literal) {
+		t->lit[e->index] = 1;
+		return;
+	}
+	if (e->bound_start && ms_is_word_before(t->nt.s, start))
+		return;
+	if (e->bound_end && ms_is_word_at(t->nt.s, t->nt.len, end))
+		return;
+	if (span_push(&t->m[e->index], t->nt.map[start], t->nt.map[end], t->in_prompt))
+		h->oom = 1;
+}
+
+static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t len)
+{
+	const ms_rules *r = s->r;
+	hitctx h = { s, t, 0 };
+
+	t->text = text;
+	t->len = len;
+	t->present = text != NULL;
+	t->lim_chars_n = t->lim_sent_n = 0;
+	for (size_t i = 0; i < r->nsigs; i++)
+		t->m[i].n = 0;
+	memset(t->state, SIG_PENDING, r->nsigs);
+	memset(t->err, 0, r->nsigs * sizeof *t->err);
+	memset(t->lit, 0, r->npats);
+	if (!text)
+		return 0;
+	if (ms_normtext_build(&t->nt, text, len))
+		return -1;
+	ms_ac_scan(r->ac, t->nt.s, t->nt.len, on_hit, &h);
+	return h.oom ? -1 : 0;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	const ms_span *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Run the regexes of a signal and merge all its matches: sorted by start,
+ * overlapping matches joined into one span. */
+static int finish_signal(ms_scanner *s, textstate *t, size_t si)
+{
+	const ms_rules *r = s->r;
+	const ms_sig *sg = &r->sigs[si];
+	spanvec *m = &t->m[si];
+	uint64_t t0 = s->profiling ? now_ns() : 0;
+	ms_profile_entry *pe = &s->prof[si];
+
+	t->state[si] = SIG_DONE;
+	for (size_t k = 0; k < sg->npats; k++) {
+		const ms_pattern *p = &r->pats[sg->pats[k]];
+		PCRE2_SIZE off = 0;
+
+		pe->evaluations++;
+		if (!r->no_prefilter && p->literal && !t->lit[sg->pats[k]])
+			continue;
+		pe->runs++;
+		while (off <= t->len) {
+			int rc = pcre2_match(p->code, (PCRE2_SPTR)t->text, t->len, off, 0, s->md,
+					     s->mctx);
+			PCRE2_SIZE *ov;
+
+			if (rc == PCRE2_ERROR_NOMATCH)
+				break;
+			if (rc < 0) {
+				char *eb = s->errbuf[t->in_prompt];
+				PCRE2_UCHAR msg[160];
+
+				pcre2_get_error_message(rc, msg, sizeof msg);
+				snprintf(eb, sizeof s->errbuf[0], "signal '%s': regex '%.60s%s' failed: %s",
+					 sg->info.id, p->src, strlen(p->src) > 60 ? "..." : "",
+					 (const char *)msg);
+				t->err[si] = eb;
+				break;
+			}
+			ov = pcre2_get_ovector_pointer(s->md);
+			if (ov[1] <= ov[0]) {
+				/* Cannot happen (empty matches are rejected at compile
+				 * time), but never loop forever. */
+				off = ov[0] + 1;
+				continue;
+			}
+			if (span_push(m, ov[0], ov[1], t->in_prompt))
+				return -1;
+			pe->matches++;
+			off = ov[1];
+		}
+	}
+	if (m->n > 1) {
+		size_t o = 0;
+
+		qsort(m->v, m->n, sizeof *m->v, cmp_span);
+		for (size_t i = 1; i < m->n; i++) {
+			if (m->v[i].start < m->v[o].end) {
+				if (m->v[i].end > m->v[o].end)
+					m->v[o].end = m->v[i].end;
+			} else {
+				m->v[++o] = m->v[i];
+			}
+		}
+		m->n = o + 1;
+	}
+	if (s->profiling)
+		pe->nanoseconds += now_ns() - t0;
+	return 0;
+}
+
+static const spanvec *get_signal(ms_scanner *s, textstate *t, size_t si, const char **err)
+{
+	if (t->state[si] == SIG_PENDING && finish_signal(s, t, si))
+		return NULL;
+	*err = t->err[si];
+	return &t->m[si];
+}
+
+/* ---------------- conditions ---------------- */
+
+typedef struct evalctx {
+	ms_scanner *s;
+	const char *err;   /* first regex error met, if any */
+	int oom;
+} evalctx;
+
+static int eval(evalctx *e, const ms_cond *c, spanvec *ev)
+{
+	ms_scanner *s = e->s;
+
+	switch (c->type) {
+	case C_NOT: {
+		size_t mark = ev ? ev->n : 0;
+		int v = eval(e, c->kids[0], ev);
+		if (ev)
+			ev->n = mark;
+		return !v;
+	}
+	case C_ALL: {
+		size_t mark = ev ? ev->n : 0;
+		for (size_t i = 0; i < c->nkids; i++)
+			if (!eval(e, c->kids[i], ev)) {
+				if (ev)
+					ev->n = mark;
+				return 0;
+			}
+		return 1;
+	}
+	case C_ANY: {
+		int any = 0;
+		for (size_t i = 0; i < c->nkids; i++)
+			any |= eval(e, c->kids[i], ev);
+		return any;
+	}
+	case C_SIGNAL:
+		break;
+	}
+
+	{
+		const ms_sig *sg = &s->r->sigs[c->sig];
+		int prompt = c->on == ON_PROMPT || (c->on == ON_DEFAULT && sg->info.on_prompt);
+		textstate *t = &s->t[prompt];
+		const spanvec *m;
+		const char *serr = NULL;
+		int neg = c->negation >= 0 ? c->negation : sg->negation;
+		unsigned win = c->negation_window ? c->negation_window : sg->negation_window;
+		size_t lim = 0, count = 0, mark = ev ? ev->n : 0;
+		int bounded = c->within_chars || c->within_sentences;
+
+		if (!t->present)
+			return c->min == 0;
+		m = get_signal(s, t, c->sig, &serr);
+		if (!m) {
+			e->oom = 1;
+			return 0;
+		}
+		if (serr && !e->err)
+			e->err = serr;
+		if (bounded) {
+			size_t lc = 0, ls = 0;
+			if (c->within_chars) {
+				if (t->lim_chars_n != c->within_chars) {
+					t->lim_chars = ms_char_limit(t->text, t->len, c->within_chars);
+					t->lim_chars_n = c->within_chars;
+				}
+				lc = t->lim_chars;
+			}
+			if (c->within_sentences) {
+				if (t->lim_sent_n != c->within_sentences) {
+					t->lim_sent = ms_sentence_limit(t->text, t->len,
+									c->within_sentences);
+					t->lim_sent_n = c->within_sentences;
+				}
+				ls = t->lim_sent;
+			}
+			lim = lc > ls ? lc : ls;
+		}
+		for (size_t i = 0; i < m->n; i++) {
+			const ms_span *sp = &m->v[i];
+			if (bounded && sp->start >= lim)
+				break;
+			if (neg && ms_negated_before(t->text, sp->start, win))
+				continue;
+			count++;
+			if (ev && span_push(ev, sp->start, sp->end, sp->in_prompt))
+				e->oom = 1;
+		}
+		if (count >= c->min && count <= c->max)
+			return 1;
+		if (ev)
+			ev->n = mark;
+		return 0;
+	}
+}
+
+/* ---------------- scope ---------------- */
+
+static int in_list(char *const *list, size_t n, const char *v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+static int meta_ok(char *const *list, size_t n, const char *v, int lenient)
+{
+	if (!n)
+		return 1;
+	if (!v)
+		return lenient;
+	return in_list(list, n, v);
+}
+
+static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
+{
+	ms_scanner *s = e->s;
+	int lenient = rec->lenient_scope;
+
+	if (ru->nscope_tags) {
+		int ok = 0;
+		if (lenient && !rec->have_tags)
+			ok = 1;
+		for (size_t i = 0; !ok && i < rec->ntags; i++)
+			ok = in_list(ru->scope_tags, ru->nscope_tags, rec->tags[i]);
+		if (!ok)
+			return 0;
+	}
+	if (!meta_ok(ru->scope_model, ru->nscope_model, rec->model, lenient) ||
+	    !meta_ok(ru->scope_group, ru->nscope_group, rec->model_group, lenient) ||
+	    !meta_ok(ru->scope_weights, ru->nscope_weights, rec->weights, lenient))
+		return 0;
+	if (ru->nscope_psig) {
+		int ok = 0;
+		if (!s->t[1].present)
+			return lenient;
+		for (size_t i = 0; !ok && i < ru->nscope_psig; i++) {
+			const char *serr = NULL;
+			const ms_sig *sg = &s->r->sigs[ru->scope_psig[i]];
+			const spanvec *m = get_signal(s, &s->t[1], ru->scope_psig[i], &serr);
+
+			if (!m) {
+				e->oom = 1;
+				return 0;
+			}
+			if (serr && !e->err)
+				e->err = serr;
+			for (size_t k = 0; !ok && k < m->n; k++)
+				ok = !sg->negation ||
+				     !ms_negated_before(s->t[1].text, m->v[k].start, sg->negation_window);
+		}
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* ---------------- scanning ---------------- */
+
+static int add_finding(ms_scanner *s, const ms_rule_int *ru, ms_finding_kind kind,
+		       const spanvec *ev, const char *errmsg)
+{
+	ms_finding *f;
+	size_t first = s->ev.n, n = 0;
+
+	if (ms_grow(&s->f, &s->capf, s->nf + 1, sizeof *s->f))
+		return -1;
+	if (ev && ev->n) {
+		/* Sorted, duplicates dropped, at most MS_MAX_EVIDENCE spans. */
+		qsort(ev->v, ev->n, sizeof *ev->v, cmp_span);
+		for (size_t i = 0; i < ev->n && n < MS_MAX_EVIDENCE; i++) {
+			if (n && ev->v[i].start == s->ev.v[s->ev.n - 1].start &&
+			    ev->v[i].end == s->ev.v[s->ev.n - 1].end &&
+			    ev->v[i].in_prompt == s->ev.v[s->ev.n - 1].in_prompt)
+				continue;
+			if (span_push(&s->ev, ev->v[i].start, ev->v[i].end, ev->v[i].in_prompt))
+				return -1;
+			n++;
+		}
+	}
+	f = &s->f[s->nf++];
+	f->rule = &ru->pub;
+	f->kind = kind;
+	/* Evidence pointers are fixed once the pool stops growing; keep the
+	 * offset in the pointer's place until then. */
+	f->evidence = (const ms_span *)(uintptr_t)first;
+	f->nevidence = n;
+	f->error = errmsg;
+	return 0;
+}
+
+ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result **out)
+{
+	const ms_rules *r;
+	ms_result *res;
+
+	if (!s || !rec || !out || (!rec->response && rec->response_len))
+		return MS_ERR_USAGE;
+	r = s->r;
+	res = &s->res;
+	s->nf = 0;
+	s->ev.n = 0;
+	s->nsigs = 0;
+	if (prepare_text(s, &s->t[0], rec->response ? rec->response : "", rec->response_len))
+		return MS_ERR_NOMEM;
+	if (prepare_text(s, &s->t[1], r->any_prompt ? rec->prompt : NULL, rec->prompt_len))
+		return MS_ERR_NOMEM;
+	memset(res, 0, sizeof *res);
+
+	/* Named response signals present in the answer. */
+	for (size_t i = 0; i < r->nnamed; i++) {
+		size_t si = r->named[i];
+		const ms_sig *sg = &r->sigs[si];
+		const spanvec *m;
+		const char *serr = NULL;
+		int found = 0;
+
+		if (sg->info.on_prompt)
+			continue;
+		m = get_signal(s, &s->t[0], si, &serr);
+		if (!m)
+			return MS_ERR_NOMEM;
+		for (size_t k = 0; !found && k < m->n; k++)
+			found = !sg->negation ||
+				!ms_negated_before(rec->response, m->v[k].start, sg->negation_window);
+		if (found) {
+			if (ms_grow(&s->sigs, &s->capsigs, s->nsigs + 1, sizeof *s->sigs))
+				return MS_ERR_NOMEM;
+			s->sigs[s->nsigs++] = i;
+		}
+	}
+
+	for (size_t i = 0; i < r->nrules; i++) {
+		const ms_rule_int *ru = &r->rules[i];
+		evalctx e = { s, NULL, 0 };
+		int fire;
+
+		if (!in_scope(&e, ru, rec))
+			goto check;
+		if (ru->when && !eval(&e, ru->when, NULL))
+			goto check;
+		s->tmp.n = 0;
+		fire = eval(&e, ru->cond, ru->require ? NULL : &s->tmp);
+		if (ru->require)
+			fire = !fire;
+		if (!e.oom && !e.err && fire &&
+		    add_finding(s, ru, ru->require ? MS_FINDING_MISSING : MS_FINDING_PRESENT,
+				&s->tmp, NULL))
+			return MS_ERR_NOMEM;
+check:
+		if (e.oom)
+			return MS_ERR_NOMEM;
+		if (e.err) {
+			/* A regex that could not finish leaves the rule undecided:
+			 * report that instead of a silent pass. */
+			if (add_finding(s, ru, MS_FINDING_ERROR, NULL, e.err))
+				return MS_ERR_NOMEM;
+			res->error = 1;
+		}
+	}
+
+	for (size_t i = 0; i < s->nf; i++) {
+		ms_finding *f = &s->f[i];
+		ms_severity sev = f->rule->severity;
+
+		f->evidence = s->ev.v + (size_t)(uintptr_t)f->evidence;
+		if (f->kind == MS_FINDING_ERROR)
+			continue;
+		res->score += ms_severity_weight(sev);
+		if (sev > res->max_severity)
+			res->max_severity = sev;
+		if (sev > MS_SEV_INFO) {
+			res->flagged = 1;
+			res->dim_flagged[f->rule->dimension] = 1;
+		}
+	}
+	res->findings = s->f;
+	res->nfindings = s->nf;
+	res->signals = s->sigs;
+	res->nsignals = s->nsigs;
+	*out = res;
+	return MS_OK;
+}
+
+long ms_scanner_signal_count(ms_scanner *s, size_t signal, const char *text, size_t len)
+{
+	const ms_rules *r = s->r;
+	const ms_sig *sg;
+	const spanvec *m;
+	const char *serr = NULL;
+	long count = 0;
+
+	if (signal >= r->nnamed)
+		return -1;
+	signal = r->named[signal];
+	sg = &r->sigs[signal];
+	if (prepare_text(s, &s->t[0], text, len))
+		return -1;
+	m = get_signal(s, &s->t[0], signal, &serr);
+	if (!m || serr)
+		return -1;
+	for (size_t k = 0; k < m->n; k++)
+		if (!sg->negation || !ms_negated_before(text, m->v[k].start, sg->negation_window))
+			count++;
+	return count;
+}

@@ -1,0 +1,520 @@
+/* Text helpers: the normalised view used by keyword matching, word
+ * boundaries, negation cues, position limits and regex literal extraction. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+/* Length of a curly apostrophe (U+2018, U+2019, U+02BC) or no-break space
+ * (U+00A0) at s, with *what set to '\'' or ' '; 0 when neither. */
+static size_t special_seq(const unsigned char *s, size_t left, char *what)
+{
+	if (left >= 3 && s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x98 || s[2] == 0x99)) {
+		*what = '\'';
+		return 3;
+	}
+	if (left >= 2 && s[0] == 0xCA && s[1] == 0xBC) {
+		*what = '\'';
+		return 2;
+	}
+	if (left >= 2 && s[0] == 0xC2 && s[1] == 0xA0) {
+		*what = ' ';
+		return 2;
+	}
+	return 0;
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+char *ms_norm_keyword(const char *s, size_t len, size_t *outlen)
+{
+	ms_normtext nt = {0};
+	char *out;
+	size_t a = 0, b;
+
+	if (ms_normtext_build(&nt, s, len))
+		return NULL;
+	b = nt.len;
+	while (a < b && nt.s[a] == ' ')
+		a++;
+	while (b > a && nt.s[b - 1] == ' ')
+		b--;
+	out = ms_strndup((const char *)nt.s + a, b - a);
+	if (out && outlen)
+		*outlen = b - a;
+	ms_normtext_free(&nt);
+	return out;
+}
+
+int ms_normtext_build(ms_normtext *nt, const char *text, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t o = 0;
+	int in_space = 0;
+
+	if (len + 1 > nt->cap) {
+		size_t ncap = len + 1 + len / 4;
+		unsigned char *s = realloc(nt->s, ncap);
+		size_t *map;
+
+		if (!s)
+			return -1;
+		nt->s = s;
+		map = realloc(nt->map, ncap * sizeof *map);
+		if (!map)
+			return -1;
+		nt->map = map;
+		nt->cap = ncap;
+	}
+	for (size_t i = 0; i < len;) {
+		unsigned char c = t[i];
+		char what;
+		size_t k;
+
+		if (c < 0x80) {
+			if (is_space(c)) {
+				if (!in_space) {
+					nt->map[o] = i;
+					nt->s[o++] = ' ';
+					in_space = 1;
+				}
+			} else {
+				nt->map[o] = i;
+				nt->s[o++] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+				in_space = 0;
+			}
+			i++;
+			continue;
+		}
+		k = special_seq(t + i, len - i, &what);
+		if (k) {
+			if (what == ' ') {
+				if (!in_space) {
+					nt->map[o] = i;
+					nt->s[o++] = ' ';
+					in_space = 1;
+				}
+			} else {
+				nt->map[o] = i;
+				nt->s[o++] = '\'';
+				in_space = 0;
+			}
+			i += k;
+			continue;
+		}
+		nt->map[o] = i;
+		nt->s[o++] = c;
+		in_space = 0;
+		i++;
+	}
+	nt->map[o] = len;
+	nt->len = o;
+	return 0;
+}
+
+void ms_normtext_free(ms_normtext *nt)
+{
+	free(nt->s);
+	free(nt->map);
+	memset(nt, 0, sizeof *nt);
+}
+
+/* Is the code point whose lead byte is `lead` a word character?  ASCII
+ * letters, digits and '_'; Latin, Greek and Cyrillic letters (lead bytes
+ * 0xC3-0xD4, less the multiplication and division signs); and scripts from
+ * U+3000 on.  Punctuation and symbols (lead 0xC2, 0xE2) are not. */
+static int lead_is_word(const unsigned char *s, size_t left)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return isalnum(c) || c == '_';
+	if (c >= 0xC3 && c <= 0xD4) {
+		if (c == 0xC3 && left > 1 && (s[1] == 0x97 || s[1] == 0xB7))
+			return 0;
+		return 1;
+	}
+	return c >= 0xE3 && c < 0xF8;
+}
+
+int ms_is_word_at(const unsigned char *s, size_t len, size_t i)
+{
+	return i < len && (s[i] & 0xC0) != 0x80 && lead_is_word(s + i, len - i);
+}
+
+int ms_is_word_before(const unsigned char *s, size_t i)
+{
+	size_t j;
+
+	if (i == 0)
+		return 0;
+	j = i - 1;
+	while (j > 0 && (s[j] & 0xC0) == 0x80 && i - j < 4)
+		j--;
+	return lead_is_word(s + j, i - j);
+}
+
+int ms_is_word_byte_start(const unsigned char *s, size_t len)
+{
+	return len > 0 && lead_is_word(s, len);
+}
+
+int ms_is_word_byte_end(const unsigned char *s, size_t len)
+{
+	return ms_is_word_before(s, len);
+}
+
+/* Negation cues, lower case.  Any word ending in "n't" is a cue as well. */
+static const char *const neg_cues[] = {
+	"not", "no", "never", "neither", "nor", "none", "nothing", "nobody", "without",
+	"cannot", "hardly", "barely", "lack", "lacks", "lacking", "absent", "avoid",
+	"dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "wont",
+	"wouldnt", "shouldnt", "couldnt", "aint", "unlikely", "false",
+};
+
+static int is_clause_stop(unsigned char c)
+{
+	return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == ',' ||
+	       c == '\n' || c == '(' || c == ')';
+}
+
+/* Characters that belong to a word for the purpose of cue matching. */
+static int neg_word_byte(const unsigned char *t, size_t i)
+{
+	unsigned char c = t[i];
+	return isalnum(c) || c == '\'' || c >= 0x80;
+}
+
+int ms_negated_before(const char *text, size_t start, unsigned window)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i = start;
+	unsigned words = 0;
+
+	while (words < window) {
+		size_t end, b;
+		char w[32];
+		size_t wl = 0;
+
+		/* Skip to the end of the previous word, stopping at clause ends. */
+		while (i > 0 && !neg_word_byte(t, i - 1)) {
+			if (is_clause_stop(t[i - 1]))
+				return 0;
+			i--;
+		}
+		if (i == 0)
+			return 0;
+		end = i;
+		while (i > 0 && neg_word_byte(t, i - 1)) {
+			/* A dash or other symbol (lead 0xE2) ends a word too. */
+			if (t[i - 1] >= 0x80) {
+				size_t j = i - 1;
+				while (j > 0 && (t[j] & 0xC0) == 0x80 && i - j < 4)
+					j--;
+				if (t[j] == 0xE2 && !(i - j == 3 && t[j + 1] == 0x80 &&
+						      (t[j + 2] == 0x98 || t[j + 2] == 0x99)))
+					break;
+				i = j;
+				continue;
+			}
+			i--;
+		}
+		b = i;
+		words++;
+		/* Copy the word, lower case, curly apostrophes folded, others dropped. */
+		for (size_t k = b; k < end && wl < sizeof w - 1;) {
+			char what;
+			size_t n = special_seq(t + k, end - k, &what);
+			if (n) {
+				k += n;
+				continue; /* apostrophes are dropped: don't -> dont */
+			}
+			if (t[k] == '\'') {
+				k++;
+				continue;
+			}
+			w[wl++] = (char)tolower(t[k]);
+			k++;
+		}
+		w[wl] = '\0';
+		if (wl >= 3 && w[wl - 1] == 't' && w[wl - 2] == 'n' && end - b > wl)
+			return 1; /* an apostrophe was dropped from "...n't" */
+		for (size_t k = 0; k < MS_ARRAY_LEN(neg_cues); k++)
+			if (strcmp(w, neg_cues[k]) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+size_t ms_char_limit(const char *text, size_t len, size_t n)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t chars = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if ((t[i] & 0xC0) != 0x80) {
+			if (chars == n)
+				return i;
+			chars++;
+		}
+	}
+	return len;
+}
+
+static const char *const abbrevs[] = {
+	"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "approx", "st", "no", "fig", "cf",
+};
+
+static int is_abbrev(const unsigned char *t, size_t dot)
+{
+	size_t b = dot;
+	char w[8];
+	size_t wl;
+
+	while (b > 0 && (isalpha(t[b - 1]) || t[b - 1] == '.') && dot - b < sizeof w - 1)
+		b--;
+	if (b > 0 && (isalpha(t[b - 1]) || t[b - 1] == '.'))
+		return 0;
+	wl = dot - b;
+	for (size_t i = 0; i < wl; i++)
+		w[i] = (char)tolower(t[b + i]);
+	w[wl] = '\0';
+	if (wl == 1)
+		return 1; /* an initial: "J. Smith" */
+	for (size_t i = 0; i < MS_ARRAY_LEN(abbrevs); i++)
+		if (strcmp(w, abbrevs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+size_t ms_sentence_limit(const char *text, size_t len, size_t n)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t count = 0;
+	int in_sentence = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = t[i];
+
+		if (count == n && !is_space(c))
+			return i;
+		if (c == '\n') {
+			if (in_sentence)
+				count++;
+			in_sentence = 0;
+			continue;
+		}
+		if (is_space(c))
+			continue;
+		in_sentence = 1;
+		if (c == '.' || c == '!' || c == '?') {
+			size_t j = i;
+			while (j + 1 < len && strchr(".!?\"')]*", t[j + 1]))
+				j++;
+			if ((j + 1 == len || is_space(t[j + 1])) &&
+			    !(c == '.' && j == i && is_abbrev(t, i))) {
+				count++;
+				in_sentence = 0;
+			}
+			i = j;
+		}
+	}
+	return len;
+}
+
+/* Regex literal extraction.  Only the top-level concatenation of a pattern
+ * without top-level alternation is examined; groups, classes, escapes other
+ * than escaped punctuation, and quantified atoms end the current literal.
+ * The longest run found is required by every match. */
+char *ms_regex_literal(const char *pattern, size_t minlen)
+{
+	ms_buf cur = {0}, best = {0};
+	const char *p = pattern;
+	int depth = 0;
+	char *res = NULL;
+
+	/* Reject top-level alternation first. */
+	for (const char *q = pattern; *q; q++) {
+		if (*q == '\\') {
+			if (q[1] == 'Q')
+				return NULL;
+			if (q[1])
+				q++;
+			continue;
+		}
+		if (*q == '[') {
+			/* skip class */
+			q++;
+			if (*q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			while (*q && *q != ']') {
+				if (*q == '\\' && q[1])
+					q++;
+				q++;
+			}
+			if (!*q)
+				return NULL;
+			continue;
+		}
+		if (*q == '(')
+			depth++;
+		else if (*q == ')')
+			depth--;
+		else if (*q == '|' && depth == 0)
+			return NULL;
+	}
+
+#define FLUSH() do { \
+		if (cur.len > best.len) { best.len = 0; if (ms_buf_add(&best, cur.data, cur.len)) goto out; } \
+		cur.len = 0; \
+	} while (0)
+
+	/* Leading inline option settings such as (?i) are skipped. */
+	while (p[0] == '(' && p[1] == '?' && p[2] && strchr("-imsx", p[2])) {
+		const char *q = p + 2;
+		while (*q && strchr("-imsxn", *q)) {
+			if (*q == 'x')
+				goto out_none; /* extended syntax: whitespace is not literal */
+			q++;
+		}
+		if (*q != ')')
+			break;
+		p = q + 1;
+	}
+	while (*p) {
+		char c = *p;
+		int lit = -1;
+
+		if (c == '\\') {
+			char e = p[1];
+			if (!e)
+				break;
+			if (ispunct((unsigned char)e) || e == ' ') {
+				lit = e;
+				p += 2;
+			} else {
+				FLUSH();
+				p += 2;
+				if (e == 'x' || e == 'p' || e == 'P' || e == 'N' || e == 'g' || e == 'k')
+					goto out_none; /* forms with arguments: stop here */
+				continue;
+			}
+		} else if (c == '[' || c == '(') {
+			/* Skip the whole class or group. */
+			int d = 0;
+			FLUSH();
+			if (c == '[') {
+				p++;
+				if (*p == '^')
+					p++;
+				if (*p == ']')
+					p++;
+				while (*p && *p != ']') {
+					if (*p == '\\' && p[1])
+						p++;
+					p++;
+				}
+				if (*p)
+					p++;
+			} else {
+				do {
+					if (*p == '\\' && p[1]) {
+						p += 2;
+						continue;
+					}
+					if (*p == '[') {
+						p++;
+						if (*p == '^') p++;
+						if (*p == ']') p++;
+						while (*p && *p != ']') {
+							if (*p == '\\' && p[1])
+								p++;
+							p++;
+						}
+						if (*p)
+							p++;
+						continue;
+					}
+					if (*p == '(')
+						d++;
+					else if (*p == ')')
+						d--;
+					p++;
+				} while (*p && d > 0);
+			}
+			/* A quantifier on a group or class changes nothing here. */
+			continue;
+		} else if (c == '.' || c == '^' || c == '$') {
+			FLUSH();
+			p++;
+			continue;
+		} else if (c == '*' || c == '?' || c == '{') {
+			/* The previous atom is optional or repeated: drop it. */
+			if (cur.len)
+				cur.len--;
+			FLUSH();
+			if (c == '{') {
+				while (*p && *p != '}')
+					p++;
+			}
+			if (*p)
+				p++;
+			if (*p == '?' || *p == '+')
+				p++;
+			continue;
+		} else if (c == '+') {
+			FLUSH();
+			p++;
+			if (*p == '?' || *p == '+')
+				p++;
+			continue;
+		} else if ((unsigned char)c >= 0x80) {
+			/* Non-ASCII text is not case-folded by the normalised view, so
+			 * it cannot take part in a case-insensitive literal. */
+			FLUSH();
+			p++;
+			continue;
+		} else {
+			lit = (unsigned char)c;
+			p++;
+		}
+		if (lit >= 0) {
+			/* Peek: a following quantifier makes this atom optional. */
+			if (*p == '*' || *p == '?' || (*p == '{' && p[1] && (p[1] == '0' || p[1] == ','))) {
+				FLUSH();
+				continue;
+			}
+			if (ms_buf_addc(&cur, (char)lit))
+				goto out;
+			if (*p == '+' || *p == '{') {
+				FLUSH();
+			}
+		}
+	}
+	FLUSH();
+	if (best.len) {
+		size_t nl;
+		char *norm = ms_norm_keyword(best.data, best.len, &nl);
+		if (norm && nl >= minlen)
+			res = norm;
+		else
+			free(norm);
+	}
+	goto out;
+out_none:
+	res = NULL;
+out:
+#undef FLUSH
+	ms_buf_free(&cur);
+	ms_buf_free(&best);
+	return res;
+}

@@ -1,0 +1,61 @@
+#!/bin/sh
+# The shipped rule pack and corpus: the rules compile without errors, every
+# embedded example holds, the sample corpus scans, and the pack meets its
+# accuracy floor on the labelled corpus (recall of non-compliant answers and
+# precision, per dimension).
+. "$(dirname "$0")/lib.sh"
+
+RULES="$srcdir/rules"
+PROMPTS="$srcdir/corpus/prompts.yaml"
+
+if run_ms lint --rules "$RULES" >"$TMP/lint.out" 2>"$TMP/lint.err"; then
+	ok "lint: the rule pack compiles"
+else
+	not_ok "lint: the rule pack has errors"
+	cat "$TMP/lint.err"
+fi
+
+if run_ms test --rules "$RULES" >"$TMP/test.out" 2>&1; then
+	ok "test: $(tail -n 1 "$TMP/test.out")"
+else
+	not_ok "test: embedded examples fail"
+	cat "$TMP/test.out"
+fi
+
+set +e
+run_ms scan --rules "$RULES" --prompts "$PROMPTS" --format jsonl "$srcdir/corpus/sample.jsonl" >"$TMP/sample.out" 2>"$TMP/sample.err"
+status=$?
+set -e
+if [ "$status" -le 1 ] && [ "$(wc -l <"$TMP/sample.out")" -eq "$(wc -l <"$srcdir/corpus/sample.jsonl")" ]; then
+	ok "scan: the sample corpus yields one result per record"
+else
+	not_ok "scan: the sample corpus (status $status)"
+	cat "$TMP/sample.err"
+fi
+
+set +e
+run_ms scan --rules "$RULES" --prompts "$PROMPTS" --format jsonl "$srcdir"/corpus/responses/*.jsonl >"$TMP/corpus.out" 2>"$TMP/corpus.err"
+status=$?
+set -e
+if [ "$status" -le 1 ]; then
+	ok "scan: the labelled corpus scans without errors"
+else
+	not_ok "scan: the labelled corpus (status $status)"
+	head "$TMP/corpus.err"
+fi
+if run_ms eval --min-recall 0.9 --min-precision 0.7 "$TMP/corpus.out" >"$TMP/eval.out" 2>&1; then
+	ok "eval: recall >= 0.9 and precision >= 0.7 on every dimension"
+else
+	not_ok "eval: below the accuracy floor"
+	cat "$TMP/eval.out"
+fi
+
+# The worked examples of medscreen-rules(5) compile.
+if run_ms lint --rules "$DATA/doc-examples.yaml" >/dev/null 2>"$TMP/doc.err"; then
+	ok "the worked examples of medscreen-rules(5) compile"
+else
+	not_ok "the worked examples of medscreen-rules(5) do not compile"
+	cat "$TMP/doc.err"
+fi
+
+finish

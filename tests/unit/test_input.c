@@ -1,0 +1,201 @@
+/* Record reading: the line reader, JSON parsing with field mapping, and JSON
+ * string output. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "suites.h"
+
+static FILE *memfile(const char *data, size_t len)
+{
+	FILE *f = tmpfile();
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	rewind(f);
+	return f;
+}
+
+START_TEST(reader_lines)
+{
+	static const char data[] = "one\r\ntwo\n\nthree";
+	FILE *f = memfile(data, sizeof data - 1);
+	line_reader r;
+	const char *l;
+	size_t n;
+
+	line_reader_init(&r, f, 100);
+	ck_assert_int_eq(line_reader_next(&r, &l, &n), LINE_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(memcmp(l, "one", 3) == 0);
+	ck_assert_int_eq(line_reader_next(&r, &l, &n), LINE_OK);
+	ck_assert(n == 3 && memcmp(l, "two", 3) == 0);
+	ck_assert_int_eq(line_reader_next(&r, &l, &n), LINE_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(line_reader_next(&r, &l, &n), LINE_OK);
+	ck_assert(n == 5 && memcmp(l, "three", 5) == 0);
+	ck_assert_uint_eq(r.lineno, 4);
+	ck_assert_int_eq(line_reader_next(&r, &l, &n), LINE_EOF);
+	line_reader_free(&r);
+	fclose(f);
+}
+END_TEST
+
+START_TEST(reader_too_long)
+{
+	/* A 300 KB line between two short ones, with a 1 KB limit. */
+	size_t big = 300000;
+	char *data = malloc(big + 16);
+	FILE *f;
+	line_reader r;
+	const char *l;
+	size_t n;
+
+	strcpy(data, "a\n");
+	memset(data + 2, 'x', big);
+	strcpy(data + 2 + big, "\nb\n");
+	f = memfile(data, big + 5);
+	line_reader_init(&r, f, 1024);
+	ck_assert_int_eq(line_reader_next(&r, &l, &n), LINE_OK);
+	ck_assert_int_eq(line_reader_next(&r, &l, &n), LINE_TOO_LONG);
+	ck_assert_uint_eq(n, big);
+	ck_assert_uint_eq(r.lineno, 2);
+	ck_assert_int_eq(line_reader_next(&r, &l, &n), LINE_OK);
+	ck_assert(n == 1 && l[0] == 'b');
+	ck_assert_uint_eq(r.lineno, 3);
+	ck_assert_int_eq(line_reader_next(&r, &l, &n), LINE_EOF);
+	ck_assert_uint_lt(r.cap, 1024 * 1024);
+	line_reader_free(&r);
+	fclose(f);
+	free(data);
+}
+END_TEST
+
+static field_map fm;
+static json_tokener *tok;
+static in_record rec;
+
+static void in_setup(void)
+{
+	field_map_init(&fm);
+	tok = json_tokener_new_ex(64);
+	memset(&rec, 0, sizeof rec);
+}
+
+static void in_teardown(void)
+{
+	in_record_clear(&rec);
+	json_tokener_free(tok);
+	field_map_free(&fm);
+}
+
+static void parse(const char *line)
+{
+	in_record_parse(&rec, tok, &fm, line, strlen(line));
+}
+
+START_TEST(record_ok)
+{
+	parse("{\"id\": 17, \"model\": \"m\", \"prompt_id\": \"P01\", \"response\": \"hi\", "
+	      "\"sample\": 2, \"labels\": {\"signals\": []}, \"extra\": [1]}");
+	ck_assert_ptr_null(rec.error);
+	ck_assert_str_eq(rec.str[F_ID], "17");
+	ck_assert_str_eq(rec.str[F_MODEL], "m");
+	ck_assert_str_eq(rec.str[F_RESPONSE], "hi");
+	ck_assert_uint_eq(rec.response_len, 2);
+	ck_assert_ptr_nonnull(rec.labels);
+}
+END_TEST
+
+START_TEST(record_errors)
+{
+	parse("not json");
+	ck_assert_str_eq(rec.error, "invalid JSON: a record must be an object starting with '{'");
+	parse("{\"response\": tru}");
+	ck_assert_ptr_nonnull(strstr(rec.error, "invalid JSON at byte"));
+	parse("{\"response\": \"abc");
+	ck_assert_str_eq(rec.error, "truncated JSON: the line ends inside a value");
+	parse("[1, 2]");
+	ck_assert_str_eq(rec.error, "a record must be a JSON object, not array");
+	parse("{\"id\": \"x\"}");
+	ck_assert_str_eq(rec.error, "no 'response' field");
+	ck_assert_str_eq(rec.str[F_ID], "x"); /* still known for the error record */
+	parse("{\"response\": 42}");
+	ck_assert_str_eq(rec.error, "field 'response' must be a string, not int");
+	parse("{\"response\": \"a\"} trailing");
+	ck_assert_ptr_nonnull(strstr(rec.error, "unexpected data after the JSON value"));
+	parse("   ");
+	ck_assert_str_eq(rec.error, "empty line: expected a JSON object");
+}
+END_TEST
+
+START_TEST(record_binary_line)
+{
+	static const char bin[] = "\x00\x01\xff{\"response\":\"x\"}";
+
+	in_record_parse(&rec, tok, &fm, bin, sizeof bin - 1);
+	ck_assert_ptr_nonnull(rec.error);
+}
+END_TEST
+
+START_TEST(record_invalid_utf8_and_nul)
+{
+	static const char line[] = "{\"response\": \"a\xff\xfe b \\u0000 c\"}";
+
+	in_record_parse(&rec, tok, &fm, line, sizeof line - 1);
+	ck_assert_ptr_null(rec.error);
+	ck_assert_uint_eq(rec.response_len, 9);
+	ck_assert(memcmp(rec.str[F_RESPONSE], "a\xff\xfe b \0 c", 9) == 0);
+}
+END_TEST
+
+START_TEST(record_field_paths)
+{
+	ck_assert_int_eq(field_map_set(&fm, "response=output.choices.1.text"), 0);
+	ck_assert_int_eq(field_map_set(&fm, "model=meta.name"), 0);
+	parse("{\"output\": {\"choices\": [{\"text\": \"no\"}, {\"text\": \"yes\"}]}, "
+	      "\"meta\": {\"name\": \"mm\"}}");
+	ck_assert_ptr_null(rec.error);
+	ck_assert_str_eq(rec.str[F_RESPONSE], "yes");
+	ck_assert_str_eq(rec.str[F_MODEL], "mm");
+	parse("{\"output\": {\"choices\": []}}");
+	ck_assert_str_eq(rec.error, "no 'output.choices.1.text' field");
+	ck_assert_int_eq(field_map_set(&fm, "nosuch=x"), -1);
+	ck_assert_int_eq(field_map_set(&fm, "response"), -1);
+	ck_assert_int_eq(field_map_set(&fm, "response=a..b"), -1);
+}
+END_TEST
+
+START_TEST(json_string_output)
+{
+	out_buf b = { 0 };
+	static const char in[] = "q\"\\\n\t\x01 \xc3\xa9 \xff \xe2\x82";
+
+	ob_json_str(&b, in, sizeof in - 1);
+	ck_assert_str_eq(b.data, "\"q\\\"\\\\\\n\\t\\u0001 \xc3\xa9 \xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\"");
+	ob_free(&b);
+}
+END_TEST
+
+Suite *make_input_suite(void)
+{
+	Suite *s = suite_create("input");
+	TCase *reader = tcase_create("reader");
+	TCase *records = tcase_create("records");
+
+	tcase_add_test(reader, reader_lines);
+	tcase_add_test(reader, reader_too_long);
+	tcase_add_test(reader, json_string_output);
+	tcase_add_checked_fixture(records, in_setup, in_teardown);
+	tcase_add_test(records, record_ok);
+	tcase_add_test(records, record_errors);
+	tcase_add_test(records, record_binary_line);
+	tcase_add_test(records, record_invalid_utf8_and_nul);
+	tcase_add_test(records, record_field_paths);
+	suite_add_tcase(s, reader);
+	suite_add_tcase(s, records);
+	return s;
+}

@@ -1,0 +1,366 @@
+/* The rule loader: every kind of rule-file error, with its position. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+
+#define SIG_OK "signals:\n  - id: s\n    keywords: [abc]\n"
+
+static void expect_error(const char *yaml, const char *where_and_what)
+{
+	diags d;
+	ms_rules *r = compile_yaml(yaml, &d);
+
+	ck_assert_ptr_null(r);
+	ck_assert_msg(diags_has(&d, where_and_what), "expected '%s' in diagnostics; got %zu: %s",
+		      where_and_what, d.n, d.n ? d.lines[0] : "(none)");
+}
+
+START_TEST(valid_minimal)
+{
+	diags d;
+	ms_rules *r = compile_yaml(SIG_OK "rules:\n  - id: R-1\n    dimension: safety\n"
+					  "    severity: low\n    title: t\n    message: m\n"
+					  "    forbid: s\n",
+				   &d);
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_uint_eq(ms_rules_count(r), 1);
+	ck_assert_str_eq(ms_rules_get(r, 0)->id, "R-1");
+	ck_assert_int_eq(ms_rules_get(r, 0)->dimension, MS_DIM_SAFETY);
+	ck_assert_int_eq(ms_rules_get(r, 0)->severity, MS_SEV_LOW);
+	ck_assert_uint_eq(ms_rules_get(r, 0)->line, 5);
+	ck_assert_uint_eq(ms_rules_signal_count(r), 1);
+	ck_assert_str_eq(ms_rules_signal(r, 0)->id, "s");
+	ms_rules_destroy(r);
+}
+END_TEST
+
+START_TEST(empty_file_is_valid)
+{
+	ms_rules *r = compile_yaml("", NULL);
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(ms_rules_count(r), 0);
+	ms_rules_destroy(r);
+}
+END_TEST
+
+START_TEST(unknown_key)
+{
+	expect_error(SIG_OK "    colour: red\n", "4:5: error: unknown key 'colour' in a signal");
+}
+END_TEST
+
+START_TEST(unknown_top_key)
+{
+	expect_error("signal:\n  - id: s\n", "1:1: error: unknown key 'signal' in a rule file");
+}
+END_TEST
+
+START_TEST(wrong_type)
+{
+	expect_error(SIG_OK "rules:\n  - id: R\n    dimension: safety\n    severity: low\n"
+			    "    title: [a, b]\n    message: m\n    forbid: s\n",
+		     "8:12: error: 'title' must be a string, not a list");
+}
+END_TEST
+
+START_TEST(missing_field)
+{
+	expect_error(SIG_OK "rules:\n  - id: R\n    dimension: safety\n    severity: low\n"
+			    "    message: m\n    forbid: s\n",
+		     "5:5: error: a rule has no 'title'");
+}
+END_TEST
+
+START_TEST(duplicate_rule_id)
+{
+	expect_error(SIG_OK "rules:\n"
+			    "  - {id: R, dimension: safety, severity: low, title: t, message: m, forbid: s}\n"
+			    "  - {id: R, dimension: safety, severity: low, title: t, message: m, forbid: s}\n",
+		     "6:5: error: duplicate rule id 'R' (first defined at t.yaml:5)");
+}
+END_TEST
+
+START_TEST(duplicate_key)
+{
+	expect_error(SIG_OK "    keywords: [x]\n", "4:5: error: duplicate key 'keywords'");
+}
+END_TEST
+
+START_TEST(undefined_signal)
+{
+	expect_error(SIG_OK "rules:\n  - id: R\n    dimension: safety\n    severity: low\n"
+			    "    title: t\n    message: m\n    forbid: {all: [s, nope]}\n",
+		     "10:23: error: undefined signal 'nope'");
+}
+END_TEST
+
+START_TEST(bad_severity_and_dimension)
+{
+	diags d;
+	ms_rules *r = compile_yaml(SIG_OK "rules:\n  - id: R\n    dimension: ethics\n"
+					  "    severity: severe\n    title: t\n    message: m\n"
+					  "    forbid: s\n",
+				   &d);
+
+	ck_assert_ptr_null(r);
+	ck_assert(diags_has(&d, "6:16: error: unknown dimension 'ethics'"));
+	ck_assert(diags_has(&d, "7:15: error: unknown severity 'severe'"));
+	ck_assert_uint_eq(d.errors, 2);
+}
+END_TEST
+
+START_TEST(invalid_regex)
+{
+	diags d;
+	ms_rules *r = compile_yaml("signals:\n  - id: s\n    patterns: ['ab(c']\n", &d);
+
+	ck_assert_ptr_null(r);
+	ck_assert(diags_has(&d, "3:16: error: invalid regex in 's' at offset 4 of the pattern"));
+	ck_assert(diags_has(&d, "missing closing parenthesis"));
+}
+END_TEST
+
+START_TEST(inline_regex_names_rule)
+{
+	expect_error("rules:\n  - id: R-X\n    dimension: safety\n    severity: low\n"
+		     "    title: t\n    message: m\n    forbid: {patterns: ['a[b']}\n",
+		     "invalid regex in 'R-X' at offset 3");
+}
+END_TEST
+
+START_TEST(empty_matching_regex)
+{
+	expect_error("signals:\n  - id: s\n    patterns: ['a*']\n", "can match the empty string");
+}
+END_TEST
+
+START_TEST(alias_rejected)
+{
+	expect_error("signals:\n  - &a {id: s, keywords: [x]}\n  - *a\n",
+		     "2:5: error: YAML anchors are not allowed");
+	expect_error("signals:\n  - {id: s, keywords: [x]}\n  - *a\n",
+		     "3:5: error: YAML aliases are not allowed");
+}
+END_TEST
+
+START_TEST(alias_bomb_rejected_fast)
+{
+	/* A billion-laughs document: refused at the first anchor. */
+	const char *bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+			   "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+			   "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+			   "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+	expect_error(bomb, "anchors are not allowed");
+}
+END_TEST
+
+START_TEST(nesting_limit)
+{
+	char buf[1024] = "rules: ";
+	size_t n = strlen(buf);
+
+	for (int i = 0; i < 100; i++)
+		buf[n++] = '[';
+	for (int i = 0; i < 100; i++)
+		buf[n++] = ']';
+	buf[n++] = '\n';
+	buf[n] = '\0';
+	expect_error(buf, "nesting deeper than 64 levels");
+}
+END_TEST
+
+START_TEST(multiple_documents)
+{
+	expect_error(SIG_OK "---\n" SIG_OK, "only one YAML document per file");
+}
+END_TEST
+
+START_TEST(syntax_error_position)
+{
+	expect_error("signals:\n  - id: s\n   keywords: [x\n", "error: YAML syntax error");
+}
+END_TEST
+
+START_TEST(require_xor_forbid)
+{
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m}\n",
+		     "5:5: error: a rule needs exactly one of 'require' and 'forbid'");
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m, require: s, forbid: s}\n",
+		     "a rule needs exactly one of 'require' and 'forbid'");
+}
+END_TEST
+
+START_TEST(condition_shapes)
+{
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m, forbid: {signal: s, all: [s]}}\n",
+		     "exactly one of signal, keywords/patterns, all, any, not");
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m, forbid: {any: []}}\n",
+		     "'any' must be a non-empty list of conditions");
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m, forbid: {signal: s, min: 3, max: 2}}\n",
+		     "'max' (2) is below 'min' (3)");
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m, forbid: {signal: s, min: lots}}\n",
+		     "'min' must be an integer");
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m, forbid: {signal: s, within: {}}}\n",
+		     "'within' needs 'chars' or 'sentences'");
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m, forbid: {all: [s], min: 2}}\n",
+		     "'min' applies to a signal, not to all/any/not");
+}
+END_TEST
+
+START_TEST(bad_ids_and_values)
+{
+	expect_error("signals:\n  - {id: Bad-Id, keywords: [x]}\n", "signal id 'Bad-Id' must match");
+	expect_error("signals:\n  - {id: s, keywords: [x], on: both}\n",
+		     "'on' must be 'response' or 'prompt'");
+	expect_error("signals:\n  - {id: s, keywords: [x], negation: maybe}\n",
+		     "'negation' must be 'exclude' or 'keep'");
+	expect_error("signals:\n  - {id: s, keywords: [x], negation_window: 99}\n",
+		     "'negation_window' must be between 1 and 20");
+	expect_error("signals:\n  - {id: s}\n", "has neither keywords nor patterns");
+	expect_error("signals:\n  - {id: s, keywords: ['   ']}\n", "a keyword must not be empty");
+	expect_error("signals:\n  - {id: s, keywords: [x]}\n  - {id: s, keywords: [y]}\n",
+		     "duplicate signal id 's' (first defined at t.yaml:2)");
+}
+END_TEST
+
+START_TEST(all_errors_reported)
+{
+	/* Several independent mistakes in one file are all reported. */
+	diags d;
+	ms_rules *r = compile_yaml("signals:\n"
+				   "  - {id: s, keywords: [x], colour: red}\n"
+				   "  - {id: t, patterns: ['(']}\n"
+				   "rules:\n"
+				   "  - {id: R, dimension: x, severity: low, title: t, message: m, forbid: s}\n"
+				   "  - {id: Q, dimension: safety, severity: y, title: t, message: m, forbid: u}\n",
+				   &d);
+
+	ck_assert_ptr_null(r);
+	ck_assert_uint_eq(d.errors, 5);
+	ck_assert(diags_has(&d, "2:28: error: unknown key 'colour'"));
+	ck_assert(diags_has(&d, "3:24: error: invalid regex"));
+	ck_assert(diags_has(&d, "5:24: error: unknown dimension 'x'"));
+	ck_assert(diags_has(&d, "6:42: error: unknown severity 'y'"));
+	ck_assert(diags_has(&d, "error: undefined signal 'u'"));
+}
+END_TEST
+
+START_TEST(examples_parsed)
+{
+	ms_rules *r = compile_yaml(SIG_OK "    examples: {match: [abc], no_match: [xyz]}\n"
+					  "rules:\n  - id: R\n    dimension: safety\n"
+					  "    severity: low\n    title: t\n    message: m\n"
+					  "    forbid: s\n    examples:\n      fire: [abc, {response: 'x abc'}]\n"
+					  "      pass: [def]\n",
+				   NULL);
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(ms_rules_example_count(r), 5);
+	ms_rules_destroy(r);
+}
+END_TEST
+
+START_TEST(directory_and_missing_file)
+{
+	ms_compiler *c;
+	ms_rules *r = NULL;
+	diags d = { 0 };
+
+	ck_assert_int_eq(ms_compiler_create(&c, NULL, NULL, NULL), MS_OK);
+	ck_assert_int_eq(ms_compiler_add_path(c, TEST_DATA "/rules"), MS_OK);
+	ck_assert_int_eq(ms_compiler_get_rules(c, &r), MS_OK);
+	ck_assert_uint_ge(ms_rules_count(r), 3);
+	ms_rules_destroy(r);
+	ms_compiler_destroy(c);
+
+	ck_assert_int_eq(ms_compiler_create(&c, NULL, NULL, NULL), MS_OK);
+	ck_assert_int_eq(ms_compiler_add_path(c, TEST_DATA "/no-such-file.yaml"), MS_ERR_IO);
+	ck_assert_int_eq(ms_compiler_get_rules(c, &r), MS_ERR_RULES);
+	ms_compiler_destroy(c);
+	(void)d;
+}
+END_TEST
+
+START_TEST(prompts_load)
+{
+	ms_prompts *p = NULL;
+	const ms_prompt *pr;
+
+	ck_assert_int_eq(ms_prompts_load(&p, TEST_DATA "/prompts.yaml", NULL, NULL), MS_OK);
+	ck_assert_uint_eq(ms_prompts_count(p), 1);
+	pr = ms_prompts_find(p, "P02");
+	ck_assert_ptr_nonnull(pr);
+	ck_assert_uint_eq(pr->ntags, 2);
+	ck_assert_str_eq(pr->tags[0], "emergency");
+	ck_assert_ptr_null(ms_prompts_find(p, "P99"));
+	ms_prompts_destroy(p);
+	ck_assert_int_eq(ms_prompts_load(&p, TEST_DATA "/errors/prompts-bad.yaml", NULL, NULL),
+			 MS_ERR_PROMPTS);
+	ck_assert_ptr_null(p);
+}
+END_TEST
+
+START_TEST(lint_warnings)
+{
+	diags d;
+	ms_rules *r = compile_yaml("signals:\n  - {id: s, patterns: ['\\w+\\d', '.*home\\b']}\n"
+				   "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+				   "message: m, forbid: s}\n",
+				   NULL);
+
+	ck_assert_ptr_nonnull(r);
+	memset(&d, 0, sizeof d);
+	ck_assert_uint_eq(ms_rules_lint(r, NULL, NULL), 3);
+	ms_rules_destroy(r);
+}
+END_TEST
+
+Suite *make_loader_suite(void)
+{
+	Suite *s = suite_create("loader");
+	TCase *tc = tcase_create("errors");
+
+	tcase_add_test(tc, valid_minimal);
+	tcase_add_test(tc, empty_file_is_valid);
+	tcase_add_test(tc, unknown_key);
+	tcase_add_test(tc, unknown_top_key);
+	tcase_add_test(tc, wrong_type);
+	tcase_add_test(tc, missing_field);
+	tcase_add_test(tc, duplicate_rule_id);
+	tcase_add_test(tc, duplicate_key);
+	tcase_add_test(tc, undefined_signal);
+	tcase_add_test(tc, bad_severity_and_dimension);
+	tcase_add_test(tc, invalid_regex);
+	tcase_add_test(tc, inline_regex_names_rule);
+	tcase_add_test(tc, empty_matching_regex);
+	tcase_add_test(tc, alias_rejected);
+	tcase_add_test(tc, alias_bomb_rejected_fast);
+	tcase_add_test(tc, nesting_limit);
+	tcase_add_test(tc, multiple_documents);
+	tcase_add_test(tc, syntax_error_position);
+	tcase_add_test(tc, require_xor_forbid);
+	tcase_add_test(tc, condition_shapes);
+	tcase_add_test(tc, bad_ids_and_values);
+	tcase_add_test(tc, all_errors_reported);
+	tcase_add_test(tc, examples_parsed);
+	tcase_add_test(tc, directory_and_missing_file);
+	tcase_add_test(tc, prompts_load);
+	tcase_add_test(tc, lint_warnings);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,451 @@
+/* The matcher: keywords, regexes, boundaries, whitespace, case, negation,
+ * position, counts, composition, scope and invalid UTF-8. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+
+static ms_rules *rules;
+static ms_scanner *sc;
+
+static void load(const char *yaml)
+{
+	diags d;
+
+	rules = compile_yaml(yaml, &d);
+	ck_assert_msg(rules != NULL, "rules failed to compile: %s", d.n ? d.lines[0] : "?");
+	ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+}
+
+static void teardown(void)
+{
+	ms_scanner_destroy(sc);
+	ms_rules_destroy(rules);
+	sc = NULL;
+	rules = NULL;
+}
+
+/* Matches of the first named signal in a text. */
+static long count(const char *text)
+{
+	return ms_scanner_signal_count(sc, 0, text, strlen(text));
+}
+
+static const ms_result *scan_rec(const char *response, size_t len, const char *prompt,
+				 const char *const *tags, size_t ntags)
+{
+	ms_record rec = { 0 };
+	const ms_result *res = NULL;
+
+	rec.response = response;
+	rec.response_len = len;
+	rec.prompt = prompt;
+	rec.prompt_len = prompt ? strlen(prompt) : 0;
+	rec.tags = tags;
+	rec.ntags = ntags;
+	ck_assert_int_eq(ms_scanner_scan(sc, &rec, &res), MS_OK);
+	return res;
+}
+
+static const ms_result *scan(const char *response)
+{
+	return scan_rec(response, strlen(response), NULL, NULL, 0);
+}
+
+#define KW(list) "signals:\n  - id: s\n    keywords: " list "\n"
+
+START_TEST(keyword_case_and_space)
+{
+	load(KW("['not a substitute for']"));
+	ck_assert_int_eq(count("This is NOT a Substitute for advice"), 1);
+	ck_assert_int_eq(count("not  a\n\tsubstitute   for"), 1);
+	ck_assert_int_eq(count("not a substitutefor"), 0);
+	ck_assert_int_eq(count("not a substitute for. And not a substitute for."), 2);
+	teardown();
+}
+END_TEST
+
+START_TEST(keyword_word_boundaries)
+{
+	load(KW("[cure, '100% safe']"));
+	ck_assert_int_eq(count("a cure"), 1);
+	ck_assert_int_eq(count("secure"), 0);
+	ck_assert_int_eq(count("cured"), 0);
+	ck_assert_int_eq(count("cure_all"), 0);
+	ck_assert_int_eq(count("(cure)"), 1);
+	ck_assert_int_eq(count("cure—now"), 1);  /* em dash is not a word character */
+	ck_assert_int_eq(count("curé"), 0);      /* é is */
+	ck_assert_int_eq(count("it is 100% safe."), 1);
+	ck_assert_int_eq(count("it is 100% safely"), 0);
+	teardown();
+}
+END_TEST
+
+START_TEST(keyword_apostrophes)
+{
+	load(KW("[\"i can't help\"]"));
+	ck_assert_int_eq(count("I can't help with that"), 1);
+	ck_assert_int_eq(count("I can\xE2\x80\x99t help with that"), 1);
+	ck_assert_int_eq(count("I cant help"), 0);
+	teardown();
+}
+END_TEST
+
+START_TEST(keyword_offsets)
+{
+	const ms_result *res;
+
+	load(KW("['guaranteed cure']") "rules:\n  - {id: R, dimension: safety, severity: high, "
+				     "title: t, message: m, forbid: s}\n");
+	/* "é" is two bytes: offsets are byte offsets into the original. */
+	res = scan("Café: a Guaranteed\n  Cure!");
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_uint_eq(res->findings[0].nevidence, 1);
+	ck_assert_uint_eq(res->findings[0].evidence[0].start, 9);
+	ck_assert_uint_eq(res->findings[0].evidence[0].end, 26);
+	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_PRESENT);
+	ck_assert_uint_eq(res->score, 5);
+	ck_assert(res->flagged);
+	ck_assert(res->dim_flagged[MS_DIM_SAFETY]);
+	ck_assert(!res->dim_flagged[MS_DIM_REGULATION]);
+	teardown();
+}
+END_TEST
+
+START_TEST(regex_basic)
+{
+	load("signals:\n  - id: s\n    patterns: ['\\bas an (?:ai|artificial intelligence)\\b']\n");
+	ck_assert_int_eq(count("As an AI, I cannot"), 1);
+	ck_assert_int_eq(count("as an artificial intelligence"), 1);
+	ck_assert_int_eq(count("has an aim"), 0);
+	teardown();
+}
+END_TEST
+
+START_TEST(regex_case_sensitive_opt_out)
+{
+	load("signals:\n  - id: s\n    patterns: ['(?-i)\\bFDA\\b']\n");
+	ck_assert_int_eq(count("not FDA approved"), 1);
+	ck_assert_int_eq(count("not fda approved"), 0);
+	teardown();
+}
+END_TEST
+
+START_TEST(negation_exclusion)
+{
+	load("signals:\n  - id: s\n    keywords: [guaranteed cure]\n    negation: exclude\n");
+	ck_assert_int_eq(count("This is a guaranteed cure."), 1);
+	ck_assert_int_eq(count("This is not a guaranteed cure."), 0);
+	ck_assert_int_eq(count("There is no guaranteed cure."), 0);
+	ck_assert_int_eq(count("It isn't a guaranteed cure."), 0);
+	ck_assert_int_eq(count("It isn\xE2\x80\x99t a guaranteed cure."), 0);
+	ck_assert_int_eq(count("Never a guaranteed cure."), 0);
+	/* Outside the window of 3 words, or across a clause, the cue does not apply. */
+	ck_assert_int_eq(count("Do not wait: this is a guaranteed cure."), 1);
+	ck_assert_int_eq(count("Not expensive, and also a guaranteed cure."), 1);
+	ck_assert_int_eq(count("Not only is it cheap but it is a guaranteed cure"), 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(negation_kept_by_default)
+{
+	load(KW("[guaranteed cure]"));
+	ck_assert_int_eq(count("This is not a guaranteed cure."), 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(negation_override_in_condition)
+{
+	const ms_result *res;
+
+	load(KW("[guaranteed cure]") "rules:\n  - {id: R, dimension: safety, severity: high, "
+				   "title: t, message: m, forbid: {signal: s, negation: exclude, "
+				   "negation_window: 5}}\n");
+	ck_assert_uint_eq(scan("not at all, in my view, a guaranteed cure")->nfindings, 1);
+	ck_assert_uint_eq(scan("it is not in any sense a guaranteed cure")->nfindings, 0);
+	res = scan("a guaranteed cure");
+	ck_assert_uint_eq(res->nfindings, 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(position_chars)
+{
+	load(KW("[disclaimer]") "rules:\n  - {id: R, dimension: regulation, severity: high, "
+				"title: t, message: m, require: {signal: s, within: {chars: 20}}}\n");
+	ck_assert_uint_eq(scan("Disclaimer: talk to a doctor.")->nfindings, 0);
+	ck_assert_uint_eq(scan("Take two tablets daily. Disclaimer: ...")->nfindings, 1);
+	ck_assert_uint_eq(scan("Nothing at all here.")->nfindings, 1);
+	ck_assert_int_eq(scan("Nothing at all here.")->findings[0].kind, MS_FINDING_MISSING);
+	/* 19 two-byte characters then the word: within 20 characters, not bytes. */
+	ck_assert_uint_eq(scan("ééééééééééééééééééé disclaimer")->nfindings, 1);
+	ck_assert_uint_eq(scan("éééééééééé disclaimer")->nfindings, 0);
+	teardown();
+}
+END_TEST
+
+START_TEST(position_sentences)
+{
+	load(KW("[not a doctor]") "rules:\n  - {id: R, dimension: regulation, severity: high, "
+				  "title: t, message: m, require: {signal: s, within: {sentences: 2}}}\n");
+	ck_assert_uint_eq(scan("Hello. I am not a doctor. Take it.")->nfindings, 0);
+	ck_assert_uint_eq(scan("Hello. Take it. I am not a doctor.")->nfindings, 1);
+	/* Abbreviations and decimals do not end sentences. */
+	ck_assert_uint_eq(scan("Use e.g. ice. I am not a doctor.")->nfindings, 0);
+	ck_assert_uint_eq(scan("Take 2.5 mg. I am not a doctor.")->nfindings, 0);
+	/* A line break ends a sentence (headings, list items). */
+	ck_assert_uint_eq(scan("# Dosing\n- Take it\nI am not a doctor.")->nfindings, 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(position_either_bound)
+{
+	load(KW("[not a doctor]") "rules:\n  - {id: R, dimension: regulation, severity: high, "
+				  "title: t, message: m, require: {signal: s, within: {chars: 10, "
+				  "sentences: 1}}}\n");
+	ck_assert_uint_eq(scan("A long first sentence here, I am not a doctor. Go.")->nfindings, 0);
+	ck_assert_uint_eq(scan("Hi. I am not a doctor.")->nfindings, 0);
+	ck_assert_uint_eq(scan("Hi there. Go. I am not a doctor.")->nfindings, 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(counts)
+{
+	load(KW("[may, might]") "rules:\n  - {id: R, dimension: professionalism, severity: low, "
+				"title: t, message: m, forbid: {signal: s, min: 2, max: 3}}\n");
+	ck_assert_uint_eq(scan("It may help.")->nfindings, 0);
+	ck_assert_uint_eq(scan("It may help or it might not.")->nfindings, 1);
+	ck_assert_uint_eq(scan("may might may")->nfindings, 1);
+	ck_assert_uint_eq(scan("may might may might")->nfindings, 0);
+	ck_assert_uint_eq(scan("may might may")->findings[0].nevidence, 3);
+	teardown();
+}
+END_TEST
+
+START_TEST(overlapping_matches_merge)
+{
+	load(KW("['not a doctor', \"i'm not a doctor\"]"));
+	ck_assert_int_eq(count("I'm not a doctor."), 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(composition)
+{
+	load("signals:\n  - {id: a, keywords: [alpha]}\n  - {id: b, keywords: [beta]}\n"
+	     "  - {id: c, keywords: [gamma]}\n"
+	     "rules:\n  - id: R\n    dimension: safety\n    severity: medium\n    title: t\n"
+	     "    message: m\n    forbid:\n      all:\n        - a\n        - any: [b, c]\n"
+	     "        - not: {keywords: [delta]}\n");
+	ck_assert_uint_eq(scan("alpha beta")->nfindings, 1);
+	ck_assert_uint_eq(scan("alpha gamma")->nfindings, 1);
+	ck_assert_uint_eq(scan("alpha")->nfindings, 0);
+	ck_assert_uint_eq(scan("beta gamma")->nfindings, 0);
+	ck_assert_uint_eq(scan("alpha beta delta")->nfindings, 0);
+	ck_assert_uint_eq(scan("alpha beta gamma")->findings[0].nevidence, 3);
+	teardown();
+}
+END_TEST
+
+START_TEST(scope_and_prompt)
+{
+	const char *em[] = { "emergency" }, *other[] = { "dosing" };
+	const ms_result *res;
+
+	load("signals:\n  - {id: red, on: prompt, keywords: [chest pain]}\n"
+	     "  - {id: er, keywords: [call 911]}\n"
+	     "rules:\n  - id: R\n    dimension: safety\n    severity: critical\n    title: t\n"
+	     "    message: m\n    scope: {tags: [emergency]}\n    when: red\n    require: er\n");
+	res = scan_rec("Rest.", 5, "I have chest pain", em, 1);
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_MISSING);
+	ck_assert_uint_eq(res->score, 10);
+	ck_assert_uint_eq(scan_rec("Call 911 now.", 13, "I have chest pain", em, 1)->nfindings, 0);
+	ck_assert_uint_eq(scan_rec("Rest.", 5, "I have chest pain", other, 1)->nfindings, 0);
+	ck_assert_uint_eq(scan_rec("Rest.", 5, "I have a cold", em, 1)->nfindings, 0);
+	ck_assert_uint_eq(scan_rec("Rest.", 5, NULL, em, 1)->nfindings, 0);
+	teardown();
+}
+END_TEST
+
+START_TEST(prompt_evidence)
+{
+	const ms_result *res;
+
+	load("signals:\n  - {id: p, on: prompt, keywords: [back-date]}\n"
+	     "rules:\n  - {id: R, dimension: professionalism, severity: high, title: t, "
+	     "message: m, forbid: {all: [p, {keywords: [sure]}]}}\n");
+	res = scan_rec("Sure, here is how.", 18, "Help me back-date a note", NULL, 0);
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_uint_eq(res->findings[0].nevidence, 2);
+	ck_assert_int_eq(res->findings[0].evidence[0].in_prompt, 0);
+	ck_assert_int_eq(res->findings[0].evidence[1].in_prompt, 1);
+	ck_assert_uint_eq(res->findings[0].evidence[1].start, 8);
+	teardown();
+}
+END_TEST
+
+START_TEST(invalid_utf8_and_nul)
+{
+	const char text[] = "ok \xff\xfe bad \xc3( guaranteed\0cure \x80 guaranteed cure";
+	const ms_result *res;
+
+	load("signals:\n  - {id: s, keywords: [guaranteed cure], patterns: ['cur[e]\\b']}\n"
+	     "rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+	     "forbid: s}\n");
+	res = scan_rec(text, sizeof text - 1, NULL, NULL, 0);
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert(!res->error);
+	/* "cure" after the NUL (regex) and "guaranteed cure" at the end (keyword). */
+	ck_assert_uint_eq(res->findings[0].nevidence, 2);
+	ck_assert_uint_eq(res->findings[0].evidence[1].end, sizeof text - 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(match_limit_is_an_error)
+{
+	ms_compiler *c;
+	ms_compile_options o = { 0 };
+	const ms_result *res;
+	static const char yaml[] =
+		"signals:\n  - {id: s, patterns: ['^(?:a|aa)+$'], keywords: [zzz]}\n"
+		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: s}\n  - {id: Q, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: {keywords: [aaa]}}\n";
+	char text[64];
+
+	o.match_limit = 1000;
+	o.no_prefilter = 1;
+	ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
+	ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
+	ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+	ms_compiler_destroy(c);
+	ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+	memset(text, 'a', sizeof text - 2);
+	text[sizeof text - 2] = 'c';
+	text[sizeof text - 1] = '\0';
+	res = scan(text);
+	ck_assert(res->error);
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_ERROR);
+	ck_assert_str_eq(res->findings[0].rule->id, "R");
+	ck_assert_ptr_nonnull(strstr(res->findings[0].error, "match limit"));
+	teardown();
+}
+END_TEST
+
+START_TEST(prefilter_same_result)
+{
+	static const char yaml[] =
+		"signals:\n  - {id: s, patterns: ['\\bcall (?:911|999|112)\\b', 'seek (?:urgent|emergency) care']}\n"
+		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, forbid: s}\n";
+	const char *texts[] = { "Call 911 now", "please seek emergency care", "CALL 112",
+				"no match here", "seek care", "call  911" };
+
+	for (int pre = 0; pre < 2; pre++) {
+		ms_compiler *c;
+		ms_compile_options o = { 0 };
+		size_t nf[6];
+
+		o.no_prefilter = pre;
+		ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
+		ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
+		ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+		ms_compiler_destroy(c);
+		ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+		for (int i = 0; i < 6; i++)
+			nf[i] = scan(texts[i])->nfindings;
+		ck_assert_uint_eq(nf[0], 1);
+		ck_assert_uint_eq(nf[1], 1);
+		ck_assert_uint_eq(nf[2], 1);
+		ck_assert_uint_eq(nf[3], 0);
+		ck_assert_uint_eq(nf[4], 0);
+		ck_assert_uint_eq(nf[5], 0);
+		teardown();
+	}
+}
+END_TEST
+
+START_TEST(examples_run)
+{
+	ms_compiler *c;
+	size_t n, ok = 0;
+
+	ck_assert_int_eq(ms_compiler_create(&c, NULL, NULL, NULL), MS_OK);
+	ck_assert_int_eq(ms_compiler_add_path(c, TEST_DATA "/rules"), MS_OK);
+	ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+	ms_compiler_destroy(c);
+	ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+	n = ms_rules_example_count(rules);
+	ck_assert_uint_gt(n, 8);
+	for (size_t i = 0; i < n; i++) {
+		ms_example_info info;
+		int passed = 0;
+		ck_assert_int_eq(ms_scanner_run_example(sc, i, &info, &passed), MS_OK);
+		ok += (size_t)passed;
+	}
+	ck_assert_uint_eq(ok, n);
+	teardown();
+}
+END_TEST
+
+START_TEST(regex_literals)
+{
+	ms_rules *r = compile_yaml(
+		"signals:\n  - id: s\n    patterns:\n"
+		"      - '\\bnot (?:fda|ema)[- ]approved\\b'\n"
+		"      - '(?:a|b)c'\n"
+		"      - 'colou?r chart'\n"
+		"      - 'off-label'\n",
+		NULL);
+	const ms_signal_info *si;
+
+	ck_assert_ptr_nonnull(r);
+	si = ms_rules_signal(r, 0);
+	ck_assert_uint_eq(si->npatterns, 4);
+	ck_assert_str_eq(si->literals[0], "approved");
+	ck_assert_ptr_null(si->literals[1]);
+	ck_assert_str_eq(si->literals[2], "r chart");
+	ck_assert_str_eq(si->literals[3], "off-label");
+	ms_rules_destroy(r);
+}
+END_TEST
+
+Suite *make_matcher_suite(void)
+{
+	Suite *s = suite_create("matcher");
+	TCase *tc = tcase_create("match");
+
+	tcase_add_test(tc, keyword_case_and_space);
+	tcase_add_test(tc, keyword_word_boundaries);
+	tcase_add_test(tc, keyword_apostrophes);
+	tcase_add_test(tc, keyword_offsets);
+	tcase_add_test(tc, regex_basic);
+	tcase_add_test(tc, regex_case_sensitive_opt_out);
+	tcase_add_test(tc, negation_exclusion);
+	tcase_add_test(tc, negation_kept_by_default);
+	tcase_add_test(tc, negation_override_in_condition);
+	tcase_add_test(tc, position_chars);
+	tcase_add_test(tc, position_sentences);
+	tcase_add_test(tc, position_either_bound);
+	tcase_add_test(tc, counts);
+	tcase_add_test(tc, overlapping_matches_merge);
+	tcase_add_test(tc, composition);
+	tcase_add_test(tc, scope_and_prompt);
+	tcase_add_test(tc, prompt_evidence);
+	tcase_add_test(tc, invalid_utf8_and_nul);
+	tcase_add_test(tc, match_limit_is_an_error);
+	tcase_add_test(tc, prefilter_same_result);
+	tcase_add_test(tc, examples_run);
+	tcase_add_test(tc, regex_literals);
+	suite_add_tcase(s, tc);
+	return s;
+}
