@@ -13,7 +13,7 @@ trap 'rm -rf "$TMP"' EXIT INT TERM
 
 run_ms() {
 	if [ "${MEDSCREEN_VALGRIND:-0}" = 1 ]; then
-		valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+		MEDSCREEN_NO_JIT=1 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 			"$MEDSCREEN" "$@"
 	else
