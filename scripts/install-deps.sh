@@ -4,7 +4,7 @@
 set -eu
 packages="build-essential autoconf automake libtool pkg-config
 libpcre2-dev libyaml-dev libjson-c-dev check
-python3 valgrind"
+python3 python3-jsonschema valgrind"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: run as root (or with sudo)" >&2
 	exit 2

@@ -120,7 +120,7 @@ void ob_json_value(out_buf *b, json_object *v);
 void ob_safe_text(out_buf *b, const char *s, size_t n, int oneline);
 void ob_free(out_buf *b);
 
-typedef enum { FMT_TEXT, FMT_JSONL } out_format;
+typedef enum { FMT_TEXT, FMT_JSONL, FMT_CSV, FMT_SARIF, FMT_JUNIT } out_format;
 
 typedef struct out_ctx {
 	out_format fmt;
@@ -135,11 +135,27 @@ typedef struct out_ctx {
 void emit_record(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
 		 const ms_record *rec, const ms_result *res, const char *error);
 
+/* formats.c: CSV rows, SARIF results and JUnit test cases, one record at a
+ * time, and the document parts around them. */
+void emit_csv_header(out_buf *b);
+void emit_csv(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
+	      const ms_record *rec, const ms_result *res, const char *error);
+void emit_sarif(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
+		const ms_record *rec, const ms_result *res, const char *error);
+void emit_junit(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
+		const ms_record *rec, const ms_result *res, const char *error);
+void sarif_header(FILE *f, const ms_rules *rules);
+void sarif_footer(FILE *f, int successful);
+void junit_header(FILE *f, unsigned long tests, unsigned long failures, unsigned long errors);
+void junit_footer(FILE *f);
+
 /* ---------------- commands ---------------- */
 int cmd_scan(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

@@ -15,6 +15,8 @@ static const struct command {
 	{ "test", cmd_test, "run every rule's embedded examples" },
 	{ "lint", cmd_lint, "validate rules, report all problems" },
 	{ "rules", cmd_rules, "list rules: id, dimension, severity, title" },
+	{ "report", cmd_report, "per model x dimension, per prompt and per rule tables" },
+	{ "diff", cmd_diff, "regression between two model versions" },
 	{ "eval", cmd_eval, "agreement of scan results with human labels" },
 };
 

@@ -495,5 +495,14 @@ void emit_record(out_buf *b, const out_ctx *o, const in_record *in, unsigned lon
 	case FMT_TEXT:
 		emit_text(b, o, in, line, rec, res, error);
 		break;
+	case FMT_CSV:
+		emit_csv(b, o, in, line, rec, res, error);
+		break;
+	case FMT_SARIF:
+		emit_sarif(b, o, in, line, rec, res, error);
+		break;
+	case FMT_JUNIT:
+		emit_junit(b, o, in, line, rec, res, error);
+		break;
 	}
 }

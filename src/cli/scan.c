@@ -30,8 +30,10 @@ typedef struct slot {
 	int worker;               /* which worker's buffer holds the output */
 	size_t out_off, out_len;
 	int flagged_fail;         /* a finding at or above --fail-on */
+	int flagged;              /* a finding above info */
 	int error;
 	int unknown_prompt;
+	unsigned score;
 } slot;
 
 typedef struct scan_cfg {
@@ -70,7 +72,8 @@ static void screen_one(worker *w, slot *s)
 	size_t before = w->out.len;
 
 	s->worker = w->id;
-	s->flagged_fail = s->error = s->unknown_prompt = 0;
+	s->flagged_fail = s->flagged = s->error = s->unknown_prompt = 0;
+	s->score = 0;
 	if (s->too_long) {
 		in_record_clear(&w->in);
 		snprintf(msg, sizeof msg, "record of %zu bytes exceeds the limit of %zu bytes "
@@ -113,6 +116,8 @@ static void screen_one(worker *w, slot *s)
 	if (error || (res && res->error))
 		s->error = 1;
 	if (res) {
+		s->score = res->score;
+		s->flagged = res->flagged;
 		for (size_t i = 0; i < res->nfindings; i++)
 			if (res->findings[i].kind != MS_FINDING_ERROR &&
 			    (int)res->findings[i].rule->severity >= cfg->fail_on)
@@ -137,9 +142,22 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
+/* Where a record's output went, for --sort score. */
+typedef struct sort_ent {
+	unsigned score;
+	unsigned long seq;
+	long long off;
+	size_t len;
+} sort_ent;
+
 typedef struct run_stats {
-	unsigned long records, flagged_fail, errors, unknown_prompt;
+	unsigned long records, flagged_fail, flagged, errors, unknown_prompt;
 	int io_error;
+	FILE *out;          /* stdout, or a temporary file for wrapped or sorted output */
+	int sorting;
+	sort_ent *ents;
+	size_t nents, capents;
+	long long off;
 } run_stats;
 
 /* Screen one batch with all workers and write it out in order. */
@@ -174,10 +192,25 @@ static int run_batch(worker *ws, int nw, slot *slots, size_t n, const char *aren
 		}
 	for (size_t i = 0; i < n; i++) {
 		slot *s = &slots[i];
-		if (s->out_len && fwrite(ws[s->worker].out.data + s->out_off, 1, s->out_len, stdout) !=
+		if (s->out_len && fwrite(ws[s->worker].out.data + s->out_off, 1, s->out_len, st->out) !=
 					  s->out_len)
 			st->io_error = 1;
+		if (st->sorting) {
+			if (st->nents == st->capents) {
+				size_t ncap = st->capents ? st->capents * 2 : 1024;
+				sort_ent *p = realloc(st->ents, ncap * sizeof *p);
+				if (!p) {
+					cli_error("out of memory");
+					return -1;
+				}
+				st->ents = p;
+				st->capents = ncap;
+			}
+			st->ents[st->nents++] = (sort_ent){ s->score, st->records, st->off, s->out_len };
+		}
+		st->off += (long long)s->out_len;
 		st->records++;
+		st->flagged += (unsigned long)s->flagged;
 		st->flagged_fail += (unsigned long)s->flagged_fail;
 		st->errors += (unsigned long)s->error;
 		st->unknown_prompt += (unsigned long)s->unknown_prompt;
@@ -255,6 +288,62 @@ static int scan_stream(worker *ws, int nw, FILE *f, const char *name, size_t max
 	return rc;
 }
 
+static int cmp_ent(const void *a, const void *b)
+{
+	const sort_ent *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Copy `len` bytes at `off` of the temporary file to stdout. */
+static int copy_range(FILE *in, long long off, size_t len, size_t skip)
+{
+	char buf[65536];
+
+	if (fseeko(in, (off_t)(off + (long long)skip), SEEK_SET) != 0)
+		return -1;
+	len -= skip;
+	while (len > 0) {
+		size_t n = fread(buf, 1, len < sizeof buf ? len : sizeof buf, in);
+		if (n == 0)
+			return -1;
+		if (fwrite(buf, 1, n, stdout) != n)
+			return -1;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Write sorted output, or wrap the SARIF / JUnit body in its document. */
+static int finish_output(const scan_cfg *cfg, run_stats *st)
+{
+	int rc = 0;
+
+	fflush(st->out);
+	if (st->sorting) {
+		qsort(st->ents, st->nents, sizeof *st->ents, cmp_ent);
+		for (size_t i = 0; i < st->nents && !rc; i++)
+			if (st->ents[i].len)
+				rc = copy_range(st->out, st->ents[i].off, st->ents[i].len, 0);
+	} else if (cfg->out.fmt == FMT_SARIF) {
+		sarif_header(stdout, cfg->rules);
+		/* Every result starts with a comma; the first one's is dropped. */
+		if (st->off > 0)
+			rc = copy_range(st->out, 0, (size_t)st->off, 1);
+		sarif_footer(stdout, !st->errors);
+	} else {
+		junit_header(stdout, st->records, st->flagged, st->errors);
+		if (st->off > 0)
+			rc = copy_range(st->out, 0, (size_t)st->off, 0);
+		junit_footer(stdout);
+	}
+	if (rc)
+		cli_error("cannot read back the temporary output: %s", strerror(errno));
+	return rc;
+}
+
 static void print_profile(worker *ws, int nw, const ms_rules *r)
 {
 	size_t n = ms_rules_signal_count(r);
@@ -307,7 +396,9 @@ static void scan_usage(FILE *f)
 		"Screen JSON Lines records (stdin when no FILE or FILE is -).\n\n"
 		"  -r, --rules PATH          rule file or directory (repeatable; default: installed pack)\n"
 		"  -p, --prompts FILE        prompt set joined by prompt_id (default: installed set)\n"
-		"  -f, --format FORMAT       text or jsonl (default: text)\n"
+		"  -f, --format FORMAT       text, jsonl, csv, sarif or junit (default: text)\n"
+		"      --sort ORDER          input (default) or score: riskiest records first\n"
+		"                            (text, jsonl and csv)\n"
 		"      --fail-on SEVERITY    exit 1 on a finding at or above info|low|medium|high|critical,\n"
 		"                            or never (default: low)\n"
 		"  -j, --jobs N              worker threads (default: number of cores)\n"
@@ -340,7 +431,7 @@ static int parse_size(const char *arg, const char *opt, size_t lo, size_t hi, si
 int cmd_scan(int argc, char **argv)
 {
 	enum { O_FAIL_ON = 256, O_FIELD, O_COLOR, O_CONTEXT, O_MAXREC, O_MATCHLIM, O_NOPRE,
-	       O_NOJIT, O_PROFILE };
+	       O_NOJIT, O_PROFILE, O_SORT };
 	static const struct option opts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "prompts", required_argument, NULL, 'p' },
@@ -356,6 +447,7 @@ int cmd_scan(int argc, char **argv)
 		{ "no-prefilter", no_argument, NULL, O_NOPRE },
 		{ "no-jit", no_argument, NULL, O_NOJIT },
 		{ "profile", no_argument, NULL, O_PROFILE },
+		{ "sort", required_argument, NULL, O_SORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -386,8 +478,15 @@ int cmd_scan(int argc, char **argv)
 				cfg.out.fmt = FMT_TEXT;
 			else if (strcmp(optarg, "jsonl") == 0)
 				cfg.out.fmt = FMT_JSONL;
+			else if (strcmp(optarg, "csv") == 0)
+				cfg.out.fmt = FMT_CSV;
+			else if (strcmp(optarg, "sarif") == 0)
+				cfg.out.fmt = FMT_SARIF;
+			else if (strcmp(optarg, "junit") == 0)
+				cfg.out.fmt = FMT_JUNIT;
 			else {
-				cli_error("--format must be text or jsonl, not '%s'", optarg);
+				cli_error("--format must be text, jsonl, csv, sarif or junit, not '%s'",
+					  optarg);
 				goto out;
 			}
 			break;
@@ -436,6 +535,16 @@ int cmd_scan(int argc, char **argv)
 		case O_PROFILE:
 			cfg.profile = 1;
 			break;
+		case O_SORT:
+			if (strcmp(optarg, "score") == 0)
+				st.sorting = 1;
+			else if (strcmp(optarg, "input") == 0)
+				st.sorting = 0;
+			else {
+				cli_error("--sort must be input or score, not '%s'", optarg);
+				goto out;
+			}
+			break;
 		case 'h':
 			scan_usage(stdout);
 			ret = EXIT_CLEAR;
@@ -444,6 +553,10 @@ int cmd_scan(int argc, char **argv)
 			scan_usage(stderr);
 			goto out;
 		}
+	}
+	if (st.sorting && (cfg.out.fmt == FMT_SARIF || cfg.out.fmt == FMT_JUNIT)) {
+		cli_error("--sort score applies to the text, jsonl and csv formats");
+		goto out;
 	}
 	if (!jobs) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -482,6 +595,20 @@ int cmd_scan(int argc, char **argv)
 		ms_scanner_set_profiling(ws[i].sc, cfg.profile);
 	}
 
+	st.out = stdout;
+	if (st.sorting || cfg.out.fmt == FMT_SARIF || cfg.out.fmt == FMT_JUNIT) {
+		st.out = tmpfile();
+		if (!st.out) {
+			cli_error("cannot create a temporary file: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (cfg.out.fmt == FMT_CSV) {
+		out_buf h = { 0 };
+		emit_csv_header(&h);
+		fwrite(h.data, 1, h.len, stdout);
+		ob_free(&h);
+	}
 	if (nfiles == 0) {
 		cfg.out.fname = "<stdin>";
 		if (scan_stream(ws, nw, stdin, "<stdin>", max_record, &st))
@@ -502,6 +629,8 @@ int cmd_scan(int argc, char **argv)
 		if (f != stdin)
 			fclose(f);
 	}
+	if (st.out != stdout && finish_output(&cfg, &st))
+		trouble = 1;
 	if (cfg.out.fmt == FMT_TEXT) {
 		int color = cfg.out.color;
 		printf("%s%lu record%s screened: %lu with findings at or above %s, %lu error%s%s\n",
@@ -532,6 +661,9 @@ out:
 		ob_free(&ws[i].out);
 	}
 	free(ws);
+	if (st.out && st.out != stdout)
+		fclose(st.out);
+	free(st.ents);
 	ms_rules_destroy(rules);
 	ms_prompts_destroy(prompts);
 	field_map_free(&cfg.fields);

@@ -1,0 +1,205 @@
+/* Reading scan results (medscreen scan --format jsonl) back for the commands
+ * that aggregate them: report and diff. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results.h"
+
+static char *dup_field(json_object *obj, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!json_object_object_get_ex(obj, key, &v) || !v ||
+	    json_object_is_type(v, json_type_null))
+		return NULL;
+	if (json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array))
+		return NULL;
+	return strdup(json_object_get_string(v));
+}
+
+static void rec_free(scan_rec *r)
+{
+	free(r->id);
+	free(r->model);
+	free(r->group);
+	free(r->weights);
+	free(r->prompt_id);
+	free(r->sample);
+	for (size_t i = 0; i < r->nfired; i++)
+		free(r->fired[i].rule);
+	free(r->fired);
+}
+
+void scan_set_free(scan_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		rec_free(&s->v[i]);
+	free(s->v);
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i]);
+	free(s->files);
+	memset(s, 0, sizeof *s);
+}
+
+static int parse_rec(scan_rec *r, json_object *obj)
+{
+	json_object *v = NULL, *dims = NULL, *findings = NULL;
+
+	r->id = dup_field(obj, "id");
+	r->model = dup_field(obj, "model");
+	r->group = dup_field(obj, "model_group");
+	r->weights = dup_field(obj, "weights");
+	r->prompt_id = dup_field(obj, "prompt_id");
+	r->sample = dup_field(obj, "sample");
+	if (!json_object_object_get_ex(obj, "status", &v) || !json_object_is_type(v, json_type_string))
+		return -1;
+	if (strcmp(json_object_get_string(v), "error") == 0)
+		r->status = REC_ERROR;
+	else if (strcmp(json_object_get_string(v), "flagged") == 0)
+		r->status = REC_FLAGGED;
+	else if (strcmp(json_object_get_string(v), "clear") == 0)
+		r->status = REC_CLEAR;
+	else
+		return -1;
+	if (json_object_object_get_ex(obj, "score", &v) && json_object_is_type(v, json_type_int))
+		r->score = (unsigned)json_object_get_int(v);
+	if (r->status == REC_ERROR)
+		return 0;
+	if (!json_object_object_get_ex(obj, "dimensions", &dims) ||
+	    !json_object_is_type(dims, json_type_object))
+		return -1;
+	for (int d = 0; d < MS_DIM_COUNT; d++) {
+		json_object *dv = NULL;
+		if (json_object_object_get_ex(dims, ms_dimension_name((ms_dimension)d), &dv) &&
+		    json_object_is_type(dv, json_type_string))
+			r->dim[d] = strcmp(json_object_get_string(dv), "flagged") == 0;
+	}
+	if (json_object_object_get_ex(obj, "findings", &findings) &&
+	    json_object_is_type(findings, json_type_array)) {
+		size_t n = json_object_array_length(findings);
+		r->fired = calloc(n ? n : 1, sizeof *r->fired);
+		if (!r->fired)
+			return -2;
+		for (size_t i = 0; i < n; i++) {
+			json_object *f = json_object_array_get_idx(findings, i), *x = NULL;
+			fired_rule *fr = &r->fired[r->nfired];
+			int sev = -1, dim = -1;
+
+			if (!json_object_is_type(f, json_type_object) ||
+			    !json_object_object_get_ex(f, "rule", &x) ||
+			    !json_object_is_type(x, json_type_string))
+				return -1;
+			fr->rule = strdup(json_object_get_string(x));
+			if (!fr->rule)
+				return -2;
+			r->nfired++;
+			if (json_object_object_get_ex(f, "severity", &x) && json_object_is_type(x, json_type_string))
+				sev = ms_severity_parse(json_object_get_string(x));
+			if (json_object_object_get_ex(f, "dimension", &x) && json_object_is_type(x, json_type_string))
+				dim = ms_dimension_parse(json_object_get_string(x));
+			if (json_object_object_get_ex(f, "kind", &x) && json_object_is_type(x, json_type_string))
+				fr->error = strcmp(json_object_get_string(x), "error") == 0;
+			fr->severity = sev < 0 ? MS_SEV_INFO : (ms_severity)sev;
+			fr->dimension = dim < 0 ? MS_DIM_SAFETY : (ms_dimension)dim;
+		}
+	}
+	return 0;
+}
+
+int scan_set_read(scan_set *s, const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	line_reader lr;
+	json_tokener *tok;
+	char *fname;
+	int rc = 0;
+
+	if (!f) {
+		cli_error("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fname = strdup(path);
+	tok = json_tokener_new_ex(64);
+	if (!fname || !tok || ms_grow_ptrs(&s->files, &s->nfiles, fname)) {
+		cli_error("out of memory");
+		free(fname);
+		if (tok)
+			json_tokener_free(tok);
+		if (f != stdin)
+			fclose(f);
+		return -1;
+	}
+	line_reader_init(&lr, f, (size_t)1 << 30);
+	for (;;) {
+		const char *line;
+		size_t len;
+		line_status ls = line_reader_next(&lr, &line, &len);
+		json_object *obj;
+		int prc;
+
+		if (ls == LINE_EOF)
+			break;
+		if (ls != LINE_OK) {
+			cli_error("%s:%lu: cannot read line", path, lr.lineno);
+			rc = -1;
+			break;
+		}
+		json_tokener_reset(tok);
+		obj = json_tokener_parse_ex(tok, line, (int)len);
+		if (!obj || json_tokener_get_error(tok) != json_tokener_success ||
+		    !json_object_is_type(obj, json_type_object)) {
+			cli_error("%s:%lu: not a scan result (expected a JSON object written by "
+				  "'medscreen scan --format jsonl')",
+				  path, lr.lineno);
+			if (obj)
+				json_object_put(obj);
+			rc = -1;
+			break;
+		}
+		if (s->n == s->cap) {
+			size_t ncap = s->cap ? s->cap * 2 : 256;
+			scan_rec *p = realloc(s->v, ncap * sizeof *p);
+			if (!p) {
+				json_object_put(obj);
+				cli_error("out of memory");
+				rc = -1;
+				break;
+			}
+			s->v = p;
+			s->cap = ncap;
+		}
+		memset(&s->v[s->n], 0, sizeof s->v[0]);
+		s->v[s->n].line = lr.lineno;
+		s->v[s->n].file = fname;
+		prc = parse_rec(&s->v[s->n], obj);
+		json_object_put(obj);
+		s->n++;
+		if (prc) {
+			cli_error(prc == -2 ? "out of memory"
+					    : "%s:%lu: not a scan result: 'status', 'dimensions' or "
+					      "'findings' missing or malformed",
+				  path, lr.lineno);
+			rc = -1;
+			break;
+		}
+	}
+	line_reader_free(&lr);
+	json_tokener_free(tok);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+int ms_grow_ptrs(char ***arr, size_t *n, char *p)
+{
+	char **q = realloc(*arr, (*n + 1) * sizeof *q);
+
+	if (!q)
+		return -1;
+	q[(*n)++] = p;
+	*arr = q;
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* Scan results read back from JSON Lines, for report and diff. */
+#ifndef MS_RESULTS_H
+#define MS_RESULTS_H
+
+#include "cli.h"
+
+enum { REC_CLEAR, REC_FLAGGED, REC_ERROR };
+
+typedef struct fired_rule {
+	char *rule;
+	ms_severity severity;
+	ms_dimension dimension;
+	int error;             /* the rule could not be evaluated */
+} fired_rule;
+
+typedef struct scan_rec {
+	char *id, *model, *group, *weights, *prompt_id, *sample;
+	const char *file;      /* owned by the set */
+	unsigned long line;    /* line in the scan file */
+	int status;
+	unsigned score;
+	unsigned char dim[MS_DIM_COUNT];
+	fired_rule *fired;
+	size_t nfired;
+} scan_rec;
+
+typedef struct scan_set {
+	scan_rec *v;
+	size_t n, cap;
+	char **files;
+	size_t nfiles;
+} scan_set;
+
+/* Append the records of one scan file; errors are reported with file:line. */
+int scan_set_read(scan_set *s, const char *path);
+void scan_set_free(scan_set *s);
+int ms_grow_ptrs(char ***arr, size_t *n, char *p);
+
+#endif

@@ -1,0 +1,178 @@
+#!/bin/sh
+# Output formats read by tools that are not ours: CSV through Python's csv
+# module, SARIF against the published SARIF 2.1.0 schema, JUnit XML through an
+# XML parser; report formats; and diff's regression verdicts.
+. "$(dirname "$0")/lib.sh"
+
+# A Python 3 with the jsonschema module (Debian: python3-jsonschema).
+PY=""
+for p in "${PYTHON3:-}" /usr/bin/python3 python3; do
+	if [ -n "$p" ] && "$p" -c 'import jsonschema' 2>/dev/null; then
+		PY=$p
+		break
+	fi
+done
+if [ -z "$PY" ]; then
+	not_ok "python3 with jsonschema is required (scripts/install-deps.sh installs it)"
+	finish
+	exit 1
+fi
+
+check() { # name, then a command that must succeed
+	name=$1
+	shift
+	if "$@" >"$TMP/check.out" 2>&1; then
+		ok "$name"
+	else
+		not_ok "$name"
+		sed 's/^/    /' "$TMP/check.out" | head -30
+	fi
+}
+
+scan() { # scan the CSV test input with the CSV test rules
+	set +e
+	run_ms scan --rules "$DATA/csv-rules.yaml" "$@" "$DATA/csv-input.jsonl" 2>/dev/null
+	set -e
+}
+
+scan --format csv >"$TMP/out.csv"
+check "csv: RFC 4180 rows read back by Python's csv module" "$PY" - "$TMP/out.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+head = rows[0]
+assert head == ["id", "model", "prompt_id", "line", "status", "score", "flagged_dimensions",
+                "rules", "evidence", "error", "reviewer_1", "reviewer_2", "consensus",
+                "notes"], head
+assert len(rows) == 5, rows
+assert all(len(r) == len(head) for r in rows), rows
+r = dict(zip(head, rows[1]))
+assert r["model"] == "m, with comma" and r["status"] == "flagged", r
+assert r["rules"] == "PRO-CURE-CLAIM;HUM-WORRY", r
+assert '"guaranteed",\nno doubt' in r["evidence"], r["evidence"]
+assert r["flagged_dimensions"] == "professionalism;humanism", r
+assert r["reviewer_1"] == r["consensus"] == r["notes"] == ""
+assert rows[4][4] == "error" and rows[4][9].startswith("invalid JSON"), rows[4]
+PY
+
+scan --format csv --sort score >"$TMP/sorted.csv"
+check "csv --sort score: riskiest first, ties in input order" "$PY" - "$TMP/sorted.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+assert [r["id"] for r in rows] == ["c1", "c3", "c2", ""], [r["id"] for r in rows]
+PY
+
+scan --format sarif >"$TMP/out.sarif"
+check "sarif: valid against the SARIF 2.1.0 schema" "$PY" - "$TMP/out.sarif" "$DATA/sarif-schema-2.1.0.json" <<'PY'
+import json, sys, jsonschema
+log = json.load(open(sys.argv[1], encoding="utf-8"))
+jsonschema.validate(log, json.load(open(sys.argv[2], encoding="utf-8")))
+run = log["runs"][0]
+rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+assert rules[:2] == ["PRO-CURE-CLAIM", "HUM-WORRY"], rules
+ids = [r["ruleId"] for r in run["results"]]
+assert ids == ["PRO-CURE-CLAIM", "HUM-WORRY", "HUM-WORRY", "MS-INPUT-ERROR"], ids
+res = run["results"][0]
+assert res["level"] == "error" and res["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+assert rules[res["ruleIndex"]] == res["ruleId"]
+assert run["invocations"][0]["executionSuccessful"] is False
+PY
+
+scan --format junit >"$TMP/out.xml"
+check "junit: well-formed XML with one test case per record" "$PY" - "$TMP/out.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+cases = root.findall("./testsuite/testcase")
+assert len(cases) == 4, len(cases)
+assert root.get("tests") == "4" and root.get("failures") == "2" and root.get("errors") == "1"
+assert cases[0].find("failure") is not None and cases[1].find("failure") is None
+assert cases[3].find("error") is not None
+PY
+
+# Reports over two scans of the diff fixtures.
+run_ms scan --rules "$DATA/rules" --prompts "$DATA/diff/prompts.yaml" --format jsonl \
+	"$DATA/diff/baseline.jsonl" >"$TMP/base.scan" 2>/dev/null || true
+run_ms scan --rules "$DATA/rules" --prompts "$DATA/diff/prompts.yaml" --format jsonl \
+	"$DATA/diff/candidate.jsonl" >"$TMP/cand.scan" 2>/dev/null || true
+for f in text markdown csv json html; do
+	run_ms report --format $f "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/report.$f"
+done
+check "report: json, csv and html read back; every model and dimension present" \
+	"$PY" - "$TMP/report" <<'PY'
+import csv, json, sys, html.parser
+base = sys.argv[1]
+rep = json.load(open(base + ".json", encoding="utf-8"))
+assert rep["records"] == 13, rep["records"]
+models = {r["model"]: r for r in rep["models"]["rows"]}
+assert set(models) == {"medtune-7b", "medtune-7b-v2"}, models
+assert models["medtune-7b-v2"]["safety"].startswith("3/7 "), models["medtune-7b-v2"]
+worst = rep["prompts"]["rows"][0]
+assert worst["prompt"] in ("E1", "E2", "E3"), worst
+assert rep["rules"]["rows"][0]["rule"] in ("SAF-EMERGENCY", "REG-DISCLAIMER-UPFRONT")
+rows = list(csv.reader(open(base + ".csv", newline="", encoding="utf-8")))
+assert {r[0] for r in rows} >= {"models", "prompts", "rules"}
+class P(html.parser.HTMLParser):
+    text, tags = [], []
+    def handle_starttag(self, t, a): self.tags.append(t)
+    def handle_data(self, d): self.text.append(d)
+p = P(); p.feed(open(base + ".html", encoding="utf-8").read())
+body = " ".join(p.text)
+for word in ["medtune-7b", "medtune-7b-v2", "safety", "professionalism", "fairness",
+             "humanism", "regulation", "E1", "SAF-EMERGENCY"]:
+    assert word in body, word
+assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
+assert "http://" not in open(base + ".html").read() and "https://" not in open(base + ".html").read()
+md = open(base + ".markdown", encoding="utf-8").read()
+assert "| medtune-7b-v2 |" in md and "## Rules by how often they fired" in md
+PY
+
+# Regression checks.
+set +e
+run_ms diff "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.out" 2>&1
+status=$?
+set -e
+if [ "$status" = 1 ] && grep -q "SAF-EMERGENCY \[safety, critical\] x3: prompt E1, sample 2; prompt E2, sample 1; prompt E3, sample 1" "$TMP/diff.out" &&
+	grep -q "candidate .*prompt E4, sample 2 (not in the baseline)" "$TMP/diff.out"; then
+	ok "diff: dropped fail-safes are a regression naming the prompts and the rule"
+else
+	not_ok "diff: expected exit 1 naming E1, E2, E3 and SAF-EMERGENCY (status $status)"
+	cat "$TMP/diff.out"
+fi
+if run_ms diff "$TMP/base.scan" "$TMP/base.scan" >"$TMP/self.out" 2>&1; then
+	ok "diff: a scan compared with itself is no regression"
+else
+	not_ok "diff: a scan compared with itself"
+	cat "$TMP/self.out"
+fi
+set +e
+run_ms diff --tolerance 60 "$TMP/base.scan" "$TMP/cand.scan" >/dev/null 2>&1
+status=$?
+set -e
+if [ "$status" = 0 ]; then
+	ok "diff: a change within --tolerance passes"
+else
+	not_ok "diff --tolerance 60: status $status"
+fi
+run_ms diff --format junit "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.xml" 2>/dev/null || true
+run_ms diff --format json "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.json" 2>/dev/null || true
+check "diff: junit and json outputs read back" "$PY" - "$TMP/diff.xml" "$TMP/diff.json" <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+fails = [c.get("name") for c in root.iter("testcase") if c.find("failure") is not None]
+assert fails == ["safety flag rate"], fails
+d = json.load(open(sys.argv[2]))
+assert d["regression"] is True and d["dimensions"]["safety"]["new"] == 3
+assert abs(d["dimensions"]["safety"]["mcnemar_p"] - 0.25) < 1e-9
+assert d["unpaired_records"][0]["key"] == "prompt E4, sample 2"
+PY
+set +e
+run_ms diff "$TMP/base.scan" "$DATA/sample.jsonl" >/dev/null 2>"$TMP/bad.err"
+status=$?
+set -e
+if [ "$status" = 2 ] && grep -q "sample.jsonl:1: not a scan result" "$TMP/bad.err"; then
+	ok "diff: input that is not a scan result is an error with its line"
+else
+	not_ok "diff: bad input (status $status)"
+	cat "$TMP/bad.err"
+fi
+
+finish
