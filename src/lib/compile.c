@@ -328,14 +328,22 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	pcre2_code *code;
 	ms_pattern *p;
 	size_t minlen = 0;
+	long maxprefix = -1;
+	char *literal;
+	uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS;
 
 	if (n->kind != YN_SCALAR || !*n->str) {
 		err(c, n, owner, "a pattern must be a non-empty string");
 		return 0;
 	}
-	code = pcre2_compile((PCRE2_SPTR)n->str, n->len,
-			     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS, &errcode, &erroff,
-			     NULL);
+	/* A regex with a required literal runs only where the literal occurs;
+	 * when the distance from a match's start to its literal is bounded too,
+	 * each run is confined to start in a window before one occurrence
+	 * (PCRE2's offset limit), which needs its own compile option. */
+	literal = own(c, ms_regex_literal(n->str, 3, &maxprefix));
+	if (literal && maxprefix >= 0 && !c->opts.no_prefilter)
+		options |= PCRE2_USE_OFFSET_LIMIT;
+	code = pcre2_compile((PCRE2_SPTR)n->str, n->len, options, &errcode, &erroff, NULL);
 	if (!code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(errcode, msg, sizeof msg);
@@ -372,7 +380,9 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	p->src = own_str(c, n->str);
 	if (!p->src)
 		return -1;
-	p->literal = own(c, ms_regex_literal(n->str, 3));
+	p->literal = literal;
+	p->maxprefix = maxprefix;
+	p->windowed = (options & PCRE2_USE_OFFSET_LIMIT) != 0;
 	return 0;
 }
 

@@ -105,8 +105,10 @@ size_t ms_char_limit(const char *text, size_t len, size_t n);
 size_t ms_sentence_limit(const char *text, size_t len, size_t n);
 
 /* Extract the longest literal that every match of a regex must contain,
- * normalised like a keyword; NULL when none of at least `minlen` bytes. */
-char *ms_regex_literal(const char *pattern, size_t minlen);
+ * normalised like a keyword; NULL when none of at least `minlen` bytes.
+ * *maxprefix receives an upper bound of the bytes a match can span before
+ * the literal starts, or -1 when there is none. */
+char *ms_regex_literal(const char *pattern, size_t minlen, long *maxprefix);
 
 /* ---------------- compiled rules ---------------- */
 #define MS_MAX_WITHIN_SENTENCES 1000
@@ -134,7 +136,8 @@ typedef struct ms_pattern {
 	size_t sig;
 	char *literal;    /* prefilter literal (normalised), or NULL */
 	uint32_t lit_id;  /* automaton id of the literal, when literal */
-	int anchored_window; /* nonzero: the literal bounds where a match can be */
+	long maxprefix;   /* bytes a match can span before its literal; -1: unbounded */
+	int windowed;     /* compiled with PCRE2_USE_OFFSET_LIMIT for windowed runs */
 } ms_pattern;
 
 typedef struct ms_example {

@@ -35,6 +35,7 @@ typedef struct textstate {
 	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
 	const char **err;   /* per signal: error message of a failed regex run */
 	uint8_t *lit;       /* per pattern: its literal occurs in the text */
+	spanvec *occ;       /* per windowed pattern: where its literal starts */
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
 	size_t lim_sent_n, lim_sent;
 	int in_prompt;
@@ -44,6 +45,7 @@ struct ms_scanner {
 	const ms_rules *r;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
+	pcre2_match_context *mctx_window;   /* the same, with an offset limit */
 	textstate t[2];     /* 0: response, 1: prompt */
 	ms_finding *f;
 	size_t nf, capf;
@@ -66,8 +68,9 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 	t->state = calloc(ns, 1);
 	t->err = calloc(ns, sizeof *t->err);
 	t->lit = calloc(np, 1);
+	t->occ = calloc(np, sizeof *t->occ);
 	t->in_prompt = in_prompt;
-	return t->m && t->state && t->err && t->lit ? 0 : -1;
+	return t->m && t->state && t->err && t->lit && t->occ ? 0 : -1;
 }
 
 static void textstate_free(textstate *t, const ms_rules *r)
@@ -79,6 +82,10 @@ static void textstate_free(textstate *t, const ms_rules *r)
 	free(t->state);
 	free(t->err);
 	free(t->lit);
+	if (t->occ)
+		for (size_t i = 0; i < r->npats; i++)
+			free(t->occ[i].v);
+	free(t->occ);
 	ms_normtext_free(&t->nt);
 }
 
@@ -95,14 +102,16 @@ ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
 	s->r = r;
 	s->md = pcre2_match_data_create(32, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
+	s->mctx_window = pcre2_match_context_create(NULL);
 	s->prof = calloc(r->nsigs ? r->nsigs : 1, sizeof *s->prof);
 	s->prof_pub = calloc(r->nnamed ? r->nnamed : 1, sizeof *s->prof_pub);
-	if (!s->md || !s->mctx || !s->prof || !s->prof_pub || textstate_init(&s->t[0], r, 0) ||
+	if (!s->md || !s->mctx || !s->mctx_window || !s->prof || !s->prof_pub || textstate_init(&s->t[0], r, 0) ||
 	    textstate_init(&s->t[1], r, 1)) {
 		ms_scanner_destroy(s);
 		return MS_ERR_NOMEM;
 	}
 	pcre2_set_match_limit(s->mctx, r->match_limit);
+	pcre2_set_match_limit(s->mctx_window, r->match_limit);
 	*out = s;
 	return MS_OK;
 }
@@ -113,6 +122,7 @@ void ms_scanner_destroy(ms_scanner *s)
 		return;
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);
+	pcre2_match_context_free(s->mctx_window);
 	textstate_free(&s->t[0], s->r);
 	textstate_free(&s->t[1], s->r);
 	free(s->f);
@@ -167,6 +177,9 @@ static void on_hit(void *ctx, uint32_t id, size_t end)
 
 	if (e->is_literal) {
 		t->lit[e->index] = 1;
+		if (h->s->r->pats[e->index].windowed &&
+		    span_push(&t->occ[e->index], t->nt.map[start], t->nt.map[end], t->in_prompt))
+			h->oom = 1;
 		return;
 	}
 	if (e->bound_start && ms_is_word_before(t->nt.s, start))
@@ -191,6 +204,8 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	memset(t->state, SIG_PENDING, r->nsigs);
 	memset(t->err, 0, r->nsigs * sizeof *t->err);
 	memset(t->lit, 0, r->npats);
+	for (size_t i = 0; i < r->npats; i++)
+		t->occ[i].n = 0;
 	if (!text)
 		return 0;
 	if (ms_normtext_build(&t->nt, text, len))
@@ -218,6 +233,100 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Record a failed regex run (match limit and the like) against the signal. */
+static void report_regex_error(ms_scanner *s, textstate *t, size_t si, const ms_pattern *p,
+			       int pcre_rc)
+{
+	char *eb = s->errbuf[t->in_prompt];
+	PCRE2_UCHAR msg[160];
+
+	pcre2_get_error_message(-pcre_rc, msg, sizeof msg);
+	snprintf(eb, sizeof s->errbuf[0], "signal '%s': regex '%.60s%s' failed: %s",
+		 s->r->sigs[si].info.id, p->src, strlen(p->src) > 60 ? "..." : "",
+		 (const char *)msg);
+	t->err[si] = eb;
+}
+
+/* One pcre2_match call from `off`; returns 1 with the match in *ms / *me,
+ * 0 for no match, or the negated PCRE2 error code. */
+static int match_at(ms_scanner *s, const textstate *t, const ms_pattern *p, size_t off,
+		    pcre2_match_context *mctx, size_t *ms, size_t *me)
+{
+	int rc = pcre2_match(p->code, (PCRE2_SPTR)t->text, t->len, off, 0, s->md, mctx);
+	PCRE2_SIZE *ov;
+
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return rc;
+	ov = pcre2_get_ovector_pointer(s->md);
+	*ms = ov[0];
+	*me = ov[1];
+	return 1;
+}
+
+/* Every non-overlapping match, left to right, over the whole text.
+ * Returns 0, -1 when memory runs out, or a positive PCRE2 error (negated). */
+static int run_full(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec *m,
+		    ms_profile_entry *pe)
+{
+	size_t off = 0, a, b;
+
+	while (off <= t->len) {
+		int rc = match_at(s, t, p, off, s->mctx, &a, &b);
+		if (rc == 0)
+			break;
+		if (rc < 0)
+			return -rc;
+		if (b <= a) {
+			/* Cannot happen (empty matches are rejected at compile time),
+			 * but never loop forever. */
+			off = a + 1;
+			continue;
+		}
+		if (span_push(m, a, b, t->in_prompt))
+			return -1;
+		pe->matches++;
+		off = b;
+	}
+	return 0;
+}
+
+/* The same matches as run_full, found by searching only windows: every
+ * match contains an occurrence of the pattern's literal and starts at most
+ * maxprefix bytes before it, so for each occurrence L (after the previous
+ * match's end) a search from L - maxprefix whose start may not pass L (the
+ * offset limit) finds exactly the leftmost match containing it, if any. */
+static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const spanvec *occ,
+			spanvec *m, ms_profile_entry *pe)
+{
+	size_t prev_end = 0, a, b;
+
+	for (size_t i = 0; i < occ->n; i++) {
+		size_t lit = occ->v[i].start, from;
+		int rc;
+
+		if (lit < prev_end)
+			continue;
+		from = lit > (size_t)p->maxprefix ? lit - (size_t)p->maxprefix : 0;
+		if (from < prev_end)
+			from = prev_end;
+		pcre2_set_offset_limit(s->mctx_window, lit);
+		rc = match_at(s, t, p, from, s->mctx_window, &a, &b);
+		if (rc == 0)
+			continue;
+		if (rc < 0)
+			return -rc;
+		if (b <= a)
+			continue;
+		if (span_push(m, a, b, t->in_prompt))
+			return -1;
+		pe->matches++;
+		prev_end = b;
+	}
+	return 0;
+}
+
 /* Run the regexes of a signal and merge all its matches: sorted by start,
  * overlapping matches joined into one span. */
 static int finish_signal(ms_scanner *s, textstate *t, size_t si)
@@ -230,42 +339,23 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 
 	t->state[si] = SIG_DONE;
 	for (size_t k = 0; k < sg->npats; k++) {
-		const ms_pattern *p = &r->pats[sg->pats[k]];
-		PCRE2_SIZE off = 0;
+		size_t pi = sg->pats[k];
+		const ms_pattern *p = &r->pats[pi];
+		int rc;
 
 		pe->evaluations++;
-		if (!r->no_prefilter && p->literal && !t->lit[sg->pats[k]])
+		if (!r->no_prefilter && p->literal && !t->lit[pi])
 			continue;
 		pe->runs++;
-		while (off <= t->len) {
-			int rc = pcre2_match(p->code, (PCRE2_SPTR)t->text, t->len, off, 0, s->md,
-					     s->mctx);
-			PCRE2_SIZE *ov;
-
-			if (rc == PCRE2_ERROR_NOMATCH)
-				break;
-			if (rc < 0) {
-				char *eb = s->errbuf[t->in_prompt];
-				PCRE2_UCHAR msg[160];
-
-				pcre2_get_error_message(rc, msg, sizeof msg);
-				snprintf(eb, sizeof s->errbuf[0], "signal '%s': regex '%.60s%s' failed: %s",
-					 sg->info.id, p->src, strlen(p->src) > 60 ? "..." : "",
-					 (const char *)msg);
-				t->err[si] = eb;
-				break;
-			}
-			ov = pcre2_get_ovector_pointer(s->md);
-			if (ov[1] <= ov[0]) {
-				/* Cannot happen (empty matches are rejected at compile
-				 * time), but never loop forever. */
-				off = ov[0] + 1;
-				continue;
-			}
-			if (span_push(m, ov[0], ov[1], t->in_prompt))
-				return -1;
-			pe->matches++;
-			off = ov[1];
+		if (!r->no_prefilter && p->windowed)
+			rc = run_windowed(s, t, p, &t->occ[pi], m, pe);
+		else
+			rc = run_full(s, t, p, m, pe);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			report_regex_error(s, t, si, p, rc);
+			break;
 		}
 	}
 	if (m->n > 1) {

@@ -25,6 +25,17 @@ static size_t special_seq(const unsigned char *s, size_t left, char *what)
 		*what = ' ';
 		return 2;
 	}
+	/* PCRE2's caseless matching folds the Kelvin sign to k and the long s
+	 * to s; the normalised view must too, or a regex literal containing
+	 * those letters would be missed by the prefilter. */
+	if (left >= 3 && s[0] == 0xE2 && s[1] == 0x84 && s[2] == 0xAA) {
+		*what = 'k';
+		return 3;
+	}
+	if (left >= 2 && s[0] == 0xC5 && s[1] == 0xBF) {
+		*what = 's';
+		return 2;
+	}
 	return 0;
 }
 
@@ -103,7 +114,7 @@ int ms_normtext_build(ms_normtext *nt, const char *text, size_t len)
 				}
 			} else {
 				nt->map[o] = i;
-				nt->s[o++] = '\'';
+				nt->s[o++] = (unsigned char)what;
 				in_space = 0;
 			}
 			i += k;
@@ -232,7 +243,7 @@ int ms_negated_before(const char *text, size_t start, unsigned window)
 		for (size_t k = b; k < end && wl < sizeof w - 1;) {
 			char what;
 			size_t n = special_seq(t + k, end - k, &what);
-			if (n) {
+			if (n && what == '\'') {
 				k += n;
 				continue; /* apostrophes are dropped: don't -> dont */
 			}
@@ -329,16 +340,208 @@ size_t ms_sentence_limit(const char *text, size_t len, size_t n)
 	return len;
 }
 
+/* Upper bound, in bytes, of what the regex text [p, end) can match, or -1
+ * when it is unbounded or not understood.  Subject characters are counted at
+ * their widest: an ASCII letter may match a 3-byte case variant under
+ * caseless UTF matching (the Kelvin sign), any non-ASCII or class item 4. */
+static long maxlen(const char *p, const char *end);
+
+static const char *group_end(const char *p, const char *end)
+{
+	int d = 0;
+
+	while (p < end) {
+		if (*p == '\\' && p + 1 < end) {
+			p += 2;
+			continue;
+		}
+		if (*p == '[') {
+			p++;
+			if (p < end && *p == '^')
+				p++;
+			if (p < end && *p == ']')
+				p++;
+			while (p < end && *p != ']') {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				p++;
+			}
+			if (p < end)
+				p++;
+			continue;
+		}
+		if (*p == '(')
+			d++;
+		else if (*p == ')' && --d == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+static long atom_then_quant(long atom, const char **pp, const char *end)
+{
+	const char *p = *pp;
+	long n = atom;
+
+	if (p < end && (*p == '*' || *p == '+')) {
+		n = -1;
+		p++;
+	} else if (p < end && *p == '?') {
+		p++;
+	} else if (p < end && *p == '{' && p + 1 < end && (p[1] >= '0' && p[1] <= '9')) {
+		char *e;
+		long lo = strtol(p + 1, &e, 10), hi = lo;
+		if (*e == ',') {
+			if (e[1] == '}')
+				hi = -1;
+			else
+				hi = strtol(e + 1, &e, 10);
+		}
+		if (*e != '}' || e >= end)
+			return -2; /* not a quantifier after all: let the caller treat '{' literally */
+		(void)lo;
+		n = hi < 0 || atom < 0 ? -1 : atom * hi;
+		p = e + 1;
+	} else {
+		*pp = p;
+		return n;
+	}
+	if (p < end && (*p == '?' || *p == '+'))
+		p++;
+	*pp = p;
+	return n;
+}
+
+static long maxlen(const char *p, const char *end)
+{
+	long best = 0, cur = 0;
+
+	while (p < end) {
+		long atom;
+		char c = *p;
+
+		if (c == '|') {
+			if (cur > best)
+				best = cur;
+			cur = 0;
+			p++;
+			continue;
+		}
+		if (c == '^' || c == '$') {
+			p++;
+			continue;
+		}
+		if (c == '(') {
+			const char *e = group_end(p, end);
+			const char *in = p + 1;
+			if (!e)
+				return -1;
+			if (in[0] == '?') {
+				if (in[1] == '=' || in[1] == '!' ||
+				    (in[1] == '<' && (in[2] == '=' || in[2] == '!')) || in[1] == '#') {
+					atom = 0; /* lookaround or comment: consumes nothing */
+				} else if (in[1] == ':' || in[1] == '>') {
+					atom = maxlen(in + 2, e);
+				} else if ((in[1] == '<' || in[1] == '\'') ||
+					   (in[1] == 'P' && in[2] == '<')) {
+					const char *q = strchr(in, in[1] == '\'' ? '\'' : '>');
+					if (!q || q > e)
+						return -1;
+					atom = maxlen(q + 1, e);
+				} else {
+					/* Option settings, (?i) or (?i:...). */
+					const char *q = in + 1;
+					while (q < e && strchr("-imnsx", *q))
+						q++;
+					if (q == e)
+						atom = 0;
+					else if (*q == ':')
+						atom = maxlen(q + 1, e);
+					else
+						return -1;
+				}
+			} else if (in[0] == '*') {
+				return -1; /* verbs and the like */
+			} else {
+				atom = maxlen(in, e);
+			}
+			p = e + 1;
+		} else if (c == '[') {
+			const char *q = p + 1;
+			if (q < end && *q == '^')
+				q++;
+			if (q < end && *q == ']')
+				q++;
+			while (q < end && *q != ']') {
+				if (*q == '\\' && q + 1 < end)
+					q++;
+				q++;
+			}
+			if (q >= end)
+				return -1;
+			atom = 4;
+			p = q + 1;
+		} else if (c == '\\') {
+			char e = p + 1 < end ? p[1] : 0;
+			if (!e)
+				return -1;
+			if (strchr("bBAzZGK", e))
+				atom = 0;
+			else if (strchr("dws", e))
+				atom = 1; /* ASCII only without PCRE2_UCP */
+			else if (strchr("DWShHvVNR", e))
+				atom = 4;
+			else if (ispunct((unsigned char)e) || e == ' ')
+				atom = 1;
+			else if (e == 'n' || e == 't' || e == 'r' || e == 'f' || e == 'e' || e == 'a')
+				atom = 1;
+			else
+				return -1; /* \x, \p, \Q, back references, ... */
+			p += 2;
+		} else if (c == '.') {
+			atom = 4;
+			p++;
+		} else if ((unsigned char)c >= 0x80) {
+			/* One UTF-8 character of the pattern; its case variants are at
+			 * most 4 bytes. */
+			p++;
+			while (p < end && ((unsigned char)*p & 0xC0) == 0x80)
+				p++;
+			atom = 4;
+		} else {
+			atom = isalpha((unsigned char)c) ? 3 : 1;
+			p++;
+		}
+		{
+			const char *q = p;
+			long n = atom_then_quant(atom, &q, end);
+			if (n == -2)
+				n = atom; /* a literal '{' follows */
+			else
+				p = q;
+			if (n < 0 || cur < 0)
+				return -1;
+			cur += n;
+			if (cur > 1L << 30)
+				return -1;
+		}
+	}
+	return cur > best ? cur : best;
+}
+
 /* Regex literal extraction.  Only the top-level concatenation of a pattern
  * without top-level alternation is examined; groups, classes, escapes other
  * than escaped punctuation, and quantified atoms end the current literal.
  * The longest run found is required by every match. */
-char *ms_regex_literal(const char *pattern, size_t minlen)
+char *ms_regex_literal(const char *pattern, size_t minlen, long *maxprefix)
 {
 	ms_buf cur = {0}, best = {0};
-	const char *p = pattern;
+	const char *p = pattern, *cur_start = NULL, *best_start = NULL;
 	int depth = 0;
 	char *res = NULL;
+
+	*maxprefix = -1;
 
 	/* Reject top-level alternation first. */
 	for (const char *q = pattern; *q; q++) {
@@ -374,7 +577,11 @@ char *ms_regex_literal(const char *pattern, size_t minlen)
 	}
 
 #define FLUSH() do { \
-		if (cur.len > best.len) { best.len = 0; if (ms_buf_add(&best, cur.data, cur.len)) goto out; } \
+		if (cur.len > best.len) { \
+			best.len = 0; \
+			if (ms_buf_add(&best, cur.data, cur.len)) goto out; \
+			best_start = cur_start; \
+		} \
 		cur.len = 0; \
 	} while (0)
 
@@ -493,6 +700,8 @@ char *ms_regex_literal(const char *pattern, size_t minlen)
 				FLUSH();
 				continue;
 			}
+			if (cur.len == 0)
+				cur_start = p - (c == '\\' ? 2 : 1);
 			if (ms_buf_addc(&cur, (char)lit))
 				goto out;
 			if (*p == '+' || *p == '{') {
@@ -502,12 +711,18 @@ char *ms_regex_literal(const char *pattern, size_t minlen)
 	}
 	FLUSH();
 	if (best.len) {
-		size_t nl;
+		size_t nl, lead = 0;
 		char *norm = ms_norm_keyword(best.data, best.len, &nl);
-		if (norm && nl >= minlen)
+		if (norm && nl >= minlen) {
+			long pre = maxlen(pattern, best_start);
 			res = norm;
-		else
+			/* Leading white space trimmed from the literal lies before it. */
+			while (lead < best.len && is_space((unsigned char)best.data[lead]))
+				lead++;
+			*maxprefix = pre < 0 ? -1 : pre + (long)lead;
+		} else {
 			free(norm);
+		}
 	}
 	goto out;
 out_none:

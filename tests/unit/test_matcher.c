@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "suites.h"
 
 static ms_rules *rules;
@@ -374,6 +375,99 @@ START_TEST(prefilter_same_result)
 }
 END_TEST
 
+/* Windowed regex runs (literal occurrences plus PCRE2's offset limit) find
+ * exactly the matches of a full scan: same spans, same order. */
+START_TEST(windowed_equals_full)
+{
+	static const char yaml[] =
+		"signals:\n  - id: s\n    patterns:\n"
+		"      - '\\b(?:very |quite )?(?:limited|scarce) evidence\\b'\n"
+		"      - '(?<!no )(?<!not )\\bguaranteed (?:to|a) \\w+'\n"
+		"      - '\\d+(?:\\.\\d+)? ?mg (?:daily|twice)'\n"
+		"      - '(?:ab){2,3}cd'\n"
+		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: {signal: s, min: 0}}\n";
+	static const char *texts[] = {
+		"Very limited evidence here, and scarce  evidence there; quite scarce evidence.",
+		"limited evidence limited evidence limited evidence",
+		"It is guaranteed to work. It is not guaranteed to work. Guaranteed a cure.",
+		"Take 2.5 mg daily, then 10mg twice; 7 mg weekly is not it. 5 mg DAILY.",
+		"xxababcd abababcd ababababcd abcd",
+		"evidence evidence limited",
+		"",
+	};
+	ms_span spans[2][64];
+	size_t n[2][7];
+
+	for (int pre = 0; pre < 2; pre++) {
+		ms_compiler *c;
+		ms_compile_options o = { 0 };
+
+		o.no_prefilter = !pre;
+		ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
+		ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
+		ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+		ms_compiler_destroy(c);
+		ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+		for (int i = 0; i < 7; i++) {
+			const ms_result *res = scan(texts[i]);
+			ck_assert_uint_eq(res->nfindings, 1);
+			n[pre][i] = res->findings[0].nevidence;
+			if (i == 0)
+				memcpy(spans[pre], res->findings[0].evidence,
+				       n[pre][i] * sizeof(ms_span));
+		}
+		teardown();
+	}
+	for (int i = 0; i < 7; i++)
+		ck_assert_uint_eq(n[0][i], n[1][i]);
+	ck_assert_uint_eq(n[1][0], 2); /* "scarce  evidence" has two spaces */
+	ck_assert_uint_eq(n[1][1], 3);
+	ck_assert_uint_eq(n[1][2], 2);
+	ck_assert_uint_eq(n[1][3], 3);
+	ck_assert_uint_eq(n[1][4], 3);
+	for (size_t k = 0; k < n[1][0]; k++) {
+		ck_assert_uint_eq(spans[0][k].start, spans[1][k].start);
+		ck_assert_uint_eq(spans[0][k].end, spans[1][k].end);
+	}
+}
+END_TEST
+
+START_TEST(literal_prefix_bounds)
+{
+	long pre;
+	char *lit;
+
+	lit = ms_regex_literal("\\bvery limited evidence", 3, &pre);
+	ck_assert_str_eq(lit, "very limited evidence");
+	ck_assert_int_eq(pre, 0);
+	free(lit);
+	lit = ms_regex_literal("(?:a|bb)? ?evidence", 3, &pre);
+	ck_assert_str_eq(lit, "evidence");
+	ck_assert_int_eq(pre, 7); /* "bb" at 3 bytes a letter, then a space */
+	free(lit);
+	lit = ms_regex_literal("\\w+ evidence", 3, &pre);
+	ck_assert_str_eq(lit, "evidence");
+	ck_assert_int_eq(pre, -1);
+	free(lit);
+	lit = ms_regex_literal("(?<!not )guaranteed", 3, &pre);
+	ck_assert_str_eq(lit, "guaranteed");
+	ck_assert_int_eq(pre, 0);
+	free(lit);
+	ck_assert_ptr_null(ms_regex_literal("cure|heal", 3, &pre));
+}
+END_TEST
+
+START_TEST(kelvin_sign_folds)
+{
+	load("signals:\n  - {id: s, patterns: ['kilo']}\n");
+	/* U+212A KELVIN SIGN matches k caselessly in PCRE2; the prefilter must
+	 * not hide that match. */
+	ck_assert_int_eq(count("\xE2\x84\xAAilo"), 1);
+	teardown();
+}
+END_TEST
+
 START_TEST(examples_run)
 {
 	ms_compiler *c;
@@ -444,6 +538,9 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, invalid_utf8_and_nul);
 	tcase_add_test(tc, match_limit_is_an_error);
 	tcase_add_test(tc, prefilter_same_result);
+	tcase_add_test(tc, windowed_equals_full);
+	tcase_add_test(tc, literal_prefix_bounds);
+	tcase_add_test(tc, kelvin_sign_folds);
 	tcase_add_test(tc, examples_run);
 	tcase_add_test(tc, regex_literals);
 	suite_add_tcase(s, tc);
