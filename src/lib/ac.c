@@ -29,7 +29,12 @@ struct ms_ac {
 	uint8_t cls[256];
 	uint32_t ncls;
 	uint32_t nstates;
-	uint32_t *delta;    /* nstates * ncls */
+	uint32_t ndense;    /* states 0 .. ndense-1 have full rows in delta */
+	uint32_t *delta;    /* ndense * ncls: target << 1 | target reports */
+	uint32_t *fail;     /* per state: failure link (sparse states) */
+	uint32_t *first;    /* per state + 1: start of its children in ccls/ctgt */
+	uint8_t *ccls;      /* child edge class */
+	uint32_t *ctgt;     /* child edge target << 1 | target reports */
 	uint32_t *out;      /* per state: index+1 into outs, 0: none */
 	uint32_t *dict;     /* per state: nearest suffix state with output, 0: none */
 	acout *outs;
@@ -37,6 +42,9 @@ struct ms_ac {
 	size_t *plen;       /* pattern length by id */
 	size_t nplen;
 };
+
+/* Bytes of full transition rows kept for the shallowest states. */
+#define DENSE_BYTES (96u * 1024u)
 
 ms_ac_builder *ms_ac_builder_new(void)
 {
@@ -73,6 +81,10 @@ void ms_ac_free(ms_ac *ac)
 	if (!ac)
 		return;
 	free(ac->delta);
+	free(ac->fail);
+	free(ac->first);
+	free(ac->ccls);
+	free(ac->ctgt);
 	free(ac->out);
 	free(ac->dict);
 	free(ac->outs);
@@ -89,7 +101,8 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 {
 	ms_ac *ac = calloc(1, sizeof *ac);
 	size_t total = 1, maxid = 0;
-	uint32_t *queue = NULL, *fail = NULL;
+	uint32_t *queue = NULL, *fail = NULL, *tparent = NULL;
+	uint8_t *tcls = NULL;
 	size_t qh = 0, qt = 0;
 
 	if (!ac)
@@ -108,7 +121,7 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 	}
 	if (ac->ncls > 256)
 		goto fail;
-	if (total > UINT32_MAX / 2 || total > ((size_t)-1) / ac->ncls / sizeof(uint32_t))
+	if (total * ac->ncls > UINT32_MAX / 2 || total > ((size_t)-1) / ac->ncls / sizeof(uint32_t))
 		goto fail;
 	ac->delta = calloc(total * ac->ncls, sizeof *ac->delta);
 	ac->out = calloc(total, sizeof *ac->out);
@@ -118,7 +131,10 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 	ac->plen = calloc(ac->nplen ? ac->nplen : 1, sizeof *ac->plen);
 	fail = calloc(total, sizeof *fail);
 	queue = calloc(total, sizeof *queue);
-	if (!ac->delta || !ac->out || !ac->dict || !ac->outs || !ac->plen || !fail || !queue)
+	tparent = calloc(total, sizeof *tparent);
+	tcls = calloc(total, 1);
+	if (!ac->delta || !ac->out || !ac->dict || !ac->outs || !ac->plen || !fail || !queue ||
+	    !tparent || !tcls)
 		goto fail;
 
 	/* Trie.  State 0 is the root; a zero transition means "none yet". */
@@ -130,8 +146,11 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 		for (size_t j = 0; j < p->len; j++) {
 			uint32_t c = ac->cls[(uint8_t)p->s[j]];
 			uint32_t *t = &ac->delta[(size_t)s * ac->ncls + c];
-			if (!*t)
+			if (!*t) {
 				*t = ac->nstates++;
+				tparent[*t] = s;
+				tcls[*t] = (uint8_t)c;
+			}
 			s = *t;
 		}
 		ac->outs[ac->nouts] = (acout){ p->id, ac->out[s] };
@@ -162,13 +181,109 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 			}
 		}
 	}
+	/* Renumber the states in breadth-first order and keep full rows only for
+	 * the shallow states, which a scan visits nearly all the time; deeper
+	 * states keep their trie edges and failure link.  A full table for a
+	 * large keyword set runs to megabytes and a scan then waits on memory
+	 * at every byte; this form stays in the processor's caches. */
+	{
+		uint32_t *perm = calloc(ac->nstates, sizeof *perm);
+		uint32_t *parent = calloc(ac->nstates, sizeof *parent);
+		uint8_t *pcls = calloc(ac->nstates, 1);
+		uint32_t *out2 = calloc(ac->nstates, sizeof *out2);
+		uint32_t *dict2 = calloc(ac->nstates, sizeof *dict2);
+		uint32_t *fail2 = calloc(ac->nstates, sizeof *fail2);
+		uint32_t *delta2 = NULL, n = ac->nstates, k;
+
+		if (!perm || !parent || !pcls || !out2 || !dict2 || !fail2)
+			goto renum_fail;
+		for (size_t q = 0; q < qt; q++)
+			perm[queue[q]] = (uint32_t)q + 1;
+		/* Trie edges, recorded when each state was created. */
+		for (uint32_t old = 1; old < n; old++) {
+			parent[perm[old]] = perm[tparent[old]] + 1; /* +1: 0 means none */
+			pcls[perm[old]] = tcls[old];
+		}
+		for (uint32_t old = 0; old < n; old++) {
+			out2[perm[old]] = ac->out[old];
+			dict2[perm[old]] = ac->dict[old] ? perm[ac->dict[old]] : 0;
+			fail2[perm[old]] = perm[fail[old]];
+		}
+		k = (uint32_t)(DENSE_BYTES / (ac->ncls * sizeof(uint32_t)));
+		if (k < 1)
+			k = 1;
+		if (k > n)
+			k = n;
+		delta2 = malloc((size_t)k * ac->ncls * sizeof *delta2);
+		ac->first = calloc((size_t)n + 1, sizeof *ac->first);
+		ac->ccls = malloc(n ? n : 1);
+		ac->ctgt = malloc((n ? n : 1) * sizeof *ac->ctgt);
+		if (!delta2 || !ac->first || !ac->ccls || !ac->ctgt)
+			goto renum_fail;
+		for (uint32_t old = 0; old < n; old++) {
+			uint32_t nw = perm[old];
+			if (nw >= k)
+				continue;
+			for (uint32_t c = 0; c < ac->ncls; c++) {
+				uint32_t t = ac->delta[(size_t)old * ac->ncls + c];
+				delta2[(size_t)nw * ac->ncls + c] = perm[t] << 1 | (out2[perm[t]] || dict2[perm[t]]);
+			}
+		}
+		/* Children in CSR form, grouped by parent (counting sort). */
+		for (uint32_t t = 1; t < n; t++)
+			if (parent[t])
+				ac->first[parent[t] - 1 + 1]++;
+		for (uint32_t s2 = 0; s2 < n; s2++)
+			ac->first[s2 + 1] += ac->first[s2];
+		{
+			uint32_t *fill = calloc(n ? n : 1, sizeof *fill);
+			if (!fill)
+				goto renum_fail;
+			for (uint32_t t = 1; t < n; t++) {
+				uint32_t p2;
+				if (!parent[t])
+					continue;
+				p2 = parent[t] - 1;
+				ac->ccls[ac->first[p2] + fill[p2]] = pcls[t];
+				ac->ctgt[ac->first[p2] + fill[p2]] = t << 1 | (out2[t] || dict2[t]);
+				fill[p2]++;
+			}
+			free(fill);
+		}
+		free(ac->delta);
+		free(ac->out);
+		free(ac->dict);
+		ac->delta = delta2;
+		ac->out = out2;
+		ac->dict = dict2;
+		ac->fail = fail2;
+		ac->ndense = k;
+		free(perm);
+		free(parent);
+		free(pcls);
+		goto renum_done;
+renum_fail:
+		free(perm);
+		free(parent);
+		free(pcls);
+		free(out2);
+		free(dict2);
+		free(fail2);
+		free(delta2);
+		goto fail;
+	}
+renum_done:
 	free(fail);
 	free(queue);
+	free(tparent);
+	free(tcls);
 	ms_ac_builder_free(b);
 	return ac;
 fail:
 	free(fail);
 	free(queue);
+	free(tparent);
+	free(tcls);
 	ms_ac_free(ac);
 	ms_ac_builder_free(b);
 	return NULL;
@@ -179,13 +294,28 @@ void ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_ac_hi
 {
 	const uint32_t *delta = ac->delta;
 	const uint8_t *cls = ac->cls;
-	uint32_t ncls = ac->ncls, s = 0;
+	uint32_t s = 0, ncls = ac->ncls, ndense = ac->ndense;
 
 	if (!ac->nouts)
 		return;
 	for (size_t i = 0; i < len; i++) {
-		s = delta[(size_t)s * ncls + cls[text[i]]];
-		if (ac->out[s] || ac->dict[s]) {
+		uint32_t c = cls[text[i]], e;
+
+		for (;;) {
+			if (s < ndense) {
+				e = delta[(size_t)s * ncls + c];
+				break;
+			}
+			for (uint32_t j = ac->first[s]; j < ac->first[s + 1]; j++)
+				if (ac->ccls[j] == c) {
+					e = ac->ctgt[j];
+					goto found;
+				}
+			s = ac->fail[s];
+		}
+found:
+		s = e >> 1;
+		if (e & 1) {
 			uint32_t t = ac->out[s] ? s : ac->dict[s];
 			while (t) {
 				for (uint32_t o = ac->out[t]; o; o = ac->outs[o - 1].next)
