@@ -264,8 +264,13 @@ typedef struct ms_profile_entry {
 } ms_profile_entry;
 
 MS_API void ms_scanner_set_profiling(ms_scanner *s, int on);
-/* One entry per named signal, indexed like ms_rules_signal(). */
+/* One entry per named signal, indexed like ms_rules_signal(): time in its
+ * regexes, regexes considered, regexes run past the prefilter, matches. */
 MS_API const ms_profile_entry *ms_scanner_profile(const ms_scanner *s);
+/* One entry per rule, indexed like ms_rules_get(): time evaluating it (its
+ * inline signals included), records in its scope, records that passed its
+ * `when`, records on which it fired. */
+MS_API const ms_profile_entry *ms_scanner_rule_profile(const ms_scanner *s);
 
 #ifdef __cplusplus
 }

@@ -344,9 +344,23 @@ static int finish_output(const scan_cfg *cfg, run_stats *st)
 	return rc;
 }
 
-static void print_profile(worker *ws, int nw, const ms_rules *r)
+typedef const ms_profile_entry *(*profile_fn)(const ms_scanner *);
+typedef const char *(*name_fn)(const ms_rules *, size_t);
+
+static const char *signal_name(const ms_rules *r, size_t i)
 {
-	size_t n = ms_rules_signal_count(r);
+	return ms_rules_signal(r, i)->id;
+}
+
+static const char *rule_name(const ms_rules *r, size_t i)
+{
+	return ms_rules_get(r, i)->id;
+}
+
+/* Sum one profile over the workers and print it, slowest first. */
+static void print_profile_table(worker *ws, int nw, const ms_rules *r, size_t n, profile_fn get,
+				name_fn name, const char *const head[5])
+{
 	ms_profile_entry *sum = calloc(n ? n : 1, sizeof *sum);
 	size_t *order = calloc(n ? n : 1, sizeof *order);
 
@@ -356,7 +370,7 @@ static void print_profile(worker *ws, int nw, const ms_rules *r)
 		return;
 	}
 	for (int w = 0; w < nw; w++) {
-		const ms_profile_entry *p = ms_scanner_profile(ws[w].sc);
+		const ms_profile_entry *p = get(ws[w].sc);
 		for (size_t i = 0; i < n; i++) {
 			sum[i].nanoseconds += p[i].nanoseconds;
 			sum[i].evaluations += p[i].evaluations;
@@ -366,7 +380,7 @@ static void print_profile(worker *ws, int nw, const ms_rules *r)
 	}
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
-	/* Slowest first (insertion sort: a few hundred signals at most). */
+	/* Slowest first (insertion sort: a few hundred entries at most). */
 	for (size_t i = 1; i < n; i++) {
 		size_t k = order[i], j = i;
 		while (j > 0 && sum[order[j - 1]].nanoseconds < sum[k].nanoseconds) {
@@ -375,18 +389,32 @@ static void print_profile(worker *ws, int nw, const ms_rules *r)
 		}
 		order[j] = k;
 	}
-	fprintf(stderr, "%-28s %10s %12s %12s %9s %10s\n", "signal", "ms", "regex evals", "regex runs",
-		"pass %", "matches");
+	fprintf(stderr, "%-30s %10s %12s %12s %9s %10s\n", head[0], "ms", head[1], head[2],
+		head[3], head[4]);
 	for (size_t i = 0; i < n; i++) {
 		const ms_profile_entry *e = &sum[order[i]];
-		fprintf(stderr, "%-28s %10.2f %12llu %12llu %8.1f%% %10llu\n",
-			ms_rules_signal(r, order[i])->id, e->nanoseconds / 1e6,
-			(unsigned long long)e->evaluations, (unsigned long long)e->runs,
-			e->evaluations ? 100.0 * e->runs / e->evaluations : 0.0,
+		fprintf(stderr, "%-30s %10.2f %12llu %12llu %8.1f%% %10llu\n", name(r, order[i]),
+			e->nanoseconds / 1e6, (unsigned long long)e->evaluations,
+			(unsigned long long)e->runs,
+			e->evaluations ? 100.0 * (double)e->runs / (double)e->evaluations : 0.0,
 			(unsigned long long)e->matches);
 	}
+	fputc('\n', stderr);
 	free(sum);
 	free(order);
+}
+
+static void print_profile(worker *ws, int nw, const ms_rules *r)
+{
+	static const char *const sig_head[5] = { "signal", "regex evals", "regex runs", "pass %",
+						  "matches" };
+	static const char *const rule_head[5] = { "rule", "in scope", "when held", "when %",
+						   "fired" };
+
+	print_profile_table(ws, nw, r, ms_rules_signal_count(r), ms_scanner_profile, signal_name,
+			    sig_head);
+	print_profile_table(ws, nw, r, ms_rules_count(r), ms_scanner_rule_profile, rule_name,
+			    rule_head);
 }
 
 static void scan_usage(FILE *f)

@@ -58,6 +58,7 @@ struct ms_scanner {
 	int profiling;
 	ms_profile_entry *prof;      /* per signal (all of them) */
 	ms_profile_entry *prof_pub;  /* per named signal, filled on request */
+	ms_profile_entry *prof_rules; /* per rule */
 };
 
 static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
@@ -105,7 +106,8 @@ ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
 	s->mctx_window = pcre2_match_context_create(NULL);
 	s->prof = calloc(r->nsigs ? r->nsigs : 1, sizeof *s->prof);
 	s->prof_pub = calloc(r->nnamed ? r->nnamed : 1, sizeof *s->prof_pub);
-	if (!s->md || !s->mctx || !s->mctx_window || !s->prof || !s->prof_pub || textstate_init(&s->t[0], r, 0) ||
+	s->prof_rules = calloc(r->nrules ? r->nrules : 1, sizeof *s->prof_rules);
+	if (!s->md || !s->mctx || !s->mctx_window || !s->prof || !s->prof_pub || !s->prof_rules || textstate_init(&s->t[0], r, 0) ||
 	    textstate_init(&s->t[1], r, 1)) {
 		ms_scanner_destroy(s);
 		return MS_ERR_NOMEM;
@@ -131,6 +133,7 @@ void ms_scanner_destroy(ms_scanner *s)
 	free(s->sigs);
 	free(s->prof);
 	free(s->prof_pub);
+	free(s->prof_rules);
 	free(s);
 }
 
@@ -142,6 +145,11 @@ const ms_rules *ms_scanner_rules(const ms_scanner *s)
 void ms_scanner_set_profiling(ms_scanner *s, int on)
 {
 	s->profiling = on;
+}
+
+const ms_profile_entry *ms_scanner_rule_profile(const ms_scanner *s)
+{
+	return s->prof_rules;
 }
 
 const ms_profile_entry *ms_scanner_profile(const ms_scanner *s)
@@ -622,21 +630,28 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 	for (size_t i = 0; i < r->nrules; i++) {
 		const ms_rule_int *ru = &r->rules[i];
 		evalctx e = { s, NULL, 0 };
-		int fire;
+		ms_profile_entry *pr = &s->prof_rules[i];
+		uint64_t t0 = s->profiling ? now_ns() : 0;
+		int fire = 0;
 
 		if (!in_scope(&e, ru, rec))
 			goto check;
+		pr->evaluations++;
 		if (ru->when && !eval(&e, ru->when, NULL))
 			goto check;
+		pr->runs++;
 		s->tmp.n = 0;
 		fire = eval(&e, ru->cond, ru->require ? NULL : &s->tmp);
 		if (ru->require)
 			fire = !fire;
+		pr->matches += (uint64_t)fire;
 		if (!e.oom && !e.err && fire &&
 		    add_finding(s, ru, ru->require ? MS_FINDING_MISSING : MS_FINDING_PRESENT,
 				&s->tmp, NULL))
 			return MS_ERR_NOMEM;
 check:
+		if (s->profiling)
+			pr->nanoseconds += now_ns() - t0;
 		if (e.oom)
 			return MS_ERR_NOMEM;
 		if (e.err) {
