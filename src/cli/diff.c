@@ -60,7 +60,8 @@ static keyed *index_set(scan_set *s)
 			return NULL;
 		}
 	}
-	qsort(v, s->n, sizeof *v, cmp_keyed);
+	if (s->n)
+		qsort(v, s->n, sizeof *v, cmp_keyed);
 	for (size_t i = 1; i < s->n; i++)
 		if (strcmp(v[i].key, v[i - 1].key) == 0)
 			v[i].dup = v[i - 1].dup = 1;
@@ -305,8 +306,10 @@ int cmd_diff(int argc, char **argv)
 		x->regression = x->delta_pp > tol + 1e-9;
 		regression |= x->regression;
 	}
-	qsort(added.v, added.n, sizeof *added.v, cmp_change);
-	qsort(removed.v, removed.n, sizeof *removed.v, cmp_change);
+	if (added.n)
+		qsort(added.v, added.n, sizeof *added.v, cmp_change);
+	if (removed.n)
+		qsort(removed.v, removed.n, sizeof *removed.v, cmp_change);
 
 	if (fmt == D_TEXT) {
 		ob_printf(&b, "baseline:  %s (%zu records)\ncandidate: %s (%zu records)\n"

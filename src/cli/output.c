@@ -31,6 +31,8 @@ static void ob_grow(out_buf *b, size_t n)
 
 void ob_add(out_buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	ob_grow(b, n);
 	memcpy(b->data + b->len, p, n);
 	b->len += n;

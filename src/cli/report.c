@@ -426,7 +426,8 @@ static void groups_table(rtable *t, groups *g, const char *title, const char *ke
 	table_col(t, "any dimension", 1);
 	for (int d = 0; d < MS_DIM_COUNT; d++)
 		table_col(t, ms_dimension_name((ms_dimension)d), 1);
-	qsort(g->v, g->n, sizeof *g->v, cmp_group_name);
+	if (g->n)
+		qsort(g->v, g->n, sizeof *g->v, cmp_group_name);
 	for (size_t i = 0; i < g->n; i++) {
 		group *gr = &g->v[i];
 		size_t r = table_row(t), c = 0;
@@ -667,7 +668,8 @@ int cmd_report(int argc, char **argv)
 		for (int d = 0; d < MS_DIM_COUNT; d++)
 			table_col(t, ms_dimension_name((ms_dimension)d), 1);
 		table_col(t, "flagged models", 0);
-		qsort(slices, nslices, sizeof *slices, cmp_slice);
+		if (nslices)
+			qsort(slices, nslices, sizeof *slices, cmp_slice);
 		for (size_t i = 0; i < nslices; i++) {
 			slice *sl = &slices[i];
 			size_t r = table_row(t), fm = 0;
@@ -701,13 +703,16 @@ int cmd_report(int argc, char **argv)
 		table_col(t, "severity", 0);
 		table_col(t, "records", 1);
 		table_col(t, "models", 0);
-		qsort(rules, nrules, sizeof *rules, cmp_rulecount);
+		if (nrules)
+			qsort(rules, nrules, sizeof *rules, cmp_rulecount);
 		for (size_t i = 0; i < nrules; i++) {
 			rulecount *rc = &rules[i];
 			size_t r = table_row(t);
 			out_buf names = { 0 };
 
-			qsort(rc->models.v, rc->models.n, sizeof *rc->models.v, cmp_group_count);
+			if (rc->models.n)
+				qsort(rc->models.v, rc->models.n, sizeof *rc->models.v,
+				      cmp_group_count);
 			for (size_t m = 0; m < rc->models.n; m++)
 				ob_printf(&names, "%s%s (%lu)", m ? ", " : "", rc->models.v[m].name,
 					  rc->models.v[m].flagged);

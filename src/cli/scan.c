@@ -323,7 +323,8 @@ static int finish_output(const scan_cfg *cfg, run_stats *st)
 
 	fflush(st->out);
 	if (st->sorting) {
-		qsort(st->ents, st->nents, sizeof *st->ents, cmp_ent);
+		if (st->nents)
+			qsort(st->ents, st->nents, sizeof *st->ents, cmp_ent);
 		for (size_t i = 0; i < st->nents && !rc; i++)
 			if (st->ents[i].len)
 				rc = copy_range(st->out, st->ents[i].off, st->ents[i].len, 0);
