@@ -336,12 +336,11 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 		err(c, n, owner, "a pattern must be a non-empty string");
 		return 0;
 	}
-	/* A regex with a required literal runs only where the literal occurs;
-	 * when the distance from a match's start to its literal is bounded too,
-	 * each run is confined to start in a window before one occurrence
+	/* A regex with a required literal runs only where the literal occurs,
+	 * each run confined to start in a window before one occurrence
 	 * (PCRE2's offset limit), which needs its own compile option. */
 	literal = own(c, ms_regex_literal(n->str, 3, &maxprefix));
-	if (literal && maxprefix >= 0 && !c->opts.no_prefilter)
+	if (literal && !c->opts.no_prefilter)
 		options |= PCRE2_USE_OFFSET_LIMIT;
 	code = pcre2_compile((PCRE2_SPTR)n->str, n->len, options, &errcode, &erroff, NULL);
 	if (!code) {

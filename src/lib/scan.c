@@ -300,25 +300,30 @@ static int run_full(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec *m
 	return 0;
 }
 
-/* The same matches as run_full, found by searching only windows: every
- * match contains an occurrence of the pattern's literal and starts at most
- * maxprefix bytes before it, so for each occurrence L (after the previous
- * match's end) a search from L - maxprefix whose start may not pass L (the
- * offset limit) finds exactly the leftmost match containing it, if any. */
+/* The same matches as run_full, found by searching only windows.  Let M be
+ * the leftmost match not before the previous match's end, and L_j the first
+ * literal occurrence at or after M's start (M contains one).  Then M starts
+ * after L_(j-1), at most maxprefix bytes before L_j when that bound is known,
+ * and not after L_j.  So for each occurrence L_i a search from the greatest
+ * of those lower bounds, whose start may not pass L_i (the offset limit),
+ * finds M when i = j and nothing before. */
 static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const spanvec *occ,
 			spanvec *m, ms_profile_entry *pe)
 {
 	size_t prev_end = 0, a, b;
 
 	for (size_t i = 0; i < occ->n; i++) {
-		size_t lit = occ->v[i].start, from;
+		size_t lit = occ->v[i].start, from = prev_end;
 		int rc;
 
 		if (lit < prev_end)
 			continue;
-		from = lit > (size_t)p->maxprefix ? lit - (size_t)p->maxprefix : 0;
-		if (from < prev_end)
-			from = prev_end;
+		if (i > 0 && occ->v[i - 1].start + 1 > from)
+			from = occ->v[i - 1].start + 1;
+		if (p->maxprefix >= 0 && lit > (size_t)p->maxprefix && lit - (size_t)p->maxprefix > from)
+			from = lit - (size_t)p->maxprefix;
+		if (from > lit)
+			continue;
 		pcre2_set_offset_limit(s->mctx_window, lit);
 		rc = match_at(s, t, p, from, s->mctx_window, &a, &b);
 		if (rc == 0)
