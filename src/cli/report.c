@@ -272,11 +272,30 @@ static void render_html_table(out_buf *b, const rtable *t)
 		ob_adds(b, "<tr>");
 		for (size_t c = 0; c < t->ncols; c++) {
 			double h = t->heat[r * t->ncols + c];
+			const char *v = cellv(t, r, c);
+			const char *pct = strchr(v, ' '), *ci = pct ? strchr(pct + 1, ' ') : NULL;
+
 			ob_adds(b, t->numeric[c] || h >= 0 ? "<td class=\"n\"" : "<td");
 			if (h >= 0)
 				heat_style(b, h);
 			ob_add(b, ">", 1);
-			html_text(b, cellv(t, r, c));
+			if (h >= 0 && pct && ci && strchr(v, '/') && strchr(v, '/') < pct) {
+				/* "k/n p% [lo-hi]": the rate first, the counts and the
+				 * interval below it in small type, to keep columns narrow. */
+				out_buf tmp = { 0 };
+				ob_add(&tmp, pct + 1, (size_t)(ci - pct - 1));
+				ob_adds(b, "<b>");
+				html_text(b, tmp.data);
+				ob_adds(b, "</b><br><small>");
+				tmp.len = 0;
+				ob_add(&tmp, v, (size_t)(pct - v));
+				ob_add(&tmp, ci, strlen(ci));
+				html_text(b, tmp.data);
+				ob_adds(b, "</small>");
+				ob_free(&tmp);
+			} else {
+				html_text(b, v);
+			}
 			ob_adds(b, "</td>");
 		}
 		ob_adds(b, "</tr>\n");
@@ -295,13 +314,14 @@ static const char html_head[] =
 	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	"<title>medscreen report</title>\n<style>\n"
 	"body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"DejaVu Sans\",sans-serif;"
-	"margin:2rem auto;max-width:75rem;padding:0 1rem;color:#1d1d1f;line-height:1.4}\n"
+	"margin:2rem auto;max-width:90rem;padding:0 1rem;color:#1d1d1f;line-height:1.4}\n"
 	"h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin:2rem 0 .5rem}\n"
 	"p.meta{color:#555;margin-top:0}p.note{color:#555;font-size:.85rem}\n"
 	"table{border-collapse:collapse;font-size:.85rem;width:100%}\n"
 	"th,td{border:1px solid #d0d0d5;padding:.3rem .5rem;text-align:left;vertical-align:top}\n"
 	"th{background:#f3f3f6;position:sticky;top:0}\n"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+	"td small{color:inherit;opacity:.8}td:first-child{white-space:nowrap}\n"
 	".legend span{display:inline-block;width:2.2rem;text-align:center;font-size:.75rem;"
 	"border:1px solid #d0d0d5}\n"
 	"@media print{body{margin:0;max-width:none}th{position:static}section{break-inside:avoid}"
