@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "results.h"
 
 typedef struct confusion {
 	unsigned long tp, fp, fn, tn;
@@ -45,7 +45,8 @@ static metrics compute(const confusion *c)
 
 typedef struct sigstat {
 	char *name;
-	confusion c;
+	confusion c;      /* tn is derived at the end */
+	int labelled;     /* the name occurs in some record's labels */
 } sigstat;
 
 typedef struct evalstate {
@@ -53,8 +54,7 @@ typedef struct evalstate {
 	sigstat *sigs;
 	size_t nsigs, capsigs;
 	unsigned long records, used, skipped_error, skipped_unlabelled;
-	/* signal names seen in labels / predictions of each record, kept to
-	 * count true negatives once the universe is known */
+	unsigned long sig_records;   /* evaluated records whose labels list signals */
 } evalstate;
 
 static int has_name(json_object *arr, const char *name)
@@ -89,6 +89,7 @@ static sigstat *sig_get(evalstate *e, const char *name)
 	if (!e->sigs[e->nsigs].name)
 		return NULL;
 	memset(&e->sigs[e->nsigs].c, 0, sizeof(confusion));
+	e->sigs[e->nsigs].labelled = 0;
 	return &e->sigs[e->nsigs++];
 }
 
@@ -111,114 +112,87 @@ static int label_of(json_object *labels, const char *dim)
 	return -1;
 }
 
-/* Pass 1 collects the labelled signal universe; pass 2 counts. */
-static int eval_file(evalstate *e, const char *name, int pass, char **only, size_t nonly)
+/* Count one record.  Signals are evaluated in one pass, so that scan output
+ * can be piped in: true and false positives and false negatives are counted
+ * per name as names appear, and true negatives are derived at the end from
+ * the number of records with signal labels.  Only names that occur in some
+ * record's labels are reported. */
+static int eval_obj(json_object *obj, const char *path, unsigned long line, void *ctx)
 {
-	FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
-	line_reader lr;
-	json_tokener *tok;
-	int rc = 0;
+	evalstate *e = ctx;
+	json_object *labels = NULL, *status = NULL, *dims = NULL, *lsigs = NULL, *psigs = NULL;
 
-	if (!f) {
-		cli_error("%s: %s", name, strerror(errno));
-		return -1;
+	(void)path;
+	(void)line;
+	e->records++;
+	json_object_object_get_ex(obj, "status", &status);
+	json_object_object_get_ex(obj, "labels", &labels);
+	json_object_object_get_ex(obj, "dimensions", &dims);
+	json_object_object_get_ex(obj, "signals", &psigs);
+	if (!status || strcmp(json_object_get_string(status), "error") == 0 || !dims) {
+		e->skipped_error++;
+		return 0;
 	}
-	tok = json_tokener_new_ex(64);
-	line_reader_init(&lr, f, (size_t)1 << 30);
-	for (;;) {
-		const char *line;
-		size_t len;
-		line_status ls = line_reader_next(&lr, &line, &len);
-		json_object *obj, *labels = NULL, *status = NULL, *dims = NULL, *lsigs = NULL,
-				  *psigs = NULL;
+	if (!labels || !json_object_is_type(labels, json_type_object)) {
+		e->skipped_unlabelled++;
+		return 0;
+	}
+	e->used++;
+	for (int d = 0; d < MS_DIM_COUNT; d++) {
+		const char *dn = ms_dimension_name((ms_dimension)d);
+		json_object *pv = NULL;
+		int lab = label_of(labels, dn), pred;
 
-		if (ls == LINE_EOF)
-			break;
-		if (ls != LINE_OK) {
-			cli_error("%s:%lu: cannot read line", name, lr.lineno);
-			rc = -1;
-			break;
-		}
-		json_tokener_reset(tok);
-		obj = json_tokener_parse_ex(tok, line, (int)len);
-		if (!obj || json_tokener_get_error(tok) != json_tokener_success ||
-		    !json_object_is_type(obj, json_type_object)) {
-			cli_error("%s:%lu: not a scan result (expected a JSON object from 'medscreen "
-				  "scan --format jsonl')",
-				  name, lr.lineno);
-			if (obj)
-				json_object_put(obj);
-			rc = -1;
-			break;
-		}
-		json_object_object_get_ex(obj, "status", &status);
-		json_object_object_get_ex(obj, "labels", &labels);
-		json_object_object_get_ex(obj, "dimensions", &dims);
-		json_object_object_get_ex(obj, "signals", &psigs);
-		if (labels && json_object_is_type(labels, json_type_object))
-			json_object_object_get_ex(labels, "signals", &lsigs);
-		if (pass == 1) {
-			size_t n = lsigs && json_object_is_type(lsigs, json_type_array)
-					   ? json_object_array_length(lsigs)
-					   : 0;
-			for (size_t i = 0; i < n && !nonly; i++) {
-				json_object *v = json_object_array_get_idx(lsigs, i);
-				if (json_object_is_type(v, json_type_string) &&
-				    !sig_get(e, json_object_get_string(v)))
-					rc = -1;
-			}
-			json_object_put(obj);
+		if (lab < 0)
 			continue;
-		}
-		e->records++;
-		if (!status || strcmp(json_object_get_string(status), "error") == 0 || !dims) {
-			e->skipped_error++;
-		} else if (!labels || !json_object_is_type(labels, json_type_object)) {
-			e->skipped_unlabelled++;
-		} else {
-			e->used++;
-			for (int d = 0; d < MS_DIM_COUNT; d++) {
-				const char *dn = ms_dimension_name((ms_dimension)d);
-				json_object *pv = NULL;
-				int lab = label_of(labels, dn), pred;
-
-				if (lab < 0)
-					continue;
-				json_object_object_get_ex(dims, dn, &pv);
-				pred = pv && strcmp(json_object_get_string(pv), "flagged") == 0;
-				if (pred && !lab)
-					e->dim[d].tp++;
-				else if (pred)
-					e->dim[d].fp++;
-				else if (!lab)
-					e->dim[d].fn++;
-				else
-					e->dim[d].tn++;
-			}
-			if (lsigs) {
-				for (size_t i = 0; i < e->nsigs; i++) {
-					int truth = has_name(lsigs, e->sigs[i].name);
-					int pred = has_name(psigs, e->sigs[i].name);
-					confusion *c = &e->sigs[i].c;
-					if (truth && pred)
-						c->tp++;
-					else if (pred)
-						c->fp++;
-					else if (truth)
-						c->fn++;
-					else
-						c->tn++;
-				}
-			}
-		}
-		json_object_put(obj);
+		json_object_object_get_ex(dims, dn, &pv);
+		pred = pv && strcmp(json_object_get_string(pv), "flagged") == 0;
+		if (pred && !lab)
+			e->dim[d].tp++;
+		else if (pred)
+			e->dim[d].fp++;
+		else if (!lab)
+			e->dim[d].fn++;
+		else
+			e->dim[d].tn++;
 	}
-	(void)only;
-	line_reader_free(&lr);
-	json_tokener_free(tok);
-	if (f != stdin)
-		fclose(f);
-	return rc;
+	if (!json_object_object_get_ex(labels, "signals", &lsigs) ||
+	    !json_object_is_type(lsigs, json_type_array))
+		return 0;
+	e->sig_records++;
+	for (int side = 0; side < 2; side++) {
+		json_object *arr = side ? psigs : lsigs;
+		size_t n = arr && json_object_is_type(arr, json_type_array)
+				   ? json_object_array_length(arr)
+				   : 0;
+		for (size_t i = 0; i < n; i++) {
+			json_object *v = json_object_array_get_idx(arr, i);
+			const char *name;
+			sigstat *st;
+			int truth, pred;
+
+			if (!json_object_is_type(v, json_type_string))
+				continue;
+			name = json_object_get_string(v);
+			truth = has_name(lsigs, name);
+			pred = has_name(psigs, name);
+			if (side && truth)
+				continue; /* counted from the labels' side */
+			st = sig_get(e, name);
+			if (!st) {
+				cli_error("out of memory");
+				return -1;
+			}
+			st->labelled |= truth;
+			if (truth && pred)
+				st->c.tp++;
+			else if (pred)
+				st->c.fp++;
+			else
+				st->c.fn++;
+		}
+	}
+	return 0;
 }
 
 static void fmt_num(char *buf, size_t n, double v)
@@ -349,10 +323,25 @@ int cmd_eval(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_TROUBLE;
 	}
-	for (int pass = 1; pass <= 2; pass++)
-		for (int i = optind; i < argc; i++)
-			if (eval_file(&e, argv[i], pass, NULL, 0))
-				goto out;
+	for (int i = optind; i < argc; i++)
+		if (scan_file_each(argv[i], eval_obj, &e))
+			goto out;
+	/* Keep the labelled signals, in order of first appearance, and derive
+	 * their true negatives. */
+	{
+		size_t k = 0;
+		for (size_t i = 0; i < e.nsigs; i++) {
+			if (!e.sigs[i].labelled) {
+				free(e.sigs[i].name);
+				continue;
+			}
+			e.sigs[k] = e.sigs[i];
+			e.sigs[k].c.tn = e.sig_records - e.sigs[k].c.tp - e.sigs[k].c.fp -
+					 e.sigs[k].c.fn;
+			k++;
+		}
+		e.nsigs = k;
+	}
 	if (!e.used) {
 		cli_error("no labelled records to evaluate (%lu read, %lu errors, %lu without labels)",
 			  e.records, e.skipped_error, e.skipped_unlabelled);

@@ -109,25 +109,20 @@ static int parse_rec(scan_rec *r, json_object *obj)
 	return 0;
 }
 
-int scan_set_read(scan_set *s, const char *path)
+int scan_file_each(const char *path, scan_obj_fn fn, void *ctx)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	line_reader lr;
 	json_tokener *tok;
-	char *fname;
 	int rc = 0;
 
 	if (!f) {
 		cli_error("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	fname = strdup(path);
 	tok = json_tokener_new_ex(64);
-	if (!fname || !tok || ms_grow_ptrs(&s->files, &s->nfiles, fname)) {
+	if (!tok) {
 		cli_error("out of memory");
-		free(fname);
-		if (tok)
-			json_tokener_free(tok);
 		if (f != stdin)
 			fclose(f);
 		return -1;
@@ -138,7 +133,6 @@ int scan_set_read(scan_set *s, const char *path)
 		size_t len;
 		line_status ls = line_reader_next(&lr, &line, &len);
 		json_object *obj;
-		int prc;
 
 		if (ls == LINE_EOF)
 			break;
@@ -159,38 +153,69 @@ int scan_set_read(scan_set *s, const char *path)
 			rc = -1;
 			break;
 		}
-		if (s->n == s->cap) {
-			size_t ncap = s->cap ? s->cap * 2 : 256;
-			scan_rec *p = realloc(s->v, ncap * sizeof *p);
-			if (!p) {
-				json_object_put(obj);
-				cli_error("out of memory");
-				rc = -1;
-				break;
-			}
-			s->v = p;
-			s->cap = ncap;
-		}
-		memset(&s->v[s->n], 0, sizeof s->v[0]);
-		s->v[s->n].line = lr.lineno;
-		s->v[s->n].file = fname;
-		prc = parse_rec(&s->v[s->n], obj);
+		rc = fn(obj, path, lr.lineno, ctx);
 		json_object_put(obj);
-		s->n++;
-		if (prc) {
-			cli_error(prc == -2 ? "out of memory"
-					    : "%s:%lu: not a scan result: 'status', 'dimensions' or "
-					      "'findings' missing or malformed",
-				  path, lr.lineno);
-			rc = -1;
+		if (rc)
 			break;
-		}
 	}
 	line_reader_free(&lr);
 	json_tokener_free(tok);
 	if (f != stdin)
 		fclose(f);
 	return rc;
+}
+
+typedef struct set_ctx {
+	scan_set *s;
+	const char *fname;
+} set_ctx;
+
+static int add_rec(json_object *obj, const char *path, unsigned long line, void *ctx)
+{
+	set_ctx *c = ctx;
+	scan_set *s = c->s;
+	int prc;
+
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 256;
+		scan_rec *p = realloc(s->v, ncap * sizeof *p);
+		if (!p) {
+			cli_error("out of memory");
+			return -1;
+		}
+		s->v = p;
+		s->cap = ncap;
+	}
+	memset(&s->v[s->n], 0, sizeof s->v[0]);
+	s->v[s->n].line = line;
+	s->v[s->n].file = c->fname;
+	prc = parse_rec(&s->v[s->n], obj);
+	s->n++;
+	if (prc == -2) {
+		cli_error("out of memory");
+		return -1;
+	}
+	if (prc) {
+		cli_error("%s:%lu: not a scan result: 'status', 'dimensions' or 'findings' missing "
+			  "or malformed",
+			  path, line);
+		return -1;
+	}
+	return 0;
+}
+
+int scan_set_read(scan_set *s, const char *path)
+{
+	set_ctx c = { s, NULL };
+	char *fname = strdup(path);
+
+	if (!fname || ms_grow_ptrs(&s->files, &s->nfiles, fname)) {
+		free(fname);
+		cli_error("out of memory");
+		return -1;
+	}
+	c.fname = fname;
+	return scan_file_each(path, add_rec, &c);
 }
 
 int ms_grow_ptrs(char ***arr, size_t *n, char *p)

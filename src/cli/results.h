@@ -31,6 +31,12 @@ typedef struct scan_set {
 	size_t nfiles;
 } scan_set;
 
+/* Call fn for each JSON object of a scan file (stdin for "-"), in order; a
+ * line that is not a JSON object is reported with file:line and stops the
+ * reading, as does a nonzero return of fn.  Returns 0 or -1. */
+typedef int (*scan_obj_fn)(json_object *obj, const char *path, unsigned long line, void *ctx);
+int scan_file_each(const char *path, scan_obj_fn fn, void *ctx);
+
 /* Append the records of one scan file; errors are reported with file:line. */
 int scan_set_read(scan_set *s, const char *path);
 void scan_set_free(scan_set *s);
