@@ -137,7 +137,9 @@ typedef struct ms_signal_info {
 	size_t nkeywords;
 	const char *const *patterns;   /* regex sources as compiled */
 	size_t npatterns;
-	const char *const *literals;   /* prefilter literals, one per pattern (NULL: none) */
+	/* Per pattern, the prefilter strings (NULL-terminated; NULL when the
+	 * pattern has none and runs on every text): every match contains one. */
+	const char *const *const *literals;
 } ms_signal_info;
 
 MS_API size_t ms_rules_count(const ms_rules *rules);

@@ -50,6 +50,29 @@ else
 	cat "$TMP/eval.out"
 fi
 
+# The same output whatever --jobs, and with the prefilter off, with the
+# shipped pack: on the labelled corpus and on generated answers.
+same_output() { # name, input files...
+	name=$1
+	shift
+	run_ms scan --rules "$RULES" --prompts "$PROMPTS" --format jsonl --jobs 1 "$@" >"$TMP/j1" 2>/dev/null || true
+	run_ms scan --rules "$RULES" --prompts "$PROMPTS" --format jsonl --jobs 2 "$@" >"$TMP/j2" 2>/dev/null || true
+	run_ms scan --rules "$RULES" --prompts "$PROMPTS" --format jsonl --jobs 2 --no-prefilter "$@" >"$TMP/jn" 2>/dev/null || true
+	if [ -s "$TMP/j1" ] && cmp -s "$TMP/j1" "$TMP/j2" && cmp -s "$TMP/j1" "$TMP/jn"; then
+		ok "$name: identical output with --jobs 1, --jobs 2 and --no-prefilter"
+	else
+		not_ok "$name: output differs between --jobs or prefilter settings"
+	fi
+}
+same_output "labelled corpus" "$srcdir"/corpus/responses/*.jsonl
+PY=${PYTHON3:-python3}
+if "$PY" "$srcdir/bench/gen.py" --answers 1500 --seed 7 --output "$TMP/gen.jsonl" 2>"$TMP/gen.err"; then
+	same_output "generated answers" "$TMP/gen.jsonl"
+else
+	not_ok "bench/gen.py could not generate answers"
+	cat "$TMP/gen.err"
+fi
+
 # The worked examples of medscreen-rules(5) compile.
 if run_ms lint --rules "$DATA/doc-examples.yaml" >/dev/null 2>"$TMP/doc.err"; then
 	ok "the worked examples of medscreen-rules(5) compile"

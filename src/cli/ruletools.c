@@ -229,7 +229,22 @@ int cmd_rules(int argc, char **argv)
 			ob_printf(&b, ",\"on\":\"%s\"", s->on_prompt ? "prompt" : "response");
 			json_strlist(&b, "keywords", s->keywords, s->nkeywords);
 			json_strlist(&b, "patterns", s->patterns, s->npatterns);
-			json_strlist(&b, "literals", s->literals, s->npatterns);
+			ob_adds(&b, ",\"literals\":[");
+			for (size_t k = 0; k < s->npatterns; k++) {
+				size_t n = 0;
+				while (s->literals[k] && s->literals[k][n])
+					n++;
+				if (k)
+					ob_add(&b, ",", 1);
+				ob_adds(&b, "[");
+				for (size_t q = 0; q < n; q++) {
+					if (q)
+						ob_add(&b, ",", 1);
+					ob_json_str(&b, s->literals[k][q], strlen(s->literals[k][q]));
+				}
+				ob_adds(&b, "]");
+			}
+			ob_add(&b, "]", 1);
 			ob_add(&b, "}", 1);
 		}
 		ob_adds(&b, "]}\n");

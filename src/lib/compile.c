@@ -329,18 +329,26 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	ms_pattern *p;
 	size_t minlen = 0;
 	long maxprefix = -1;
-	char *literal;
+	char **lits;
+	size_t nlits = 0;
 	uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS;
 
 	if (n->kind != YN_SCALAR || !*n->str) {
 		err(c, n, owner, "a pattern must be a non-empty string");
 		return 0;
 	}
-	/* A regex with a required literal runs only where the literal occurs,
+	/* A regex with required strings runs only where one of them occurs,
 	 * each run confined to start in a window before one occurrence
 	 * (PCRE2's offset limit), which needs its own compile option. */
-	literal = own(c, ms_regex_literal(n->str, 3, &maxprefix));
-	if (literal && !c->opts.no_prefilter)
+	lits = ms_regex_literals(n->str, &nlits, &maxprefix);
+	if (lits) {
+		if (!own(c, lits))
+			return -1;
+		for (size_t i = 0; i < nlits; i++)
+			if (!own(c, lits[i]))
+				return -1;
+	}
+	if (lits && !c->opts.no_prefilter)
 		options |= PCRE2_USE_OFFSET_LIMIT;
 	code = pcre2_compile((PCRE2_SPTR)n->str, n->len, options, &errcode, &erroff, NULL);
 	if (!code) {
@@ -379,7 +387,8 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	p->src = own_str(c, n->str);
 	if (!p->src)
 		return -1;
-	p->literal = literal;
+	p->lits = lits;
+	p->nlits = nlits;
 	p->maxprefix = maxprefix;
 	p->windowed = (options & PCRE2_USE_OFFSET_LIMIT) != 0;
 	return 0;
@@ -1162,16 +1171,14 @@ static int build_automaton(ms_compiler *c)
 	if (!r->no_prefilter) {
 		for (size_t i = 0; i < r->npats; i++) {
 			ms_pattern *p = &r->pats[i];
-			size_t len;
 
-			if (!p->literal)
-				continue;
-			len = strlen(p->literal);
-			if (ms_grow(&r->acents, &cap, r->nacents + 1, sizeof *r->acents) ||
-			    ms_ac_builder_add(b, p->literal, len, (uint32_t)r->nacents))
-				goto fail;
-			p->lit_id = (uint32_t)r->nacents;
-			r->acents[r->nacents++] = (ms_acent){ 1, i, len, 0, 0 };
+			for (size_t k = 0; k < p->nlits; k++) {
+				size_t len = strlen(p->lits[k]);
+				if (ms_grow(&r->acents, &cap, r->nacents + 1, sizeof *r->acents) ||
+				    ms_ac_builder_add(b, p->lits[k], len, (uint32_t)r->nacents))
+					goto fail;
+				r->acents[r->nacents++] = (ms_acent){ 1, i, len, 0, 0 };
+			}
 		}
 	}
 	r->ac = ms_ac_build(b);
@@ -1206,16 +1213,16 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 		sg->info.npatterns = sg->npats;
 		if (sg->npats) {
 			sg->pat_src = own_calloc(c, sg->npats, sizeof(char *));
-			sg->lits = own_calloc(c, sg->npats, sizeof(char *));
+			sg->lits = own_calloc(c, sg->npats, sizeof(char **));
 			if (!sg->pat_src || !sg->lits)
 				return MS_ERR_NOMEM;
 			for (size_t k = 0; k < sg->npats; k++) {
 				sg->pat_src[k] = r->pats[sg->pats[k]].src;
-				sg->lits[k] = r->pats[sg->pats[k]].literal;
+				sg->lits[k] = r->pats[sg->pats[k]].lits;
 			}
 		}
 		sg->info.patterns = (const char *const *)sg->pat_src;
-		sg->info.literals = (const char *const *)sg->lits;
+		sg->info.literals = (const char *const *const *)sg->lits;
 		if (sg->named)
 			r->named[r->nnamed++] = i;
 	}

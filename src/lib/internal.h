@@ -104,11 +104,14 @@ size_t ms_char_limit(const char *text, size_t len, size_t n);
 /* Byte offset at which sentence n+1 starts (len when there are fewer). */
 size_t ms_sentence_limit(const char *text, size_t len, size_t n);
 
-/* Extract the longest literal that every match of a regex must contain,
- * normalised like a keyword; NULL when none of at least `minlen` bytes.
- * *maxprefix receives an upper bound of the bytes a match can span before
- * the literal starts, or -1 when there is none. */
-char *ms_regex_literal(const char *pattern, size_t minlen, long *maxprefix);
+/* A set of strings, normalised like keywords, one of which every match of
+ * the regex contains (a NULL-terminated array of *n strings), or NULL when
+ * none is found whose strings all have 3 or more bytes.  *maxprefix receives
+ * an upper bound of the bytes a match can span before the string it
+ * contains starts, or -1 when there is none. */
+char **ms_regex_literals(const char *pattern, size_t *n, long *maxprefix);
+/* Upper bound of the bytes the regex text [p, end) can match; -1: none. */
+long ms_regex_maxlen(const char *p, const char *end);
 
 /* ---------------- compiled rules ---------------- */
 #define MS_MAX_WITHIN_SENTENCES 1000
@@ -134,9 +137,9 @@ typedef struct ms_pattern {
 	pcre2_code *code;
 	char *src;
 	size_t sig;
-	char *literal;    /* prefilter literal (normalised), or NULL */
-	uint32_t lit_id;  /* automaton id of the literal, when literal */
-	long maxprefix;   /* bytes a match can span before its literal; -1: unbounded */
+	char **lits;      /* prefilter strings (normalised, NULL-terminated), or NULL */
+	size_t nlits;
+	long maxprefix;   /* bytes a match can span before its string; -1: unbounded */
 	int windowed;     /* compiled with PCRE2_USE_OFFSET_LIMIT for windowed runs */
 } ms_pattern;
 
@@ -162,7 +165,7 @@ typedef struct ms_sig {
 	size_t *pats;           /* indices into rules->pats */
 	size_t npats;
 	char **pat_src;         /* borrowed from pats, for info */
-	char **lits;            /* borrowed from pats, for info */
+	char ***lits;           /* borrowed from pats, for info */
 	ms_example *ex;
 	size_t nex;
 	int used_on_prompt, used_on_response;

@@ -182,10 +182,11 @@ size_t ms_rules_lint(const ms_rules *r, ms_diag_fn diag, void *ud)
 			const ms_pattern *p = &r->pats[sg->pats[k]];
 			int leading = 0;
 
-			if (!p->literal) {
+			if (!p->lits) {
 				lint_warn(diag, ud, sg->info.file, sg->info.line, sg->info.id,
-					  "regex '%s' has no literal of 3 or more characters that "
-					  "every match contains, so it runs on every text",
+					  "regex '%s' has no literal of 3 or more characters (nor a "
+					  "set of them) that every match contains, so it runs on "
+					  "every text",
 					  p->src);
 				n++;
 			}

@@ -318,6 +318,8 @@ static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const 
 
 		if (lit < prev_end)
 			continue;
+		if (i > 0 && occ->v[i - 1].start == lit)
+			continue; /* two strings at one place */
 		if (i > 0 && occ->v[i - 1].start + 1 > from)
 			from = occ->v[i - 1].start + 1;
 		if (p->maxprefix >= 0 && lit > (size_t)p->maxprefix && lit - (size_t)p->maxprefix > from)
@@ -357,11 +359,17 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 		int rc;
 
 		pe->evaluations++;
-		if (!r->no_prefilter && p->literal && !t->lit[pi])
+		if (!r->no_prefilter && p->lits && !t->lit[pi])
 			continue;
 		pe->runs++;
-		if (!r->no_prefilter && p->windowed)
-			rc = run_windowed(s, t, p, &t->occ[pi], m, pe);
+		if (!r->no_prefilter && p->windowed) {
+			spanvec *occ = &t->occ[pi];
+			/* Occurrences of several strings arrive in order of their
+			 * ends; the windows need them in order of their starts. */
+			if (p->nlits > 1 && occ->n > 1)
+				qsort(occ->v, occ->n, sizeof *occ->v, cmp_span);
+			rc = run_windowed(s, t, p, occ, m, pe);
+		}
 		else
 			rc = run_full(s, t, p, m, pe);
 		if (rc < 0)

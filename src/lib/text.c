@@ -344,7 +344,6 @@ size_t ms_sentence_limit(const char *text, size_t len, size_t n)
  * when it is unbounded or not understood.  Subject characters are counted at
  * their widest: an ASCII letter may match a 3-byte case variant under
  * caseless UTF matching (the Kelvin sign), any non-ASCII or class item 4. */
-static long maxlen(const char *p, const char *end);
 
 static const char *group_end(const char *p, const char *end)
 {
@@ -413,7 +412,7 @@ static long atom_then_quant(long atom, const char **pp, const char *end)
 	return n;
 }
 
-static long maxlen(const char *p, const char *end)
+long ms_regex_maxlen(const char *p, const char *end)
 {
 	long best = 0, cur = 0;
 
@@ -442,13 +441,13 @@ static long maxlen(const char *p, const char *end)
 				    (in[1] == '<' && (in[2] == '=' || in[2] == '!')) || in[1] == '#') {
 					atom = 0; /* lookaround or comment: consumes nothing */
 				} else if (in[1] == ':' || in[1] == '>') {
-					atom = maxlen(in + 2, e);
+					atom = ms_regex_maxlen(in + 2, e);
 				} else if ((in[1] == '<' || in[1] == '\'') ||
 					   (in[1] == 'P' && in[2] == '<')) {
 					const char *q = strchr(in, in[1] == '\'' ? '\'' : '>');
 					if (!q || q > e)
 						return -1;
-					atom = maxlen(q + 1, e);
+					atom = ms_regex_maxlen(q + 1, e);
 				} else {
 					/* Option settings, (?i) or (?i:...). */
 					const char *q = in + 1;
@@ -457,14 +456,14 @@ static long maxlen(const char *p, const char *end)
 					if (q == e)
 						atom = 0;
 					else if (*q == ':')
-						atom = maxlen(q + 1, e);
+						atom = ms_regex_maxlen(q + 1, e);
 					else
 						return -1;
 				}
 			} else if (in[0] == '*') {
 				return -1; /* verbs and the like */
 			} else {
-				atom = maxlen(in, e);
+				atom = ms_regex_maxlen(in, e);
 			}
 			p = e + 1;
 		} else if (c == '[') {
@@ -528,208 +527,4 @@ static long maxlen(const char *p, const char *end)
 		}
 	}
 	return cur > best ? cur : best;
-}
-
-/* Regex literal extraction.  Only the top-level concatenation of a pattern
- * without top-level alternation is examined; groups, classes, escapes other
- * than escaped punctuation, and quantified atoms end the current literal.
- * The longest run found is required by every match. */
-char *ms_regex_literal(const char *pattern, size_t minlen, long *maxprefix)
-{
-	ms_buf cur = {0}, best = {0};
-	const char *p = pattern, *cur_start = NULL, *best_start = NULL;
-	int depth = 0;
-	char *res = NULL;
-
-	*maxprefix = -1;
-
-	/* Reject top-level alternation first. */
-	for (const char *q = pattern; *q; q++) {
-		if (*q == '\\') {
-			if (q[1] == 'Q')
-				return NULL;
-			if (q[1])
-				q++;
-			continue;
-		}
-		if (*q == '[') {
-			/* skip class */
-			q++;
-			if (*q == '^')
-				q++;
-			if (*q == ']')
-				q++;
-			while (*q && *q != ']') {
-				if (*q == '\\' && q[1])
-					q++;
-				q++;
-			}
-			if (!*q)
-				return NULL;
-			continue;
-		}
-		if (*q == '(')
-			depth++;
-		else if (*q == ')')
-			depth--;
-		else if (*q == '|' && depth == 0)
-			return NULL;
-	}
-
-#define FLUSH() do { \
-		if (cur.len > best.len) { \
-			best.len = 0; \
-			if (ms_buf_add(&best, cur.data, cur.len)) goto out; \
-			best_start = cur_start; \
-		} \
-		cur.len = 0; \
-	} while (0)
-
-	/* Leading inline option settings such as (?i) are skipped. */
-	while (p[0] == '(' && p[1] == '?' && p[2] && strchr("-imsx", p[2])) {
-		const char *q = p + 2;
-		while (*q && strchr("-imsxn", *q)) {
-			if (*q == 'x')
-				goto out_none; /* extended syntax: whitespace is not literal */
-			q++;
-		}
-		if (*q != ')')
-			break;
-		p = q + 1;
-	}
-	while (*p) {
-		char c = *p;
-		int lit = -1;
-
-		if (c == '\\') {
-			char e = p[1];
-			if (!e)
-				break;
-			if (ispunct((unsigned char)e) || e == ' ') {
-				lit = e;
-				p += 2;
-			} else {
-				FLUSH();
-				p += 2;
-				if (e == 'x' || e == 'p' || e == 'P' || e == 'N' || e == 'g' || e == 'k')
-					goto out_none; /* forms with arguments: stop here */
-				continue;
-			}
-		} else if (c == '[' || c == '(') {
-			/* Skip the whole class or group. */
-			int d = 0;
-			FLUSH();
-			if (c == '[') {
-				p++;
-				if (*p == '^')
-					p++;
-				if (*p == ']')
-					p++;
-				while (*p && *p != ']') {
-					if (*p == '\\' && p[1])
-						p++;
-					p++;
-				}
-				if (*p)
-					p++;
-			} else {
-				do {
-					if (*p == '\\' && p[1]) {
-						p += 2;
-						continue;
-					}
-					if (*p == '[') {
-						p++;
-						if (*p == '^') p++;
-						if (*p == ']') p++;
-						while (*p && *p != ']') {
-							if (*p == '\\' && p[1])
-								p++;
-							p++;
-						}
-						if (*p)
-							p++;
-						continue;
-					}
-					if (*p == '(')
-						d++;
-					else if (*p == ')')
-						d--;
-					p++;
-				} while (*p && d > 0);
-			}
-			/* A quantifier on a group or class changes nothing here. */
-			continue;
-		} else if (c == '.' || c == '^' || c == '$') {
-			FLUSH();
-			p++;
-			continue;
-		} else if (c == '*' || c == '?' || c == '{') {
-			/* The previous atom is optional or repeated: drop it. */
-			if (cur.len)
-				cur.len--;
-			FLUSH();
-			if (c == '{') {
-				while (*p && *p != '}')
-					p++;
-			}
-			if (*p)
-				p++;
-			if (*p == '?' || *p == '+')
-				p++;
-			continue;
-		} else if (c == '+') {
-			FLUSH();
-			p++;
-			if (*p == '?' || *p == '+')
-				p++;
-			continue;
-		} else if ((unsigned char)c >= 0x80) {
-			/* Non-ASCII text is not case-folded by the normalised view, so
-			 * it cannot take part in a case-insensitive literal. */
-			FLUSH();
-			p++;
-			continue;
-		} else {
-			lit = (unsigned char)c;
-			p++;
-		}
-		if (lit >= 0) {
-			/* Peek: a following quantifier makes this atom optional. */
-			if (*p == '*' || *p == '?' || (*p == '{' && p[1] && (p[1] == '0' || p[1] == ','))) {
-				FLUSH();
-				continue;
-			}
-			if (cur.len == 0)
-				cur_start = p - (c == '\\' ? 2 : 1);
-			if (ms_buf_addc(&cur, (char)lit))
-				goto out;
-			if (*p == '+' || *p == '{') {
-				FLUSH();
-			}
-		}
-	}
-	FLUSH();
-	if (best.len) {
-		size_t nl, lead = 0;
-		char *norm = ms_norm_keyword(best.data, best.len, &nl);
-		if (norm && nl >= minlen) {
-			long pre = maxlen(pattern, best_start);
-			res = norm;
-			/* Leading white space trimmed from the literal lies before it. */
-			while (lead < best.len && is_space((unsigned char)best.data[lead]))
-				lead++;
-			*maxprefix = pre < 0 ? -1 : pre + (long)lead;
-		} else {
-			free(norm);
-		}
-	}
-	goto out;
-out_none:
-	res = NULL;
-out:
-#undef FLUSH
-	ms_buf_free(&cur);
-	ms_buf_free(&best);
-	return res;
 }

@@ -433,28 +433,64 @@ START_TEST(windowed_equals_full)
 }
 END_TEST
 
+static char *lits_joined(const char *pattern, long *pre)
+{
+	size_t n = 0;
+	char **v = ms_regex_literals(pattern, &n, pre);
+	char *out;
+	size_t len = 1;
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	out = calloc(1, len);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(out, "|");
+		strcat(out, v[i]);
+		free(v[i]);
+	}
+	free(v);
+	return out;
+}
+
 START_TEST(literal_prefix_bounds)
 {
-	long pre;
-	char *lit;
+	static const struct {
+		const char *pattern, *lits;
+		long pre;
+	} cases[] = {
+		{ "\\bvery limited evidence", "very limited evidence", 0 },
+		{ "(?:a|bb)?\\w?evidence", "evidence", 7 },  /* "bb" at 3 bytes a letter, \\w 1 */
+		{ "\\w+ evidence", "evidence", -1 },
+		{ "(?<!not )guaranteed", "guaranteed", 0 },
+		{ "\\b(?:black|older) patients", "black patients|older patients", 0 },
+		{ "colou?r chart", "colour chart|color chart", 0 },
+		{ "can['\xE2\x80\x99]t help", "can't help", 0 },
+		{ "(?:cure|heals?) (?:you|them)", "cure you|cure them|heals you|heals them|heal you|heal them", 0 },
+		{ "x(?:abc|def)+y", "abc|def", -1 },
+		{ "\\d+ mg (?:daily|weekly)", "mg daily|mg weekly", -1 },
+		{ "trial(?:s)? of [a-z]+", "trials of|trial of", 0 },
+	};
 
-	lit = ms_regex_literal("\\bvery limited evidence", 3, &pre);
-	ck_assert_str_eq(lit, "very limited evidence");
-	ck_assert_int_eq(pre, 0);
-	free(lit);
-	lit = ms_regex_literal("(?:a|bb)? ?evidence", 3, &pre);
-	ck_assert_str_eq(lit, "evidence");
-	ck_assert_int_eq(pre, 7); /* "bb" at 3 bytes a letter, then a space */
-	free(lit);
-	lit = ms_regex_literal("\\w+ evidence", 3, &pre);
-	ck_assert_str_eq(lit, "evidence");
-	ck_assert_int_eq(pre, -1);
-	free(lit);
-	lit = ms_regex_literal("(?<!not )guaranteed", 3, &pre);
-	ck_assert_str_eq(lit, "guaranteed");
-	ck_assert_int_eq(pre, 0);
-	free(lit);
-	ck_assert_ptr_null(ms_regex_literal("cure|heal", 3, &pre));
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		long pre = -2;
+		char *got = lits_joined(cases[i].pattern, &pre);
+		ck_assert_msg(got && strcmp(got, cases[i].lits) == 0, "%s: got %s", cases[i].pattern,
+			      got ? got : "(none)");
+		ck_assert_msg(pre == cases[i].pre, "%s: prefix %ld", cases[i].pattern, pre);
+		free(got);
+	}
+	{
+		long pre;
+		/* No required literal: top-level alternation with a weak branch,
+		 * optional items, \K, extended syntax. */
+		ck_assert_ptr_null(lits_joined("cure|\\d+", &pre));
+		ck_assert_ptr_null(lits_joined("(?:abc)?", &pre));
+		ck_assert_ptr_null(lits_joined("abc\\Kdef", &pre));
+		ck_assert_ptr_null(lits_joined("(?x) a b c d", &pre));
+	}
 }
 END_TEST
 
@@ -505,10 +541,13 @@ START_TEST(regex_literals)
 	ck_assert_ptr_nonnull(r);
 	si = ms_rules_signal(r, 0);
 	ck_assert_uint_eq(si->npatterns, 4);
-	ck_assert_str_eq(si->literals[0], "approved");
+	ck_assert_str_eq(si->literals[0][0], "not fda-approved");
+	ck_assert_str_eq(si->literals[0][3], "not ema approved");
+	ck_assert_ptr_null(si->literals[0][4]);
 	ck_assert_ptr_null(si->literals[1]);
-	ck_assert_str_eq(si->literals[2], "r chart");
-	ck_assert_str_eq(si->literals[3], "off-label");
+	ck_assert_str_eq(si->literals[2][0], "colour chart");
+	ck_assert_str_eq(si->literals[2][1], "color chart");
+	ck_assert_str_eq(si->literals[3][0], "off-label");
 	ms_rules_destroy(r);
 }
 END_TEST
