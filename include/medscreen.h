@@ -188,6 +188,10 @@ typedef struct ms_record {
 	 * metadata) are taken as matching.  Used for embedded rule examples. */
 	int lenient_scope;
 	int have_tags;             /* with lenient_scope: tags were given (even empty) */
+	/* Nonzero: `prompt` stays valid and unchanged for the scanner's life
+	 * (a prompt set's text), so the scanner may keep what it computed on it
+	 * for later records with the same prompt pointer. */
+	int prompt_stable;
 } ms_record;
 
 typedef enum ms_finding_kind {

@@ -101,6 +101,7 @@ static void screen_one(worker *w, slot *s)
 			if (!rec.prompt) {
 				rec.prompt = p->text;
 				rec.prompt_len = strlen(p->text);
+				rec.prompt_stable = 1;
 			}
 		} else if (cfg->prompts && w->in.str[F_PROMPT_ID]) {
 			s->unknown_prompt = 1;

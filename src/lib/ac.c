@@ -44,7 +44,7 @@ struct ms_ac {
 };
 
 /* Bytes of full transition rows kept for the shallowest states. */
-#define DENSE_BYTES (96u * 1024u)
+#define DENSE_BYTES (1536u * 1024u)
 
 ms_ac_builder *ms_ac_builder_new(void)
 {

@@ -1068,6 +1068,7 @@ void ms_rules_destroy(ms_rules *r)
 	free(r->rules);
 	free(r->acents);
 	free(r->named);
+	free(r->tags);
 	free(r);
 }
 
@@ -1188,6 +1189,32 @@ fail:
 	return -1;
 }
 
+/* Number the scope tags so that scopes are tested with one AND per rule. */
+static int index_tags(ms_compiler *c)
+{
+	ms_rules *r = c->r;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < r->nrules; i++)
+		for (size_t k = 0; k < r->rules[i].nscope_tags; k++) {
+			const char *t = r->rules[i].scope_tags[k];
+			size_t j;
+
+			for (j = 0; j < r->ntags; j++)
+				if (strcmp(r->tags[j], t) == 0)
+					break;
+			if (j == r->ntags) {
+				if (ms_grow(&r->tags, &cap, r->ntags + 1, sizeof *r->tags))
+					return -1;
+				r->tags[r->ntags++] = (char *)t;
+			}
+			if (j < 64)
+				r->rules[i].tagmask |= (uint64_t)1 << j;
+		}
+	r->tags_as_bits = r->ntags <= 64;
+	return 0;
+}
+
 ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 {
 	ms_rules *r;
@@ -1226,7 +1253,7 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 		if (sg->named)
 			r->named[r->nnamed++] = i;
 	}
-	if (build_automaton(c))
+	if (build_automaton(c) || index_tags(c))
 		return MS_ERR_NOMEM;
 	*out = r;
 	c->r = NULL;

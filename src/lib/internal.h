@@ -186,6 +186,7 @@ typedef struct ms_rule_int {
 	ms_example *ex;
 	size_t nex;
 	unsigned col;
+	uint64_t tagmask;        /* scope_tags as bits of rules->tags, when tags_as_bits */
 } ms_rule_int;
 
 /* Automaton entry: a keyword of a signal, or a regex literal. */
@@ -211,6 +212,9 @@ struct ms_rules {
 	uint32_t match_limit;
 	int no_prefilter;
 	int any_prompt;         /* some signal is evaluated on the prompt */
+	char **tags;            /* distinct scope tags of all rules */
+	size_t ntags;
+	int tags_as_bits;       /* at most 64 of them: scopes are tested as bit masks */
 	void **allocs;          /* every allocation owned by the set, freed at destroy */
 	size_t nallocs, capallocs;
 };

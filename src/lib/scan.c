@@ -39,14 +39,23 @@ typedef struct textstate {
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
 	size_t lim_sent_n, lim_sent;
 	int in_prompt;
+	char errbuf[256];   /* message of the last failed regex run on this text */
 } textstate;
+
+/* Prompts repeat: a campaign has a few dozen prompts and thousands of
+ * answers.  A prompt whose text the caller keeps unchanged (ms_record's
+ * prompt_stable) is prepared once and its signals kept. */
+#define PROMPT_CACHE 64
 
 struct ms_scanner {
 	const ms_rules *r;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_match_context *mctx_window;   /* the same, with an offset limit */
-	textstate t[2];     /* 0: response, 1: prompt */
+	textstate t[2];     /* 0: response, 1: a prompt that is not cached */
+	textstate *pt;      /* the current record's prompt: &t[1] or a cache entry */
+	textstate pcache[PROMPT_CACHE];
+	size_t npcache;
 	ms_finding *f;
 	size_t nf, capf;
 	spanvec ev;         /* evidence pool for the current record */
@@ -54,11 +63,11 @@ struct ms_scanner {
 	size_t *sigs;
 	size_t nsigs, capsigs;
 	ms_result res;
-	char errbuf[2][256];
 	int profiling;
 	ms_profile_entry *prof;      /* per signal (all of them) */
 	ms_profile_entry *prof_pub;  /* per named signal, filled on request */
 	ms_profile_entry *prof_rules; /* per rule */
+	uint64_t recmask;   /* the current record's tags as bits of rules->tags */
 };
 
 static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
@@ -112,6 +121,7 @@ ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
 		ms_scanner_destroy(s);
 		return MS_ERR_NOMEM;
 	}
+	s->pt = &s->t[1];
 	pcre2_set_match_limit(s->mctx, r->match_limit);
 	pcre2_set_match_limit(s->mctx_window, r->match_limit);
 	*out = s;
@@ -127,6 +137,8 @@ void ms_scanner_destroy(ms_scanner *s)
 	pcre2_match_context_free(s->mctx_window);
 	textstate_free(&s->t[0], s->r);
 	textstate_free(&s->t[1], s->r);
+	for (size_t i = 0; i < s->npcache; i++)
+		textstate_free(&s->pcache[i], s->r);
 	free(s->f);
 	free(s->ev.v);
 	free(s->tmp.v);
@@ -222,6 +234,33 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	return h.oom ? -1 : 0;
 }
 
+/* Point s->pt at the prepared state of the record's prompt. */
+static int select_prompt(ms_scanner *s, const ms_record *rec)
+{
+	const char *text = s->r->any_prompt ? rec->prompt : NULL;
+
+	if (text && rec->prompt_stable) {
+		for (size_t i = 0; i < s->npcache; i++)
+			if (s->pcache[i].text == text && s->pcache[i].len == rec->prompt_len) {
+				s->pt = &s->pcache[i];
+				return 0;
+			}
+		if (s->npcache < PROMPT_CACHE) {
+			textstate *t = &s->pcache[s->npcache];
+			memset(t, 0, sizeof *t);
+			if (textstate_init(t, s->r, 1)) {
+				textstate_free(t, s->r);
+				return -1;
+			}
+			s->npcache++;
+			s->pt = t;
+			return prepare_text(s, t, text, rec->prompt_len);
+		}
+	}
+	s->pt = &s->t[1];
+	return prepare_text(s, &s->t[1], text, rec->prompt_len);
+}
+
 static int cmp_span(const void *a, const void *b)
 {
 	const ms_span *x = a, *y = b;
@@ -245,11 +284,11 @@ static uint64_t now_ns(void)
 static void report_regex_error(ms_scanner *s, textstate *t, size_t si, const ms_pattern *p,
 			       int pcre_rc)
 {
-	char *eb = s->errbuf[t->in_prompt];
+	char *eb = t->errbuf;
 	PCRE2_UCHAR msg[160];
 
 	pcre2_get_error_message(-pcre_rc, msg, sizeof msg);
-	snprintf(eb, sizeof s->errbuf[0], "signal '%s': regex '%.60s%s' failed: %s",
+	snprintf(eb, sizeof t->errbuf, "signal '%s': regex '%.60s%s' failed: %s",
 		 s->r->sigs[si].info.id, p->src, strlen(p->src) > 60 ? "..." : "",
 		 (const char *)msg);
 	t->err[si] = eb;
@@ -449,7 +488,7 @@ static int eval(evalctx *e, const ms_cond *c, spanvec *ev)
 	{
 		const ms_sig *sg = &s->r->sigs[c->sig];
 		int prompt = c->on == ON_PROMPT || (c->on == ON_DEFAULT && sg->info.on_prompt);
-		textstate *t = &s->t[prompt];
+		textstate *t = prompt ? s->pt : &s->t[0];
 		const spanvec *m;
 		const char *serr = NULL;
 		int neg = c->negation >= 0 ? c->negation : sg->negation;
@@ -531,7 +570,9 @@ static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
 		int ok = 0;
 		if (lenient && !rec->have_tags)
 			ok = 1;
-		for (size_t i = 0; !ok && i < rec->ntags; i++)
+		else if (s->r->tags_as_bits)
+			ok = (ru->tagmask & s->recmask) != 0;
+		for (size_t i = 0; !ok && !s->r->tags_as_bits && i < rec->ntags; i++)
 			ok = in_list(ru->scope_tags, ru->nscope_tags, rec->tags[i]);
 		if (!ok)
 			return 0;
@@ -542,12 +583,12 @@ static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
 		return 0;
 	if (ru->nscope_psig) {
 		int ok = 0;
-		if (!s->t[1].present)
+		if (!s->pt->present)
 			return lenient;
 		for (size_t i = 0; !ok && i < ru->nscope_psig; i++) {
 			const char *serr = NULL;
 			const ms_sig *sg = &s->r->sigs[ru->scope_psig[i]];
-			const spanvec *m = get_signal(s, &s->t[1], ru->scope_psig[i], &serr);
+			const spanvec *m = get_signal(s, s->pt, ru->scope_psig[i], &serr);
 
 			if (!m) {
 				e->oom = 1;
@@ -557,7 +598,7 @@ static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
 				e->err = serr;
 			for (size_t k = 0; !ok && k < m->n; k++)
 				ok = !sg->negation ||
-				     !ms_negated_before(s->t[1].text, m->v[k].start, sg->negation_window);
+				     !ms_negated_before(s->pt->text, m->v[k].start, sg->negation_window);
 		}
 		if (!ok)
 			return 0;
@@ -613,8 +654,14 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 	s->nsigs = 0;
 	if (prepare_text(s, &s->t[0], rec->response ? rec->response : "", rec->response_len))
 		return MS_ERR_NOMEM;
-	if (prepare_text(s, &s->t[1], r->any_prompt ? rec->prompt : NULL, rec->prompt_len))
+	if (select_prompt(s, rec))
 		return MS_ERR_NOMEM;
+	s->recmask = 0;
+	if (r->tags_as_bits)
+		for (size_t i = 0; i < rec->ntags; i++)
+			for (size_t j = 0; j < r->ntags; j++)
+				if (strcmp(rec->tags[i], r->tags[j]) == 0)
+					s->recmask |= (uint64_t)1 << j;
 	memset(res, 0, sizeof *res);
 
 	/* Named response signals present in the answer. */
