@@ -116,6 +116,7 @@ MS_API void ms_rules_destroy(ms_rules *rules);
 
 /* Read-only views of the compiled rule set. */
 typedef struct ms_rule {
+	size_t index;            /* position in the rule set: ms_rules_get(rules, index) */
 	const char *id;
 	const char *title;
 	const char *message;

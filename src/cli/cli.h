@@ -122,6 +122,11 @@ void ob_free(out_buf *b);
 
 typedef enum { FMT_TEXT, FMT_JSONL, FMT_CSV, FMT_SARIF, FMT_JUNIT } out_format;
 
+typedef struct out_str {
+	char *s;
+	size_t len;
+} out_str;
+
 typedef struct out_ctx {
 	out_format fmt;
 	int color;
@@ -130,7 +135,14 @@ typedef struct out_ctx {
 	const ms_rules *rules;
 	unsigned context;           /* bytes of context around evidence in text output */
 	const field_map *fields;    /* where the texts came from: not carried through */
+	out_str *rule_json;         /* per rule: {"rule":..,"dimension":..,"severity":.. */
+	out_str *rule_msg_json;     /* per rule: its message as a JSON string */
 } out_ctx;
+
+/* Prepare (and release) the per-rule JSON fragments of the jsonl output;
+ * without them each finding is formatted in full. */
+void out_ctx_prepare(out_ctx *o);
+void out_ctx_release(out_ctx *o);
 
 void emit_record(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
 		 const ms_record *rec, const ms_result *res, const char *error);

@@ -185,13 +185,10 @@ void emit_sarif(out_buf *b, const out_ctx *o, const in_record *in, unsigned long
 	for (size_t i = 0; i < res->nfindings; i++) {
 		const ms_finding *f = &res->findings[i];
 		const ms_rule *r = f->rule;
-		size_t idx = 0;
+		size_t idx = r->index;
 
 		if (f->kind == MS_FINDING_ERROR)
 			continue;
-		for (size_t k = 0; k < ms_rules_count(o->rules); k++)
-			if (ms_rules_get(o->rules, k) == r)
-				idx = k;
 		ob_adds(b, ",{\"ruleId\":");
 		ob_json_str(b, r->id, strlen(r->id));
 		ob_printf(b, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"kind\":\"fail\",\"message\":{\"text\":",

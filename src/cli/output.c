@@ -49,15 +49,22 @@ void ob_printf(out_buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	/* Format once into the free space; only a result that does not fit
+	 * is formatted again after growing. */
+	ob_grow(b, 64);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		b->data[b->len] = '\0';
 		return;
-	ob_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		ob_grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -318,12 +325,22 @@ static void emit_jsonl(out_buf *b, const out_ctx *o, const in_record *in, unsign
 
 		if (i)
 			ob_add(b, ",", 1);
-		ob_adds(b, "{\"rule\":");
-		ob_json_str(b, f->rule->id, strlen(f->rule->id));
-		ob_printf(b, ",\"dimension\":\"%s\",\"severity\":\"%s\",\"kind\":\"%s\",\"message\":",
-			  ms_dimension_name(f->rule->dimension), ms_severity_name(f->rule->severity),
-			  ms_finding_kind_name(f->kind));
-		ob_json_str(b, f->rule->message, strlen(f->rule->message));
+		if (o->rule_json) {
+			/* {"rule":...,"dimension":...,"severity":..., prepared once */
+			const out_str *rj = &o->rule_json[f->rule->index];
+			ob_add(b, rj->s, rj->len);
+		} else {
+			ob_adds(b, "{\"rule\":");
+			ob_json_str(b, f->rule->id, strlen(f->rule->id));
+			ob_printf(b, ",\"dimension\":\"%s\",\"severity\":\"%s\"",
+				  ms_dimension_name(f->rule->dimension),
+				  ms_severity_name(f->rule->severity));
+		}
+		ob_printf(b, ",\"kind\":\"%s\",\"message\":", ms_finding_kind_name(f->kind));
+		if (o->rule_json)
+			ob_add(b, o->rule_msg_json[f->rule->index].s, o->rule_msg_json[f->rule->index].len);
+		else
+			ob_json_str(b, f->rule->message, strlen(f->rule->message));
 		if (f->kind == MS_FINDING_ERROR) {
 			json_key(b, "error");
 			ob_json_str(b, f->error, strlen(f->error));
@@ -485,6 +502,48 @@ static void emit_text(out_buf *b, const out_ctx *o, const in_record *in, unsigne
 			ob_printf(b, "%s\n", e < tl ? "..." : "");
 		}
 	}
+}
+
+void out_ctx_prepare(out_ctx *o)
+{
+	size_t n = ms_rules_count(o->rules);
+
+	o->rule_json = calloc(n ? n : 1, sizeof *o->rule_json);
+	o->rule_msg_json = calloc(n ? n : 1, sizeof *o->rule_msg_json);
+	if (!o->rule_json || !o->rule_msg_json) {
+		out_ctx_release(o);
+		return; /* the slower path formats each finding in full */
+	}
+	for (size_t i = 0; i < n; i++) {
+		const ms_rule *r = ms_rules_get(o->rules, i);
+		out_buf t = { 0 };
+
+		ob_adds(&t, "{\"rule\":");
+		ob_json_str(&t, r->id, strlen(r->id));
+		ob_printf(&t, ",\"dimension\":\"%s\",\"severity\":\"%s\"",
+			  ms_dimension_name(r->dimension), ms_severity_name(r->severity));
+		o->rule_json[i].s = t.data;
+		o->rule_json[i].len = t.len;
+		t = (out_buf){ 0 };
+		ob_json_str(&t, r->message, strlen(r->message));
+		o->rule_msg_json[i].s = t.data;
+		o->rule_msg_json[i].len = t.len;
+	}
+}
+
+void out_ctx_release(out_ctx *o)
+{
+	size_t n = o->rules ? ms_rules_count(o->rules) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (o->rule_json)
+			free(o->rule_json[i].s);
+		if (o->rule_msg_json)
+			free(o->rule_msg_json[i].s);
+	}
+	free(o->rule_json);
+	free(o->rule_msg_json);
+	o->rule_json = o->rule_msg_json = NULL;
 }
 
 void emit_record(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,

@@ -603,6 +603,8 @@ int cmd_scan(int argc, char **argv)
 	cfg.out.rules = rules;
 	cfg.out.fields = &cfg.fields;
 	cfg.out.color = cfg.out.fmt == FMT_TEXT && cli_use_color(ro.color, stdout);
+	if (cfg.out.fmt == FMT_JSONL)
+		out_ctx_prepare(&cfg.out);
 	nfiles = argc - optind;
 	cfg.out.with_file = nfiles > 1;
 
@@ -694,6 +696,7 @@ out:
 	if (st.out && st.out != stdout)
 		fclose(st.out);
 	free(st.ents);
+	out_ctx_release(&cfg.out);
 	ms_rules_destroy(rules);
 	ms_prompts_destroy(prompts);
 	field_map_free(&cfg.fields);

@@ -1228,6 +1228,8 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 	resolve_refs(c);
 	if (c->errors)
 		return MS_ERR_RULES;
+	for (size_t i = 0; i < r->nrules; i++)
+		r->rules[i].pub.index = i;
 	/* Public views of the signals. */
 	r->named = calloc(r->nsigs ? r->nsigs : 1, sizeof *r->named);
 	if (!r->named)
