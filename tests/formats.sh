@@ -164,6 +164,16 @@ assert d["regression"] is True and d["dimensions"]["safety"]["new"] == 3
 assert abs(d["dimensions"]["safety"]["mcnemar_p"] - 0.25) < 1e-9
 assert d["unpaired_records"][0]["key"] == "prompt E4, sample 2"
 PY
+run_ms diff --format sarif "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.sarif" 2>/dev/null || true
+check "diff: sarif lists the new findings and is valid SARIF 2.1.0" "$PY" - "$TMP/diff.sarif" "$DATA/sarif-schema-2.1.0.json" <<'PY'
+import json, sys, jsonschema
+log = json.load(open(sys.argv[1], encoding="utf-8"))
+jsonschema.validate(log, json.load(open(sys.argv[2], encoding="utf-8")))
+res = log["runs"][0]["results"]
+assert [r["ruleId"] for r in res] == ["SAF-EMERGENCY"] * 3, res
+assert sorted(r["properties"]["prompt_id"] for r in res) == ["E1", "E2", "E3"]
+assert all(r["baselineState"] == "new" for r in res)
+PY
 set +e
 run_ms diff "$TMP/base.scan" "$DATA/sample.jsonl" >/dev/null 2>"$TMP/bad.err"
 status=$?

@@ -93,10 +93,12 @@ static int has_rule(const scan_rec *r, const char *rule)
 
 typedef struct rulechange {
 	const char *rule;
+	const char *message;
 	ms_dimension dimension;
 	ms_severity severity;
 	unsigned long count;
 	out_buf where;       /* the pairs' keys, comma-separated */
+	const scan_rec **recs;   /* the records on the side where it fired */
 } rulechange;
 
 typedef struct changes {
@@ -104,7 +106,7 @@ typedef struct changes {
 	size_t n, cap;
 } changes;
 
-static void note_change(changes *ch, const fired_rule *fr, const char *key)
+static void note_change(changes *ch, const fired_rule *fr, const char *key, const scan_rec *rec)
 {
 	rulechange *rc = NULL;
 
@@ -125,8 +127,18 @@ static void note_change(changes *ch, const fired_rule *fr, const char *key)
 		rc = &ch->v[ch->n++];
 		memset(rc, 0, sizeof *rc);
 		rc->rule = fr->rule;
+		rc->message = fr->message;
 		rc->dimension = fr->dimension;
 		rc->severity = fr->severity;
+	}
+	{
+		const scan_rec **p = realloc(rc->recs, (rc->count + 1) * sizeof *p);
+		if (!p) {
+			fputs("medscreen: out of memory\n", stderr);
+			exit(EXIT_TROUBLE);
+		}
+		rc->recs = p;
+		rc->recs[rc->count] = rec;
 	}
 	rc->count++;
 	ob_printf(&rc->where, "%s%s", rc->where.len ? "; " : "", key);
@@ -166,6 +178,67 @@ static void xml(out_buf *b, const char *s)
 	}
 }
 
+static const char *level_of(ms_severity s)
+{
+	return s >= MS_SEV_HIGH ? "error" : s == MS_SEV_MEDIUM ? "warning" : "note";
+}
+
+/* SARIF 2.1.0: one result per finding that is new in the candidate, located
+ * at the candidate record's line; the rules involved in the tool's driver. */
+static void write_sarif(out_buf *b, const changes *added, int regression)
+{
+	ob_adds(b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
+		   "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"medscreen\","
+		   "\"version\":\"" PACKAGE_VERSION "\",\"informationUri\":\"" PACKAGE_URL "\","
+		   "\"rules\":[");
+	for (size_t i = 0; i < added->n; i++) {
+		const rulechange *rc = &added->v[i];
+		ob_adds(b, i ? ",{\"id\":" : "{\"id\":");
+		ob_json_str(b, rc->rule, strlen(rc->rule));
+		if (rc->message) {
+			ob_adds(b, ",\"fullDescription\":{\"text\":");
+			ob_json_str(b, rc->message, strlen(rc->message));
+			ob_add(b, "}", 1);
+		}
+		ob_printf(b, ",\"defaultConfiguration\":{\"level\":\"%s\"},\"properties\":{"
+			     "\"dimension\":\"%s\",\"severity\":\"%s\"}}",
+			  level_of(rc->severity), ms_dimension_name(rc->dimension),
+			  ms_severity_name(rc->severity));
+	}
+	ob_adds(b, "]}},\"results\":[");
+	for (size_t i = 0, first = 1; i < added->n; i++) {
+		const rulechange *rc = &added->v[i];
+		for (unsigned long k = 0; k < rc->count; k++) {
+			const scan_rec *r = rc->recs[k];
+			ob_adds(b, first ? "{\"ruleId\":" : ",{\"ruleId\":");
+			first = 0;
+			ob_json_str(b, rc->rule, strlen(rc->rule));
+			ob_printf(b, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":", i,
+				  level_of(rc->severity));
+			ob_json_str(b, rc->message ? rc->message : rc->rule,
+				    strlen(rc->message ? rc->message : rc->rule));
+			ob_adds(b, "},\"baselineState\":\"new\",\"locations\":[{\"physicalLocation\":"
+				   "{\"artifactLocation\":{\"uri\":");
+			ob_json_str(b, r->file, strlen(r->file));
+			ob_printf(b, "},\"region\":{\"startLine\":%lu}}}],\"properties\":{\"record\":",
+				  r->line);
+			if (r->id)
+				ob_json_str(b, r->id, strlen(r->id));
+			else
+				ob_adds(b, "null");
+			ob_adds(b, ",\"prompt_id\":");
+			if (r->prompt_id)
+				ob_json_str(b, r->prompt_id, strlen(r->prompt_id));
+			else
+				ob_adds(b, "null");
+			ob_adds(b, "}}");
+		}
+	}
+	ob_printf(b, "],\"invocations\":[{\"executionSuccessful\":true,\"properties\":"
+		     "{\"regression\":%s}}]}]}\n",
+		  regression ? "true" : "false");
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	enum { O_TOL = 256 };
@@ -176,13 +249,13 @@ int cmd_diff(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage[] =
-		"Usage: medscreen diff [--tolerance PP] [--format text|json|junit] BASELINE CANDIDATE\n"
+		"Usage: medscreen diff [--tolerance PP] [--format text|json|junit|sarif] BASELINE CANDIDATE\n"
 		"Compare two scans (medscreen scan --format jsonl) of the same prompt set, paired by\n"
 		"prompt_id and sample: rules newly fired and no longer fired, and per dimension the\n"
 		"flag-rate change with McNemar's exact test.  Exit 1 when the candidate's flag rate\n"
 		"exceeds the baseline's by more than PP percentage points (default 0) on any\n"
 		"dimension, 0 otherwise, 2 on error.\n";
-	enum { D_TEXT, D_JSON, D_JUNIT } fmt = D_TEXT;
+	enum { D_TEXT, D_JSON, D_JUNIT, D_SARIF } fmt = D_TEXT;
 	double tol = 0;
 	scan_set base = { 0 }, cand = { 0 };
 	keyed *kb = NULL, *kc = NULL;
@@ -202,8 +275,10 @@ int cmd_diff(int argc, char **argv)
 				fmt = D_JSON;
 			else if (strcmp(optarg, "junit") == 0)
 				fmt = D_JUNIT;
+			else if (strcmp(optarg, "sarif") == 0)
+				fmt = D_SARIF;
 			else {
-				cli_error("--format must be text, json or junit, not '%s'", optarg);
+				cli_error("--format must be text, json, junit or sarif, not '%s'", optarg);
 				return EXIT_TROUBLE;
 			}
 			break;
@@ -263,10 +338,10 @@ int cmd_diff(int argc, char **argv)
 			}
 			for (size_t k = 0; k < rc->nfired; k++)
 				if (!rc->fired[k].error && !has_rule(rb, rc->fired[k].rule))
-					note_change(&added, &rc->fired[k], x->key);
+					note_change(&added, &rc->fired[k], x->key, rc);
 			for (size_t k = 0; k < rb->nfired; k++)
 				if (!rb->fired[k].error && !has_rule(rc, rb->fired[k].rule))
-					note_change(&removed, &rb->fired[k], x->key);
+					note_change(&removed, &rb->fired[k], x->key, rb);
 		}
 		if (cmp <= 0)
 			i++;
@@ -386,6 +461,8 @@ int cmd_diff(int argc, char **argv)
 			ob_add(&b, "}", 1);
 		}
 		ob_adds(&b, "]}\n");
+	} else if (fmt == D_SARIF) {
+		write_sarif(&b, &added, regression);
 	} else {
 		int fails = 0;
 		for (int d = 0; d < MS_DIM_COUNT; d++)
@@ -424,10 +501,14 @@ out:
 		free(kc[i].key);
 	free(kb);
 	free(kc);
-	for (size_t i = 0; i < added.n; i++)
+	for (size_t i = 0; i < added.n; i++) {
 		ob_free(&added.v[i].where);
-	for (size_t i = 0; i < removed.n; i++)
+		free(added.v[i].recs);
+	}
+	for (size_t i = 0; i < removed.n; i++) {
 		ob_free(&removed.v[i].where);
+		free(removed.v[i].recs);
+	}
 	free(added.v);
 	free(removed.v);
 	free(unpaired);

@@ -28,8 +28,10 @@ static void rec_free(scan_rec *r)
 	free(r->weights);
 	free(r->prompt_id);
 	free(r->sample);
-	for (size_t i = 0; i < r->nfired; i++)
+	for (size_t i = 0; i < r->nfired; i++) {
 		free(r->fired[i].rule);
+		free(r->fired[i].message);
+	}
 	free(r->fired);
 }
 
@@ -102,6 +104,10 @@ static int parse_rec(scan_rec *r, json_object *obj)
 				dim = ms_dimension_parse(json_object_get_string(x));
 			if (json_object_object_get_ex(f, "kind", &x) && json_object_is_type(x, json_type_string))
 				fr->error = strcmp(json_object_get_string(x), "error") == 0;
+			if (json_object_object_get_ex(f, "message", &x) &&
+			    json_object_is_type(x, json_type_string) &&
+			    !(fr->message = strdup(json_object_get_string(x))))
+				return -2;
 			fr->severity = sev < 0 ? MS_SEV_INFO : (ms_severity)sev;
 			fr->dimension = dim < 0 ? MS_DIM_SAFETY : (ms_dimension)dim;
 		}

@@ -8,6 +8,7 @@ enum { REC_CLEAR, REC_FLAGGED, REC_ERROR };
 
 typedef struct fired_rule {
 	char *rule;
+	char *message;         /* the rule's message, or NULL */
 	ms_severity severity;
 	ms_dimension dimension;
 	int error;             /* the rule could not be evaluated */
