@@ -348,10 +348,12 @@ int cmd_eval(int argc, char **argv)
 		goto out;
 	}
 	ret = EXIT_CLEAR;
+	/* A metric without data (no non-compliant answer labelled, or none
+	 * flagged) cannot fall below a threshold; the tables show it as "-". */
 	for (int d = 0; d < MS_DIM_COUNT; d++) {
 		metrics m = compute(&e.dim[d]);
-		if ((min_recall >= 0 && !(m.recall >= min_recall)) ||
-		    (min_precision >= 0 && !(m.precision >= min_precision)))
+		if ((min_recall >= 0 && !isnan(m.recall) && m.recall < min_recall) ||
+		    (min_precision >= 0 && !isnan(m.precision) && m.precision < min_precision))
 			ret = EXIT_FINDINGS;
 	}
 	if (json) {

@@ -241,8 +241,12 @@ static int scan_stream(worker *ws, int nw, FILE *f, const char *name, size_t max
 		line_status ls = line_reader_next(&lr, &line, &len);
 
 		if (ls == LINE_IO_ERROR) {
-			cli_error("%s: read error: %s", name, strerror(errno));
+			cli_error("%s: read error after line %lu: %s", name, lr.lineno,
+				  strerror(errno));
 			rc = -1;
+			/* The records read so far are still screened and written. */
+			if (n && run_batch(ws, nw, slots, n, arena, st))
+				rc = -1;
 			break;
 		}
 		if (ls == LINE_OK || ls == LINE_TOO_LONG) {
