@@ -39,8 +39,6 @@ struct ms_ac {
 	uint32_t *dict;     /* per state: nearest suffix state with output, 0: none */
 	acout *outs;
 	size_t nouts;
-	size_t *plen;       /* pattern length by id */
-	size_t nplen;
 };
 
 /* Bytes of full transition rows kept for the shallowest states. */
@@ -88,19 +86,13 @@ void ms_ac_free(ms_ac *ac)
 	free(ac->out);
 	free(ac->dict);
 	free(ac->outs);
-	free(ac->plen);
 	free(ac);
-}
-
-size_t ms_ac_pattern_len(const ms_ac *ac, uint32_t id)
-{
-	return id < ac->nplen ? ac->plen[id] : 0;
 }
 
 ms_ac *ms_ac_build(ms_ac_builder *b)
 {
 	ms_ac *ac = calloc(1, sizeof *ac);
-	size_t total = 1, maxid = 0;
+	size_t total = 1;
 	uint32_t *queue = NULL, *fail = NULL, *tparent = NULL;
 	uint8_t *tcls = NULL;
 	size_t qh = 0, qt = 0;
@@ -111,8 +103,6 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 	ac->ncls = 1;
 	for (size_t i = 0; i < b->n; i++) {
 		total += b->pats[i].len;
-		if (b->pats[i].id > maxid)
-			maxid = b->pats[i].id;
 		for (size_t j = 0; j < b->pats[i].len; j++) {
 			uint8_t c = (uint8_t)b->pats[i].s[j];
 			if (!ac->cls[c])
@@ -127,13 +117,11 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 	ac->out = calloc(total, sizeof *ac->out);
 	ac->dict = calloc(total, sizeof *ac->dict);
 	ac->outs = calloc(b->n ? b->n : 1, sizeof *ac->outs);
-	ac->nplen = b->n ? maxid + 1 : 0;
-	ac->plen = calloc(ac->nplen ? ac->nplen : 1, sizeof *ac->plen);
 	fail = calloc(total, sizeof *fail);
 	queue = calloc(total, sizeof *queue);
 	tparent = calloc(total, sizeof *tparent);
 	tcls = calloc(total, 1);
-	if (!ac->delta || !ac->out || !ac->dict || !ac->outs || !ac->plen || !fail || !queue ||
+	if (!ac->delta || !ac->out || !ac->dict || !ac->outs || !fail || !queue ||
 	    !tparent || !tcls)
 		goto fail;
 
@@ -155,7 +143,6 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 		}
 		ac->outs[ac->nouts] = (acout){ p->id, ac->out[s] };
 		ac->out[s] = (uint32_t)++ac->nouts;
-		ac->plen[p->id] = p->len;
 	}
 
 	/* Breadth-first: failure links, dictionary links, and the full DFA. */

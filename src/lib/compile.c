@@ -701,8 +701,6 @@ static ms_cond *parse_cond(ms_compiler *c, ynode *n, const char *owner)
 		c->refs[c->nrefs - 1].on = k->on;
 	if (k->on == ON_PROMPT)
 		c->r->any_prompt = 1;
-	if (k->on == ON_PROMPT && !f[0].val)
-		c->r->sigs[k->sig].used_on_prompt = 1;
 	return k;
 }
 
@@ -1137,12 +1135,8 @@ static int resolve_refs(ms_compiler *c)
 			continue;
 		}
 		*ref->slot = found;
-		if (ref->on == ON_PROMPT || (ref->on == ON_DEFAULT && r->sigs[found].info.on_prompt)) {
-			r->sigs[found].used_on_prompt = 1;
+		if (ref->on == ON_PROMPT || (ref->on == ON_DEFAULT && r->sigs[found].info.on_prompt))
 			r->any_prompt = 1;
-		} else {
-			r->sigs[found].used_on_response = 1;
-		}
 	}
 	return 0;
 }

@@ -73,7 +73,6 @@ void ms_ac_builder_free(ms_ac_builder *b);
 typedef void (*ms_ac_hit_fn)(void *ctx, uint32_t id, size_t end);
 void ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_ac_hit_fn fn,
 		void *ctx);
-size_t ms_ac_pattern_len(const ms_ac *ac, uint32_t id);
 
 /* ---------------- text helpers ---------------- */
 /* Normalise a keyword: ASCII lower case, whitespace runs to one space,
@@ -168,7 +167,6 @@ typedef struct ms_sig {
 	char ***lits;           /* borrowed from pats, for info */
 	ms_example *ex;
 	size_t nex;
-	int used_on_prompt, used_on_response;
 	unsigned col;
 } ms_sig;
 
@@ -221,12 +219,5 @@ struct ms_rules {
 
 const ms_rules *ms_scanner_rules(const ms_scanner *s);
 
-/* Test helpers: examples of rules and signals (medscreen test). */
-typedef struct ms_test_case {
-	const char *what;      /* rule or signal id */
-	const ms_example *ex;
-	int is_rule;
-	size_t index;          /* rule index or signal index in sigs */
-} ms_test_case;
 
 #endif
