@@ -271,6 +271,129 @@ static const char *skip_group(const char *p, const char *end)
 	return NULL;
 }
 
+static int quantifier(const char *p, const char *end, long *min, long *max, const char **after);
+
+/* Upper bound, in bytes, of what the regex text [p, end) can match, or -1
+ * when it is unbounded or not understood.  Subject characters are counted at
+ * their widest: an ASCII letter may match a 3-byte case variant under
+ * caseless UTF matching (the Kelvin sign), any non-ASCII or class item 4. */
+long ms_regex_maxlen(const char *p, const char *end)
+{
+	long best = 0, cur = 0;
+
+	while (p < end) {
+		long atom;
+		char c = *p;
+
+		if (c == '|') {
+			if (cur > best)
+				best = cur;
+			cur = 0;
+			p++;
+			continue;
+		}
+		if (c == '^' || c == '$') {
+			p++;
+			continue;
+		}
+		if (c == '(') {
+			const char *e = skip_group(p, end);
+			const char *in = p + 1;
+			if (!e)
+				return -1;
+			if (in[0] == '?') {
+				if (in[1] == '=' || in[1] == '!' ||
+				    (in[1] == '<' && (in[2] == '=' || in[2] == '!')) || in[1] == '#') {
+					atom = 0; /* lookaround or comment: consumes nothing */
+				} else if (in[1] == ':' || in[1] == '>') {
+					atom = ms_regex_maxlen(in + 2, e);
+				} else if ((in[1] == '<' || in[1] == '\'') ||
+					   (in[1] == 'P' && in[2] == '<')) {
+					const char *q = strchr(in, in[1] == '\'' ? '\'' : '>');
+					if (!q || q > e)
+						return -1;
+					atom = ms_regex_maxlen(q + 1, e);
+				} else {
+					/* Option settings, (?i) or (?i:...). */
+					const char *q = in + 1;
+					while (q < e && strchr("-imnsx", *q))
+						q++;
+					if (q == e)
+						atom = 0;
+					else if (*q == ':')
+						atom = ms_regex_maxlen(q + 1, e);
+					else
+						return -1;
+				}
+			} else if (in[0] == '*') {
+				return -1; /* verbs and the like */
+			} else {
+				atom = ms_regex_maxlen(in, e);
+			}
+			p = e + 1;
+		} else if (c == '[') {
+			const char *q = p + 1;
+			if (q < end && *q == '^')
+				q++;
+			if (q < end && *q == ']')
+				q++;
+			while (q < end && *q != ']') {
+				if (*q == '\\' && q + 1 < end)
+					q++;
+				q++;
+			}
+			if (q >= end)
+				return -1;
+			atom = 4;
+			p = q + 1;
+		} else if (c == '\\') {
+			char e = p + 1 < end ? p[1] : 0;
+			if (!e)
+				return -1;
+			if (strchr("bBAzZGK", e))
+				atom = 0;
+			else if (strchr("dws", e))
+				atom = 1; /* ASCII only without PCRE2_UCP */
+			else if (strchr("DWShHvVNR", e))
+				atom = 4;
+			else if (ispunct((unsigned char)e) || e == ' ')
+				atom = 1;
+			else if (e == 'n' || e == 't' || e == 'r' || e == 'f' || e == 'e' || e == 'a')
+				atom = 1;
+			else
+				return -1; /* \x, \p, \Q, back references, ... */
+			p += 2;
+		} else if (c == '.') {
+			atom = 4;
+			p++;
+		} else if ((unsigned char)c >= 0x80) {
+			/* One UTF-8 character of the pattern; its case variants are at
+			 * most 4 bytes. */
+			p++;
+			while (p < end && ((unsigned char)*p & 0xC0) == 0x80)
+				p++;
+			atom = 4;
+		} else {
+			atom = isalpha((unsigned char)c) ? 3 : 1;
+			p++;
+		}
+		{
+			const char *q;
+			long n = atom, min, max;
+			if (quantifier(p, end, &min, &max, &q)) {
+				n = max < 0 || atom < 0 ? -1 : atom * max;
+				p = q;
+			}
+			if (n < 0 || cur < 0)
+				return -1;
+			cur += n;
+			if (cur > 1L << 30)
+				return -1;
+		}
+	}
+	return cur > best ? cur : best;
+}
+
 /* One atom at p (without its quantifier). */
 static info parse_atom(lctx *x, const char *p, const char *end, const char **after,
 		       const char *outer_pos)
