@@ -329,6 +329,7 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	ms_pattern *p;
 	size_t minlen = 0;
 	long maxprefix = -1;
+	int jit_ok = 0;
 	char **lits;
 	size_t nlits = 0;
 	uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS;
@@ -366,6 +367,7 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	}
 	if (!c->opts.no_jit) {
 		int jr = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+		jit_ok = jr == 0;
 		if (jr != 0 && !c->jit_warned) {
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(jr, msg, sizeof msg);
@@ -391,6 +393,7 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	p->nlits = nlits;
 	p->maxprefix = maxprefix;
 	p->windowed = (options & PCRE2_USE_OFFSET_LIMIT) != 0;
+	p->jit = jit_ok;
 	return 0;
 }
 

@@ -140,6 +140,7 @@ typedef struct ms_pattern {
 	size_t nlits;
 	long maxprefix;   /* bytes a match can span before its string; -1: unbounded */
 	int windowed;     /* compiled with PCRE2_USE_OFFSET_LIMIT for windowed runs */
+	int jit;          /* JIT-compiled: matched with pcre2_jit_match() */
 } ms_pattern;
 
 typedef struct ms_example {

@@ -299,7 +299,10 @@ static void report_regex_error(ms_scanner *s, textstate *t, size_t si, const ms_
 static int match_at(ms_scanner *s, const textstate *t, const ms_pattern *p, size_t off,
 		    pcre2_match_context *mctx, size_t *ms, size_t *me)
 {
-	int rc = pcre2_match(p->code, (PCRE2_SPTR)t->text, t->len, off, 0, s->md, mctx);
+	/* The JIT entry point skips the checks pcre2_match() repeats on every
+	 * call; the subject was checked once, by us, and is valid to read. */
+	int rc = p->jit ? pcre2_jit_match(p->code, (PCRE2_SPTR)t->text, t->len, off, 0, s->md, mctx)
+			: pcre2_match(p->code, (PCRE2_SPTR)t->text, t->len, off, 0, s->md, mctx);
 	PCRE2_SIZE *ov;
 
 	if (rc == PCRE2_ERROR_NOMATCH)
