@@ -29,8 +29,10 @@ struct ms_ac {
 	uint8_t cls[256];
 	uint32_t ncls;
 	uint32_t nstates;
-	uint32_t ndense;    /* states 0 .. ndense-1 have full rows in delta */
-	uint32_t *delta;    /* ndense * ncls: target << 1 | target reports */
+	uint32_t ndense;    /* states 0 .. ndense-1 have full rows */
+	uint32_t *delta;    /* ndense * ncls target states, or NULL when delta16 */
+	uint16_t *delta16;  /* the same in half the space, when there are < 65536 states */
+	uint8_t *reports;   /* bit per state: it reports some pattern */
 	uint32_t *fail;     /* per state: failure link (sparse states) */
 	uint32_t *first;    /* per state + 1: start of its children in ccls/ctgt */
 	uint8_t *ccls;      /* child edge class */
@@ -42,7 +44,7 @@ struct ms_ac {
 };
 
 /* Bytes of full transition rows kept for the shallowest states. */
-#define DENSE_BYTES (1536u * 1024u)
+#define DENSE_BYTES (768u * 1024u)
 
 ms_ac_builder *ms_ac_builder_new(void)
 {
@@ -79,6 +81,8 @@ void ms_ac_free(ms_ac *ac)
 	if (!ac)
 		return;
 	free(ac->delta);
+	free(ac->delta16);
+	free(ac->reports);
 	free(ac->fail);
 	free(ac->first);
 	free(ac->ccls);
@@ -196,24 +200,28 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 			dict2[perm[old]] = ac->dict[old] ? perm[ac->dict[old]] : 0;
 			fail2[perm[old]] = perm[fail[old]];
 		}
-		k = (uint32_t)(DENSE_BYTES / (ac->ncls * sizeof(uint32_t)));
+		k = (uint32_t)(DENSE_BYTES / (ac->ncls * (n <= 65535 ? sizeof(uint16_t) : sizeof(uint32_t))));
 		if (k < 1)
 			k = 1;
 		if (k > n)
 			k = n;
 		delta2 = malloc((size_t)k * ac->ncls * sizeof *delta2);
+		ac->reports = calloc((size_t)n / 8 + 1, 1);
 		ac->first = calloc((size_t)n + 1, sizeof *ac->first);
 		ac->ccls = malloc(n ? n : 1);
 		ac->ctgt = malloc((n ? n : 1) * sizeof *ac->ctgt);
-		if (!delta2 || !ac->first || !ac->ccls || !ac->ctgt)
+		if (!delta2 || !ac->reports || !ac->first || !ac->ccls || !ac->ctgt)
 			goto renum_fail;
+		for (uint32_t t = 0; t < n; t++)
+			if (out2[t] || dict2[t])
+				ac->reports[t >> 3] |= (uint8_t)(1u << (t & 7));
 		for (uint32_t old = 0; old < n; old++) {
 			uint32_t nw = perm[old];
 			if (nw >= k)
 				continue;
 			for (uint32_t c = 0; c < ac->ncls; c++) {
 				uint32_t t = ac->delta[(size_t)old * ac->ncls + c];
-				delta2[(size_t)nw * ac->ncls + c] = perm[t] << 1 | (out2[perm[t]] || dict2[perm[t]]);
+				delta2[(size_t)nw * ac->ncls + c] = perm[t];
 			}
 		}
 		/* Children in CSR form, grouped by parent (counting sort). */
@@ -232,7 +240,7 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 					continue;
 				p2 = parent[t] - 1;
 				ac->ccls[ac->first[p2] + fill[p2]] = pcls[t];
-				ac->ctgt[ac->first[p2] + fill[p2]] = t << 1 | (out2[t] || dict2[t]);
+				ac->ctgt[ac->first[p2] + fill[p2]] = t;
 				fill[p2]++;
 			}
 			free(fill);
@@ -241,6 +249,17 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 		free(ac->out);
 		free(ac->dict);
 		ac->delta = delta2;
+		if (n <= 65535) {
+			/* Row entries fit 16 bits: halve the table so that more of
+			 * it stays in cache. */
+			ac->delta16 = malloc((size_t)k * ac->ncls * sizeof *ac->delta16);
+			if (!ac->delta16)
+				goto renum_fail_late;
+			for (size_t q = 0; q < (size_t)k * ac->ncls; q++)
+				ac->delta16[q] = (uint16_t)delta2[q];
+			free(ac->delta);
+			ac->delta = NULL;
+		}
 		ac->out = out2;
 		ac->dict = dict2;
 		ac->fail = fail2;
@@ -249,6 +268,11 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 		free(parent);
 		free(pcls);
 		goto renum_done;
+renum_fail_late:
+		free(perm);
+		free(parent);
+		free(pcls);
+		goto fail;
 renum_fail:
 		free(perm);
 		free(parent);
@@ -276,39 +300,46 @@ fail:
 	return NULL;
 }
 
+/* One scan loop for either table width. */
+#define AC_SCAN_LOOP(TABLE)                                                            \
+	for (size_t i = 0; i < len; i++) {                                             \
+		uint32_t c = cls[text[i]];                                             \
+		for (;;) {                                                             \
+			if (s < ndense) {                                              \
+				s = (TABLE)[(size_t)s * ncls + c];                     \
+				break;                                                 \
+			}                                                              \
+			{                                                              \
+				uint32_t j = ac->first[s], e = ac->first[s + 1];      \
+				while (j < e && ac->ccls[j] != c)                      \
+					j++;                                           \
+				if (j < e) {                                           \
+					s = ac->ctgt[j];                               \
+					break;                                         \
+				}                                                      \
+			}                                                              \
+			s = ac->fail[s];                                               \
+		}                                                                      \
+		if (ac->reports[s >> 3] & (1u << (s & 7))) {                          \
+			uint32_t t = ac->out[s] ? s : ac->dict[s];                     \
+			while (t) {                                                    \
+				for (uint32_t o = ac->out[t]; o; o = ac->outs[o - 1].next) \
+					fn(ctx, ac->outs[o - 1].id, i + 1);            \
+				t = ac->dict[t];                                       \
+			}                                                              \
+		}                                                                      \
+	}
+
 void ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_ac_hit_fn fn,
 		void *ctx)
 {
-	const uint32_t *delta = ac->delta;
 	const uint8_t *cls = ac->cls;
 	uint32_t s = 0, ncls = ac->ncls, ndense = ac->ndense;
 
 	if (!ac->nouts)
 		return;
-	for (size_t i = 0; i < len; i++) {
-		uint32_t c = cls[text[i]], e;
-
-		for (;;) {
-			if (s < ndense) {
-				e = delta[(size_t)s * ncls + c];
-				break;
-			}
-			for (uint32_t j = ac->first[s]; j < ac->first[s + 1]; j++)
-				if (ac->ccls[j] == c) {
-					e = ac->ctgt[j];
-					goto found;
-				}
-			s = ac->fail[s];
-		}
-found:
-		s = e >> 1;
-		if (e & 1) {
-			uint32_t t = ac->out[s] ? s : ac->dict[s];
-			while (t) {
-				for (uint32_t o = ac->out[t]; o; o = ac->outs[o - 1].next)
-					fn(ctx, ac->outs[o - 1].id, i + 1);
-				t = ac->dict[t];
-			}
-		}
-	}
+	if (ac->delta16)
+		AC_SCAN_LOOP(ac->delta16)
+	else
+		AC_SCAN_LOOP(ac->delta)
 }
