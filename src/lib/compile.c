@@ -583,7 +583,7 @@ static ms_cond *parse_cond(ms_compiler *c, ynode *n, const char *owner)
 {
 	field f[] = { { "signal" }, { "keywords" }, { "patterns" }, { "all" }, { "any" },
 		      { "not" }, { "on" }, { "min" }, { "max" }, { "within" }, { "negation" },
-		      { "negation_window" }, { NULL } };
+		      { "negation_window" }, { "words" }, { NULL } };
 	ms_cond *k;
 	int forms = 0;
 
@@ -595,12 +595,53 @@ static ms_cond *parse_cond(ms_compiler *c, ynode *n, const char *owner)
 	}
 	if (get_fields(c, n, "a condition", owner, f))
 		return NULL;
-	forms = !!f[0].val + !!(f[1].val || f[2].val) + !!f[3].val + !!f[4].val + !!f[5].val;
+	forms = !!f[0].val + !!(f[1].val || f[2].val) + !!f[3].val + !!f[4].val + !!f[5].val +
+		!!f[12].val;
 	if (forms != 1) {
 		err(c, n, owner,
-		    forms ? "a condition must have exactly one of signal, keywords/patterns, all, any, not"
-			  : "a condition needs one of signal, keywords/patterns, all, any, not");
+		    forms ? "a condition must have exactly one of signal, keywords/patterns, all, any, not, words"
+			  : "a condition needs one of signal, keywords/patterns, all, any, not, words");
 		return NULL;
+	}
+	if (f[12].val) {
+		field wf[] = { { "min" }, { "max" }, { NULL } };
+
+		k = new_cond(c, C_WORDS);
+		if (!k)
+			return NULL;
+		if (!get_fields(c, f[12].val, "'words'", owner, wf)) {
+			if (!wf[0].val && !wf[1].val)
+				err(c, f[12].val, owner, "'words' needs 'min' or 'max'");
+			if (wf[0].val) {
+				long v = get_uint(c, &wf[0], 0, 100000000, owner);
+				if (v >= 0)
+					k->min = (unsigned)v;
+			} else {
+				k->min = 0;
+			}
+			if (wf[1].val) {
+				long v = get_uint(c, &wf[1], 0, 100000000, owner);
+				if (v >= 0)
+					k->max = (unsigned)v;
+				if (v >= 0 && k->min > k->max)
+					err(c, wf[1].val, owner, "'max' (%ld) is below 'min' (%u)", v, k->min);
+			}
+		}
+		for (int i = 7; i <= 11; i++)
+			if (f[i].val)
+				err(c, f[i].key, owner, "'%s' applies to a signal, not to words", f[i].name);
+		if (f[6].val) {
+			const char *on = get_str(c, &f[6], owner);
+			if (on && strcmp(on, "prompt") == 0) {
+				k->on = ON_PROMPT;
+				c->r->any_prompt = 1;
+			} else if (on && strcmp(on, "response") == 0) {
+				k->on = ON_RESPONSE;
+			} else if (on) {
+				err(c, f[6].val, owner, "'on' must be 'response' or 'prompt', not '%s'", on);
+			}
+		}
+		return k;
 	}
 	if (f[3].val)
 		k = parse_cond_list(c, f[3].val, C_ALL, "all", owner);

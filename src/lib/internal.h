@@ -98,6 +98,10 @@ int ms_is_word_byte_end(const unsigned char *s, size_t len);       /* last char 
  * clause, by a negation cue? */
 int ms_negated_before(const char *text, size_t start, unsigned window);
 
+/* Number of words: runs of letters and digits, an apostrophe inside a word
+ * ("don't") not splitting it. */
+size_t ms_word_count(const char *text, size_t len);
+
 /* Byte offset just past the first `n` characters (code points) of text. */
 size_t ms_char_limit(const char *text, size_t len, size_t n);
 /* Byte offset at which sentence n+1 starts (len when there are fewer). */
@@ -115,7 +119,7 @@ long ms_regex_maxlen(const char *p, const char *end);
 /* ---------------- compiled rules ---------------- */
 #define MS_MAX_WITHIN_SENTENCES 1000
 
-typedef enum { C_SIGNAL, C_ALL, C_ANY, C_NOT } ms_cond_type;
+typedef enum { C_SIGNAL, C_ALL, C_ANY, C_NOT, C_WORDS } ms_cond_type;
 
 typedef enum { ON_DEFAULT = 0, ON_RESPONSE, ON_PROMPT } ms_on;
 

@@ -38,6 +38,7 @@ typedef struct textstate {
 	spanvec *occ;       /* per windowed pattern: where its literal starts */
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
 	size_t lim_sent_n, lim_sent;
+	size_t words;       /* word count, or (size_t)-1 until needed */
 	int in_prompt;
 	char errbuf[256];   /* message of the last failed regex run on this text */
 } textstate;
@@ -219,6 +220,7 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	t->len = len;
 	t->present = text != NULL;
 	t->lim_chars_n = t->lim_sent_n = 0;
+	t->words = (size_t)-1;
 	for (size_t i = 0; i < r->nsigs; i++)
 		t->m[i].n = 0;
 	memset(t->state, SIG_PENDING, r->nsigs);
@@ -483,6 +485,16 @@ static int eval(evalctx *e, const ms_cond *c, spanvec *ev)
 		for (size_t i = 0; i < c->nkids; i++)
 			any |= eval(e, c->kids[i], ev);
 		return any;
+	}
+	case C_WORDS: {
+		textstate *t = c->on == ON_PROMPT ? s->pt : &s->t[0];
+		size_t n = 0;
+		if (t->present) {
+			if (t->words == (size_t)-1)
+				t->words = ms_word_count(t->text, t->len);
+			n = t->words;
+		}
+		return n >= c->min && n <= c->max;
 	}
 	case C_SIGNAL:
 		break;

@@ -264,6 +264,43 @@ int ms_negated_before(const char *text, size_t start, unsigned window)
 	return 0;
 }
 
+size_t ms_word_count(const char *text, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t words = 0;
+	int in_word = 0;
+
+	for (size_t i = 0; i < len;) {
+		char what;
+		size_t k = special_seq(t + i, len - i, &what);
+
+		if (k && what == '\'') {
+			/* Curly apostrophe: inside a word only when a word follows. */
+			in_word = in_word && ms_is_word_at(t, len, i + k);
+			i += k;
+			continue;
+		}
+		if (t[i] == '\'' && in_word) {
+			in_word = ms_is_word_at(t, len, i + 1);
+			i++;
+			continue;
+		}
+		if ((t[i] & 0xC0) == 0x80) {
+			i++;
+			continue;
+		}
+		if (ms_is_word_at(t, len, i)) {
+			if (!in_word)
+				words++;
+			in_word = 1;
+		} else {
+			in_word = 0;
+		}
+		i++;
+	}
+	return words;
+}
+
 size_t ms_char_limit(const char *text, size_t len, size_t n)
 {
 	const unsigned char *t = (const unsigned char *)text;

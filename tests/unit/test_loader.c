@@ -219,6 +219,15 @@ START_TEST(condition_shapes)
 	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
 			    "message: m, forbid: {all: [s], min: 2}}\n",
 		     "'min' applies to a signal, not to all/any/not");
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m, forbid: {words: {}}}\n",
+		     "'words' needs 'min' or 'max'");
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m, forbid: {words: {min: 9, max: 3}}}\n",
+		     "'max' (3) is below 'min' (9)");
+	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			    "message: m, forbid: {words: {min: 9}, within: {chars: 3}}}\n",
+		     "'within' applies to a signal, not to words");
 }
 END_TEST
 

@@ -255,6 +255,24 @@ START_TEST(composition)
 }
 END_TEST
 
+START_TEST(word_counts)
+{
+	load("rules:\n  - {id: R, dimension: humanism, severity: low, title: t, message: m, "
+	     "forbid: {all: [{words: {min: 3, max: 5}}, {words: {max: 4}, on: prompt}]}}\n");
+	ck_assert_uint_eq(scan_rec("One two.", 8, "a b", NULL, 0)->nfindings, 0);
+	ck_assert_uint_eq(scan_rec("Don't stop — now!", 19, "a b", NULL, 0)->nfindings, 1);
+	ck_assert_uint_eq(scan_rec("It\xE2\x80\x99s café au lait", 25, "a b", NULL, 0)->nfindings, 1);
+	ck_assert_uint_eq(scan_rec("one two three four five six", 27, "a b", NULL, 0)->nfindings, 0);
+	ck_assert_uint_eq(scan_rec("one two three", 13, "a b c d e", NULL, 0)->nfindings, 0);
+	/* No prompt: zero words, within {max: 4}. */
+	ck_assert_uint_eq(scan_rec("one two three", 13, NULL, NULL, 0)->nfindings, 1);
+	teardown();
+	ck_assert_uint_eq(ms_word_count("x-ray 2.5 mg", 12), 5);
+	ck_assert_uint_eq(ms_word_count("", 0), 0);
+	ck_assert_uint_eq(ms_word_count("'quoted' words'", 15), 2);
+}
+END_TEST
+
 START_TEST(scope_and_prompt)
 {
 	const char *em[] = { "emergency" }, *other[] = { "dosing" };
@@ -572,6 +590,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, counts);
 	tcase_add_test(tc, overlapping_matches_merge);
 	tcase_add_test(tc, composition);
+	tcase_add_test(tc, word_counts);
 	tcase_add_test(tc, scope_and_prompt);
 	tcase_add_test(tc, prompt_evidence);
 	tcase_add_test(tc, invalid_utf8_and_nul);
