@@ -93,17 +93,33 @@ void ms_ac_free(ms_ac *ac)
 	free(ac);
 }
 
+static uint32_t trie_child(const uint32_t *child, const uint32_t *sib, const uint8_t *ecls,
+			   uint32_t s, uint32_t c)
+{
+	for (uint32_t t = child[s]; t; t = sib[t])
+		if (ecls[t] == c)
+			return t;
+	return 0;
+}
+
+/* The trie is built with child lists (a full transition table for every
+ * state of a large keyword set would take tens of megabytes to build), then
+ * renumbered breadth-first.  The shallowest states, where a scan spends
+ * nearly all its time, get full transition rows; deeper states keep their
+ * trie edges and failure link, which keeps the scanning tables in cache. */
 ms_ac *ms_ac_build(ms_ac_builder *b)
 {
 	ms_ac *ac = calloc(1, sizeof *ac);
 	size_t total = 1;
-	uint32_t *queue = NULL, *fail = NULL, *tparent = NULL;
-	uint8_t *tcls = NULL;
-	size_t qh = 0, qt = 0;
+	uint32_t *child = NULL, *sib = NULL, *fail = NULL, *queue = NULL, *perm = NULL;
+	uint32_t *out = NULL, *dict = NULL;
+	uint8_t *ecls = NULL;
+	uint32_t n = 1, k, qt = 0;
+	size_t width;
 
 	if (!ac)
 		goto fail;
-	/* Alphabet classes. */
+	/* Alphabet classes: the bytes that occur in some pattern. */
 	ac->ncls = 1;
 	for (size_t i = 0; i < b->n; i++) {
 		total += b->pats[i].len;
@@ -113,188 +129,145 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 				ac->cls[c] = (uint8_t)ac->ncls++;
 		}
 	}
-	if (ac->ncls > 256)
+	if (ac->ncls > 256 || total > UINT32_MAX / 2)
 		goto fail;
-	if (total * ac->ncls > UINT32_MAX / 2 || total > ((size_t)-1) / ac->ncls / sizeof(uint32_t))
-		goto fail;
-	ac->delta = calloc(total * ac->ncls, sizeof *ac->delta);
-	ac->out = calloc(total, sizeof *ac->out);
-	ac->dict = calloc(total, sizeof *ac->dict);
+	child = calloc(total, sizeof *child);
+	sib = calloc(total, sizeof *sib);
+	ecls = calloc(total, 1);
+	out = calloc(total, sizeof *out);
 	ac->outs = calloc(b->n ? b->n : 1, sizeof *ac->outs);
-	fail = calloc(total, sizeof *fail);
-	queue = calloc(total, sizeof *queue);
-	tparent = calloc(total, sizeof *tparent);
-	tcls = calloc(total, 1);
-	if (!ac->delta || !ac->out || !ac->dict || !ac->outs || !fail || !queue ||
-	    !tparent || !tcls)
+	if (!child || !sib || !ecls || !out || !ac->outs)
 		goto fail;
 
-	/* Trie.  State 0 is the root; a zero transition means "none yet". */
-	ac->nstates = 1;
+	/* Trie; state 0 is the root. */
 	for (size_t i = 0; i < b->n; i++) {
 		uint32_t s = 0;
 		acpat *p = &b->pats[i];
 
 		for (size_t j = 0; j < p->len; j++) {
 			uint32_t c = ac->cls[(uint8_t)p->s[j]];
-			uint32_t *t = &ac->delta[(size_t)s * ac->ncls + c];
-			if (!*t) {
-				*t = ac->nstates++;
-				tparent[*t] = s;
-				tcls[*t] = (uint8_t)c;
+			uint32_t t = trie_child(child, sib, ecls, s, c);
+			if (!t) {
+				t = n++;
+				ecls[t] = (uint8_t)c;
+				sib[t] = child[s];
+				child[s] = t;
 			}
-			s = *t;
+			s = t;
 		}
-		ac->outs[ac->nouts] = (acout){ p->id, ac->out[s] };
-		ac->out[s] = (uint32_t)++ac->nouts;
+		ac->outs[ac->nouts] = (acout){ p->id, out[s] };
+		out[s] = (uint32_t)++ac->nouts;
 	}
 
-	/* Breadth-first: failure links, dictionary links, and the full DFA. */
-	for (uint32_t c = 0; c < ac->ncls; c++) {
-		uint32_t t = ac->delta[c];
-		if (t) {
-			fail[t] = 0;
+	/* Breadth-first: failure and dictionary links, and the new numbering. */
+	fail = calloc(n, sizeof *fail);
+	dict = calloc(n, sizeof *dict);
+	queue = calloc(n, sizeof *queue);
+	perm = calloc(n, sizeof *perm);
+	if (!fail || !dict || !queue || !perm)
+		goto fail;
+	queue[qt++] = 0;
+	for (uint32_t qh = 0; qh < qt; qh++) {
+		uint32_t s = queue[qh];
+
+		perm[s] = qh;
+		for (uint32_t t = child[s]; t; t = sib[t]) {
+			uint32_t f = 0;
+			if (s != 0) {
+				for (f = fail[s];; f = fail[f]) {
+					uint32_t g = trie_child(child, sib, ecls, f, ecls[t]);
+					if (g) {
+						f = g;
+						break;
+					}
+					if (f == 0)
+						break;
+				}
+			}
+			fail[t] = f;
+			dict[t] = out[f] ? f : dict[f];
 			queue[qt++] = t;
 		}
 	}
-	while (qh < qt) {
-		uint32_t s = queue[qh++];
 
-		ac->dict[s] = ac->out[fail[s]] ? fail[s] : ac->dict[fail[s]];
-		for (uint32_t c = 0; c < ac->ncls; c++) {
-			uint32_t *t = &ac->delta[(size_t)s * ac->ncls + c];
-			uint32_t f = ac->delta[(size_t)fail[s] * ac->ncls + c];
-			if (*t) {
-				fail[*t] = f;
-				queue[qt++] = *t;
-			} else {
-				*t = f;
-			}
-		}
+	/* Scanning tables in the new numbering. */
+	width = n <= 65535 ? sizeof(uint16_t) : sizeof(uint32_t);
+	k = (uint32_t)(DENSE_BYTES / (ac->ncls * width));
+	if (k < 1)
+		k = 1;
+	if (k > n)
+		k = n;
+	ac->nstates = n;
+	ac->ndense = k;
+	ac->out = calloc(n, sizeof *ac->out);
+	ac->dict = calloc(n, sizeof *ac->dict);
+	ac->fail = calloc(n, sizeof *ac->fail);
+	ac->reports = calloc((size_t)n / 8 + 1, 1);
+	ac->first = calloc((size_t)n + 1, sizeof *ac->first);
+	ac->ccls = malloc(n);
+	ac->ctgt = malloc((size_t)n * sizeof *ac->ctgt);
+	ac->delta = calloc((size_t)k * ac->ncls, sizeof *ac->delta);
+	if (!ac->out || !ac->dict || !ac->fail || !ac->reports || !ac->first || !ac->ccls ||
+	    !ac->ctgt || !ac->delta)
+		goto fail;
+	for (uint32_t old = 0; old < n; old++) {
+		uint32_t nw = perm[old];
+		ac->out[nw] = out[old];
+		ac->dict[nw] = dict[old] ? perm[dict[old]] : 0;
+		ac->fail[nw] = perm[fail[old]];
+		if (out[old] || dict[old])
+			ac->reports[nw >> 3] |= (uint8_t)(1u << (nw & 7));
 	}
-	/* Renumber the states in breadth-first order and keep full rows only for
-	 * the shallow states, which a scan visits nearly all the time; deeper
-	 * states keep their trie edges and failure link.  A full table for a
-	 * large keyword set runs to megabytes and a scan then waits on memory
-	 * at every byte; this form stays in the processor's caches. */
-	{
-		uint32_t *perm = calloc(ac->nstates, sizeof *perm);
-		uint32_t *parent = calloc(ac->nstates, sizeof *parent);
-		uint8_t *pcls = calloc(ac->nstates, 1);
-		uint32_t *out2 = calloc(ac->nstates, sizeof *out2);
-		uint32_t *dict2 = calloc(ac->nstates, sizeof *dict2);
-		uint32_t *fail2 = calloc(ac->nstates, sizeof *fail2);
-		uint32_t *delta2 = NULL, n = ac->nstates, k;
-
-		if (!perm || !parent || !pcls || !out2 || !dict2 || !fail2)
-			goto renum_fail;
-		for (size_t q = 0; q < qt; q++)
-			perm[queue[q]] = (uint32_t)q + 1;
-		/* Trie edges, recorded when each state was created. */
-		for (uint32_t old = 1; old < n; old++) {
-			parent[perm[old]] = perm[tparent[old]] + 1; /* +1: 0 means none */
-			pcls[perm[old]] = tcls[old];
+	/* Children, grouped by parent in the new order (the queue order). */
+	for (uint32_t q = 0, e = 0; q < n; q++) {
+		uint32_t s = queue[q];
+		ac->first[q] = e;
+		for (uint32_t t = child[s]; t; t = sib[t]) {
+			ac->ccls[e] = ecls[t];
+			ac->ctgt[e] = perm[t];
+			e++;
 		}
-		for (uint32_t old = 0; old < n; old++) {
-			out2[perm[old]] = ac->out[old];
-			dict2[perm[old]] = ac->dict[old] ? perm[ac->dict[old]] : 0;
-			fail2[perm[old]] = perm[fail[old]];
-		}
-		k = (uint32_t)(DENSE_BYTES / (ac->ncls * (n <= 65535 ? sizeof(uint16_t) : sizeof(uint32_t))));
-		if (k < 1)
-			k = 1;
-		if (k > n)
-			k = n;
-		delta2 = malloc((size_t)k * ac->ncls * sizeof *delta2);
-		ac->reports = calloc((size_t)n / 8 + 1, 1);
-		ac->first = calloc((size_t)n + 1, sizeof *ac->first);
-		ac->ccls = malloc(n ? n : 1);
-		ac->ctgt = malloc((n ? n : 1) * sizeof *ac->ctgt);
-		if (!delta2 || !ac->reports || !ac->first || !ac->ccls || !ac->ctgt)
-			goto renum_fail;
-		for (uint32_t t = 0; t < n; t++)
-			if (out2[t] || dict2[t])
-				ac->reports[t >> 3] |= (uint8_t)(1u << (t & 7));
-		for (uint32_t old = 0; old < n; old++) {
-			uint32_t nw = perm[old];
-			if (nw >= k)
-				continue;
-			for (uint32_t c = 0; c < ac->ncls; c++) {
-				uint32_t t = ac->delta[(size_t)old * ac->ncls + c];
-				delta2[(size_t)nw * ac->ncls + c] = perm[t];
-			}
-		}
-		/* Children in CSR form, grouped by parent (counting sort). */
-		for (uint32_t t = 1; t < n; t++)
-			if (parent[t])
-				ac->first[parent[t] - 1 + 1]++;
-		for (uint32_t s2 = 0; s2 < n; s2++)
-			ac->first[s2 + 1] += ac->first[s2];
-		{
-			uint32_t *fill = calloc(n ? n : 1, sizeof *fill);
-			if (!fill)
-				goto renum_fail;
-			for (uint32_t t = 1; t < n; t++) {
-				uint32_t p2;
-				if (!parent[t])
-					continue;
-				p2 = parent[t] - 1;
-				ac->ccls[ac->first[p2] + fill[p2]] = pcls[t];
-				ac->ctgt[ac->first[p2] + fill[p2]] = t;
-				fill[p2]++;
-			}
-			free(fill);
-		}
+		ac->first[q + 1] = e;
+	}
+	/* Full rows: a state's row is its failure state's row (shallower, so
+	 * already filled) with its own edges written over it. */
+	for (uint32_t q = 0; q < k; q++) {
+		uint32_t *row = &ac->delta[(size_t)q * ac->ncls];
+		if (q != 0)
+			memcpy(row, &ac->delta[(size_t)ac->fail[q] * ac->ncls], ac->ncls * sizeof *row);
+		for (uint32_t e = ac->first[q]; e < ac->first[q + 1]; e++)
+			row[ac->ccls[e]] = ac->ctgt[e];
+	}
+	if (width == sizeof(uint16_t)) {
+		/* Entries fit 16 bits: halve the table so that more of it stays
+		 * in cache. */
+		ac->delta16 = malloc((size_t)k * ac->ncls * sizeof *ac->delta16);
+		if (!ac->delta16)
+			goto fail;
+		for (size_t q = 0; q < (size_t)k * ac->ncls; q++)
+			ac->delta16[q] = (uint16_t)ac->delta[q];
 		free(ac->delta);
-		free(ac->out);
-		free(ac->dict);
-		ac->delta = delta2;
-		if (n <= 65535) {
-			/* Row entries fit 16 bits: halve the table so that more of
-			 * it stays in cache. */
-			ac->delta16 = malloc((size_t)k * ac->ncls * sizeof *ac->delta16);
-			if (!ac->delta16)
-				goto renum_fail_late;
-			for (size_t q = 0; q < (size_t)k * ac->ncls; q++)
-				ac->delta16[q] = (uint16_t)delta2[q];
-			free(ac->delta);
-			ac->delta = NULL;
-		}
-		ac->out = out2;
-		ac->dict = dict2;
-		ac->fail = fail2;
-		ac->ndense = k;
-		free(perm);
-		free(parent);
-		free(pcls);
-		goto renum_done;
-renum_fail_late:
-		free(perm);
-		free(parent);
-		free(pcls);
-		goto fail;
-renum_fail:
-		free(perm);
-		free(parent);
-		free(pcls);
-		free(out2);
-		free(dict2);
-		free(fail2);
-		free(delta2);
-		goto fail;
+		ac->delta = NULL;
 	}
-renum_done:
+	free(child);
+	free(sib);
+	free(ecls);
+	free(out);
 	free(fail);
+	free(dict);
 	free(queue);
-	free(tparent);
-	free(tcls);
+	free(perm);
 	ms_ac_builder_free(b);
 	return ac;
 fail:
+	free(child);
+	free(sib);
+	free(ecls);
+	free(out);
 	free(fail);
+	free(dict);
 	free(queue);
-	free(tparent);
-	free(tcls);
+	free(perm);
 	ms_ac_free(ac);
 	ms_ac_builder_free(b);
 	return NULL;

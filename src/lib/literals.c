@@ -62,17 +62,14 @@ static sset sset_unknown(void)
 
 static int sset_add(sset *s, const char *str, size_t len)
 {
-	char **p;
-
 	for (size_t i = 0; i < s->n; i++)
-		if (strlen(s->s[i]) == len && memcmp(s->s[i], str, len) == 0)
+		if (strncmp(s->s[i], str, len) == 0 && s->s[i][len] == '\0')
 			return 0;
 	if (s->n >= SET_MAX || len > STR_MAX)
 		return -1;
-	p = realloc(s->s, (s->n + 1) * sizeof *p);
-	if (!p)
+	/* Room for a whole set at once: sets never outgrow SET_MAX. */
+	if (!s->s && !(s->s = malloc(SET_MAX * sizeof *s->s)))
 		return -1;
-	s->s = p;
 	s->s[s->n] = ms_strndup(str, len);
 	if (!s->s[s->n])
 		return -1;
@@ -126,6 +123,27 @@ static int sset_union_into(sset *dst, const sset *src)
 	return 0;
 }
 
+/* Length of a string once normalised like a keyword.  Set strings hold
+ * ASCII only (curly apostrophes are stored as '), so normalising them only
+ * collapses runs of spaces and trims them. */
+static size_t norm_len(const char *s)
+{
+	size_t n = 0;
+	int space = 0;
+
+	while (*s == ' ')
+		s++;
+	for (; *s; s++) {
+		if (*s == ' ') {
+			space = 1;
+			continue;
+		}
+		n += (size_t)space + 1;
+		space = 0;
+	}
+	return n;
+}
+
 /* Quality of a set as a required set: its shortest normalised string. */
 static size_t quality(const sset *s)
 {
@@ -134,9 +152,7 @@ static size_t quality(const sset *s)
 	if (!s->known || s->n == 0)
 		return 0;
 	for (size_t i = 0; i < s->n; i++) {
-		size_t nl = 0;
-		char *norm = ms_norm_keyword(s->s[i], strlen(s->s[i]), &nl);
-		free(norm);
+		size_t nl = norm_len(s->s[i]);
 		if (nl < q)
 			q = nl;
 	}
