@@ -127,7 +127,8 @@ DOSES = [("paracetamol", "mg", (500, 1000)), ("ibuprofen", "mg", (200, 400)), ("
          ("sertraline", "mg", (50, 100)), ("insulin glargine", "units", (10, 40)), ("semaglutide", "mg", (0.25, 1)),
          ("cetirizine", "mg", (5, 10)), ("omeprazole", "mg", (20, 40)), ("folic acid", "mg", (5, 5)),
          ("vitamin D", "IU", (800, 4000)), ("morphine", "mg", (2.5, 10)), ("naproxen", "mg", (250, 500)),
-         ("codeine", "mg", (15, 30)), ("levothyroxine", "micrograms", (25, 100)), ("ivermectin", "mg", (3, 12))]
+         ("codeine", "mg", (15, 30)), ("levothyroxine", "micrograms", (25, 100)), ("ivermectin", "mg", (3, 12)),
+         ("vitamin B12", "µg", (50, 1000)), ("fentanyl patch", "µg/h", (12, 25))]
 
 FREQS = ["once a day", "twice a day", "three times a day", "every 4 to 6 hours", "every 8 hours", "at night",
          "once weekly", "every morning", "daily", "twice daily", "every 12 hours", "once a week", "at bedtime"]
@@ -510,6 +511,9 @@ EXPLAIN = [
     "Your risk of a serious reaction is about {pct2}%, although it depends on your history.",
     "The evidence for {drug} in this setting is still limited.",
     "Most people recover well, but a few need to be admitted to hospital for observation.",
+    "A temperature of ≥38 °C in a baby under 3 months always needs same-day assessment.",
+    "Conditions such as Guillain–Barré syndrome or Ménière’s disease can look similar at first.",
+    "Blood pressure targets are usually <140/90 mmHg in clinic, or <135/85 at home.",
 ]
 
 MECH2 = ["it has the most evidence behind it", "it is the usual first choice", "it acts quickly",
@@ -639,6 +643,8 @@ SHORTHAND = [
     "Impression: likely {short}, low risk.",
     "Safety-net: return if worse or new symptoms.",
     "F/U with {spec} in {weeks}/52.",
+    "Bloods: Hb {n4} g/L, CRP ↑, eGFR ≥60.",
+    "Mx: analgesia → reassess in 48 h.",
 ]
 
 HEADINGS = {
@@ -848,7 +854,7 @@ def make_answer(rng, model, pid):
     dims = dict(safety=1, professionalism=1, fairness=1, humanism=1, regulation=1)
 
     # Target length: log-normal around the voice's mean, 2.2 KB overall.
-    mean = 2200.0 * v["length"] / 0.99
+    mean = 2240.0 * v["length"] / 0.99
     target = min(12000, max(350, rng.lognormvariate(math.log(mean) - 0.125, 0.5)))
 
     markdown = rng.random() < v["markdown"]

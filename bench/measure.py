@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Run a command, measure it, and append the measurement to a JSON Lines log.
+
+    measure.py --log FILE --label NAME [--repeat N] [--stdout PATH]
+               [--ok RC,...] [--json] [--quiet] [--set KEY=VALUE]... -- COMMAND...
+
+Wall time comes from time.perf_counter around each run; CPU time and peak
+RSS from getrusage(RUSAGE_CHILDREN) (the largest resident set of any run);
+"load" is the 1-minute load average before the first run.
+With --repeat N the command runs N times: wall_s is the best (least) run,
+wall_mean_s the mean.  --stdout sends the command's output to PATH (default
+/dev/null).  With --json the last line the command prints must be a JSON
+object, stored under "out".  --quiet discards its standard error.  The exit status must be one of --ok (default 0),
+or measure.py fails with status 2.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--label", required=True)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--stdout", default=os.devnull)
+    ap.add_argument("--ok", default="0")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--quiet", action="store_true", help="discard the command's standard error")
+    ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("command", nargs=argparse.REMAINDER)
+    args = ap.parse_args()
+    cmd = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not cmd:
+        sys.exit("measure.py: no command")
+    ok = {int(x) for x in args.ok.split(",")}
+
+    load = os.getloadavg()[0]
+    walls = []
+    rc = 0
+    out_text = ""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for _ in range(args.repeat):
+        with open(args.stdout, "wb") as out:
+            t0 = time.perf_counter()
+            err = subprocess.DEVNULL if args.quiet else None
+            if args.json:
+                p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=err)
+            else:
+                p = subprocess.run(cmd, stdout=out, stderr=err)
+            walls.append(time.perf_counter() - t0)
+            if args.json:
+                out.write(p.stdout)
+                out_text = p.stdout.decode("utf-8", "replace")
+        rc = p.returncode
+        if rc not in ok:
+            print(f"measure.py: {args.label}: {' '.join(cmd)}: exit status {rc}", file=sys.stderr)
+            sys.exit(2)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    rec = {
+        "label": args.label,
+        "wall_s": round(min(walls), 4),
+        "wall_mean_s": round(sum(walls) / len(walls), 4),
+        "runs": len(walls),
+        "cpu_s": round(((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) / len(walls), 4),
+        "peak_rss_kb": after.ru_maxrss,
+        "rc": rc,
+        "load": round(load, 2),
+    }
+    for kv in args.set:
+        k, _, v = kv.partition("=")
+        try:
+            rec[k] = json.loads(v)
+        except ValueError:
+            rec[k] = v
+    if args.json:
+        lines = [l for l in out_text.strip().splitlines() if l.strip()]
+        rec["out"] = json.loads(lines[-1]) if lines else None
+    with open(args.log, "a", encoding="utf-8") as f:
+        f.write(json.dumps(rec) + "\n")
+    print(f"  {args.label}: {rec['wall_s']:.3f} s (best of {len(walls)}), peak RSS {rec['peak_rss_kb'] / 1024:.1f} MiB",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
