@@ -23,6 +23,10 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Colour: decided once per stream from --color and the terminal. */
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 int cli_use_color(color_mode m, FILE *f);
+
+/* Index of `arg` in the NULL-terminated `names`; otherwise -1, after an
+ * error naming the option and the accepted values. */
+int cli_choice(const char *opt, const char *arg, const char *const *names);
 int cli_parse_color(const char *arg, color_mode *m);
 
 /* Rule and prompt loading shared by the commands. */

@@ -36,6 +36,25 @@ void cli_warning(const char *fmt, ...)
 	va_end(ap);
 }
 
+int cli_choice(const char *opt, const char *arg, const char *const *names)
+{
+	char list[256] = "";
+	size_t n = 0;
+
+	for (int i = 0; names[i]; i++)
+		if (strcmp(arg, names[i]) == 0)
+			return i;
+	for (int i = 0; names[i]; i++) {
+		int w = snprintf(list + n, sizeof list - n, "%s%s", i == 0 ? "" : names[i + 1] ? ", " : " or ",
+				 names[i]);
+		if (w < 0 || (size_t)w >= sizeof list - n)
+			break;
+		n += (size_t)w;
+	}
+	cli_error("%s must be %s, not '%s'", opt, list, arg);
+	return -1;
+}
+
 int cli_parse_color(const char *arg, color_mode *m)
 {
 	if (!arg || strcmp(arg, "auto") == 0)

@@ -269,19 +269,14 @@ int cmd_diff(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				fmt = D_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = D_JSON;
-			else if (strcmp(optarg, "junit") == 0)
-				fmt = D_JUNIT;
-			else if (strcmp(optarg, "sarif") == 0)
-				fmt = D_SARIF;
-			else {
-				cli_error("--format must be text, json, junit or sarif, not '%s'", optarg);
+		{
+			static const char *const names[] = { "text", "json", "junit", "sarif", NULL };
+			int v = cli_choice("--format", optarg, names);
+			if (v < 0)
 				return EXIT_TROUBLE;
-			}
+			fmt = v;
 			break;
+		}
 		case O_TOL: {
 			char *end;
 			errno = 0;

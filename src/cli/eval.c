@@ -293,15 +293,13 @@ int cmd_eval(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else if (strcmp(optarg, "text") == 0)
-				json = 0;
-			else {
-				cli_error("--format must be text or json, not '%s'", optarg);
+		{
+			static const char *const names[] = { "text", "json", NULL };
+			json = cli_choice("--format", optarg, names);
+			if (json < 0)
 				return EXIT_TROUBLE;
-			}
 			break;
+		}
 		case O_MIN_RECALL:
 			if (parse_unit(optarg, "--min-recall", &min_recall))
 				return EXIT_TROUBLE;

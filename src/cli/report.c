@@ -555,22 +555,15 @@ int cmd_report(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				fmt = R_TEXT;
-			else if (strcmp(optarg, "markdown") == 0 || strcmp(optarg, "md") == 0)
-				fmt = R_MD;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = R_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = R_JSON;
-			else if (strcmp(optarg, "html") == 0)
-				fmt = R_HTML;
-			else {
-				cli_error("--format must be text, markdown, csv, json or html, not '%s'",
-					  optarg);
+		{
+			static const char *const names[] = { "text", "markdown", "csv", "json", "html",
+							     NULL };
+			int v = cli_choice("--format", optarg, names);
+			if (v < 0)
 				return EXIT_TROUBLE;
-			}
+			fmt = v;
 			break;
+		}
 		case 'h':
 			fputs(usage, stdout);
 			return EXIT_CLEAR;

@@ -41,13 +41,11 @@ static int parse_rule_cmd(int argc, char **argv, rule_opts *ro, const char *usag
 		case 'f':
 			if (!json)
 				goto bad;
-			if (strcmp(optarg, "json") == 0)
-				*json = 1;
-			else if (strcmp(optarg, "text") == 0)
-				*json = 0;
-			else {
-				cli_error("--format must be text or json, not '%s'", optarg);
-				return -1;
+			{
+				static const char *const names[] = { "text", "json", NULL };
+				*json = cli_choice("--format", optarg, names);
+				if (*json < 0)
+					return -1;
 			}
 			break;
 		case 'h':

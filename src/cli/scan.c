@@ -508,22 +508,16 @@ int cmd_scan(int argc, char **argv)
 			ro.prompts = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				cfg.out.fmt = FMT_TEXT;
-			else if (strcmp(optarg, "jsonl") == 0)
-				cfg.out.fmt = FMT_JSONL;
-			else if (strcmp(optarg, "csv") == 0)
-				cfg.out.fmt = FMT_CSV;
-			else if (strcmp(optarg, "sarif") == 0)
-				cfg.out.fmt = FMT_SARIF;
-			else if (strcmp(optarg, "junit") == 0)
-				cfg.out.fmt = FMT_JUNIT;
-			else {
-				cli_error("--format must be text, jsonl, csv, sarif or junit, not '%s'",
-					  optarg);
+		{
+			/* In the order of out_format. */
+			static const char *const names[] = { "text", "jsonl", "csv", "sarif", "junit",
+							     NULL };
+			int v = cli_choice("--format", optarg, names);
+			if (v < 0)
 				goto out;
-			}
+			cfg.out.fmt = (out_format)v;
 			break;
+		}
 		case O_FAIL_ON:
 			if (strcmp(optarg, "never") == 0)
 				cfg.fail_on = MS_SEV_COUNT;
@@ -570,15 +564,13 @@ int cmd_scan(int argc, char **argv)
 			cfg.profile = 1;
 			break;
 		case O_SORT:
-			if (strcmp(optarg, "score") == 0)
-				st.sorting = 1;
-			else if (strcmp(optarg, "input") == 0)
-				st.sorting = 0;
-			else {
-				cli_error("--sort must be input or score, not '%s'", optarg);
+		{
+			static const char *const names[] = { "input", "score", NULL };
+			st.sorting = cli_choice("--sort", optarg, names);
+			if (st.sorting < 0)
 				goto out;
-			}
 			break;
+		}
 		case 'h':
 			scan_usage(stdout);
 			ret = EXIT_CLEAR;
