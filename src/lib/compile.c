@@ -329,6 +329,7 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	ms_pattern *p;
 	size_t minlen = 0;
 	long maxprefix = -1;
+	uint32_t hash = 0;
 	int jit_ok = 0;
 	char **lits;
 	size_t nlits = 0;
@@ -337,6 +338,28 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	if (n->kind != YN_SCALAR || !*n->str) {
 		err(c, n, owner, "a pattern must be a non-empty string");
 		return 0;
+	}
+	/* The same regex in several signals (or several copies of a pack) is
+	 * compiled once and matched once per text. */
+	{
+		uint32_t h = 2166136261u;
+		for (size_t i = 0; i < n->len; i++)
+			h = (h ^ (unsigned char)n->str[i]) * 16777619u;
+		for (size_t i = 0; i < r->npats; i++) {
+			ms_pattern *q = &r->pats[i];
+			if (q->hash != h || q->canon != i || strcmp(q->src, n->str) != 0)
+				continue;
+			if (ms_grow(&r->pats, &c->cappats, r->npats + 1, sizeof *r->pats))
+				return -1;
+			q = &r->pats[i];
+			p = &r->pats[r->npats];
+			*p = *q;
+			p->sig = sigi;
+			p->canon = i;
+			r->npats++;
+			return 0;
+		}
+		hash = h;
 	}
 	/* A regex with required strings runs only where one of them occurs,
 	 * each run confined to start in a window before one occurrence
@@ -394,6 +417,8 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	p->maxprefix = maxprefix;
 	p->windowed = (options & PCRE2_USE_OFFSET_LIMIT) != 0;
 	p->jit = jit_ok;
+	p->canon = r->npats - 1;
+	p->hash = hash;
 	return 0;
 }
 
@@ -1100,7 +1125,8 @@ void ms_rules_destroy(ms_rules *r)
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->npats; i++)
-		pcre2_code_free(r->pats[i].code);
+		if (r->pats[i].canon == i)
+			pcre2_code_free(r->pats[i].code);
 	ms_ac_free(r->ac);
 	for (size_t i = 0; i < r->nallocs; i++)
 		free(r->allocs[i]);
@@ -1211,6 +1237,8 @@ static int build_automaton(ms_compiler *c)
 		for (size_t i = 0; i < r->npats; i++) {
 			ms_pattern *p = &r->pats[i];
 
+			if (p->canon != i)
+				continue; /* copies use their original's occurrences */
 			for (size_t k = 0; k < p->nlits; k++) {
 				size_t len = strlen(p->lits[k]);
 				if (ms_grow(&r->acents, &cap, r->nacents + 1, sizeof *r->acents) ||

@@ -145,6 +145,9 @@ typedef struct ms_pattern {
 	long maxprefix;   /* bytes a match can span before its string; -1: unbounded */
 	int windowed;     /* compiled with PCRE2_USE_OFFSET_LIMIT for windowed runs */
 	int jit;          /* JIT-compiled: matched with pcre2_jit_match() */
+	size_t canon;     /* the first pattern with the same source; it owns `code`,
+			   * and its matches on a text serve every copy */
+	uint32_t hash;    /* of the source, to find copies */
 } ms_pattern;
 
 typedef struct ms_example {

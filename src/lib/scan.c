@@ -36,6 +36,8 @@ typedef struct textstate {
 	const char **err;   /* per signal: error message of a failed regex run */
 	uint8_t *lit;       /* per pattern: its literal occurs in the text */
 	spanvec *occ;       /* per windowed pattern: where its literal starts */
+	spanvec *pm;        /* per original pattern: its matches, once run */
+	int *prc;           /* per original pattern: 0 not run, 1 run, else -PCRE2 error */
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
 	size_t lim_sent_n, lim_sent;
 	size_t words;       /* word count, or (size_t)-1 until needed */
@@ -80,8 +82,10 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 	t->err = calloc(ns, sizeof *t->err);
 	t->lit = calloc(np, 1);
 	t->occ = calloc(np, sizeof *t->occ);
+	t->pm = calloc(np, sizeof *t->pm);
+	t->prc = calloc(np, sizeof *t->prc);
 	t->in_prompt = in_prompt;
-	return t->m && t->state && t->err && t->lit && t->occ ? 0 : -1;
+	return t->m && t->state && t->err && t->lit && t->occ && t->pm && t->prc ? 0 : -1;
 }
 
 static void textstate_free(textstate *t, const ms_rules *r)
@@ -97,6 +101,11 @@ static void textstate_free(textstate *t, const ms_rules *r)
 		for (size_t i = 0; i < r->npats; i++)
 			free(t->occ[i].v);
 	free(t->occ);
+	if (t->pm)
+		for (size_t i = 0; i < r->npats; i++)
+			free(t->pm[i].v);
+	free(t->pm);
+	free(t->prc);
 	ms_normtext_free(&t->nt);
 }
 
@@ -228,6 +237,7 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	memset(t->lit, 0, r->npats);
 	for (size_t i = 0; i < r->npats; i++)
 		t->occ[i].n = 0;
+	memset(t->prc, 0, r->npats * sizeof *t->prc);
 	if (!text)
 		return 0;
 	if (ms_normtext_build(&t->nt, text, len))
@@ -398,30 +408,40 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 
 	t->state[si] = SIG_DONE;
 	for (size_t k = 0; k < sg->npats; k++) {
-		size_t pi = sg->pats[k];
+		size_t pi = r->pats[sg->pats[k]].canon;
 		const ms_pattern *p = &r->pats[pi];
-		int rc;
+		spanvec *pm = &t->pm[pi];
+		int rc = t->prc[pi];
 
 		pe->evaluations++;
 		if (!r->no_prefilter && p->lits && !t->lit[pi])
 			continue;
-		pe->runs++;
-		if (!r->no_prefilter && p->windowed) {
-			spanvec *occ = &t->occ[pi];
-			/* Occurrences of several strings arrive in order of their
-			 * ends; the windows need them in order of their starts. */
-			if (p->nlits > 1 && occ->n > 1)
-				qsort(occ->v, occ->n, sizeof *occ->v, cmp_span);
-			rc = run_windowed(s, t, p, occ, m, pe);
+		if (rc == 0) {
+			/* First use of this regex on this text. */
+			pm->n = 0;
+			pe->runs++;
+			if (!r->no_prefilter && p->windowed) {
+				spanvec *occ = &t->occ[pi];
+				/* Occurrences of several strings arrive in order of
+				 * their ends; the windows need their starts in order. */
+				if (p->nlits > 1 && occ->n > 1)
+					qsort(occ->v, occ->n, sizeof *occ->v, cmp_span);
+				rc = run_windowed(s, t, p, occ, pm, pe);
+			} else {
+				rc = run_full(s, t, p, pm, pe);
+			}
+			if (rc < 0)
+				return -1;
+			t->prc[pi] = rc > 0 ? -rc : 1;
+			rc = t->prc[pi];
 		}
-		else
-			rc = run_full(s, t, p, m, pe);
-		if (rc < 0)
-			return -1;
-		if (rc > 0) {
-			report_regex_error(s, t, si, p, rc);
+		if (rc < 0) {
+			report_regex_error(s, t, si, p, -rc);
 			break;
 		}
+		for (size_t i = 0; i < pm->n; i++)
+			if (span_push(m, pm->v[i].start, pm->v[i].end, pm->v[i].in_prompt))
+				return -1;
 	}
 	if (m->n > 1) {
 		size_t o = 0;

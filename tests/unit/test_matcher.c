@@ -528,6 +528,29 @@ START_TEST(kelvin_sign_folds)
 }
 END_TEST
 
+/* A regex used by several signals is compiled and matched once; every
+ * signal still gets its matches, and its failures. */
+START_TEST(shared_patterns)
+{
+	const ms_result *res;
+
+	load("signals:\n  - {id: a, patterns: ['\\bguaranteed (?:cure|result)']}\n"
+	     "  - {id: b, patterns: ['\\bguaranteed (?:cure|result)', 'promise']}\n"
+	     "rules:\n  - {id: RA, dimension: safety, severity: high, title: t, message: m, forbid: a}\n"
+	     "  - {id: RB, dimension: safety, severity: high, title: t, message: m, forbid: b}\n");
+	ck_assert_uint_eq(rules->npats, 3);
+	ck_assert_uint_eq(rules->pats[1].canon, 0);
+	ck_assert_ptr_eq(rules->pats[1].code, rules->pats[0].code);
+	res = scan("A guaranteed cure, I promise.");
+	ck_assert_uint_eq(res->nfindings, 2);
+	ck_assert_uint_eq(res->findings[0].nevidence, 1);
+	ck_assert_uint_eq(res->findings[1].nevidence, 2);
+	ck_assert_uint_eq(res->findings[0].evidence[0].start, res->findings[1].evidence[0].start);
+	ck_assert_uint_eq(res->nsignals, 2);
+	teardown();
+}
+END_TEST
+
 START_TEST(examples_run)
 {
 	ms_compiler *c;
@@ -605,6 +628,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, windowed_equals_full);
 	tcase_add_test(tc, literal_prefix_bounds);
 	tcase_add_test(tc, kelvin_sign_folds);
+	tcase_add_test(tc, shared_patterns);
 	tcase_add_test(tc, examples_run);
 	tcase_add_test(tc, regex_literals);
 	suite_add_tcase(s, tc);
