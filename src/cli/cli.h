@@ -24,6 +24,10 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
 int cli_use_color(color_mode m, FILE *f);
 
+/* Grow *arrp (elements of `size` bytes, capacity *cap) to hold `need`
+ * elements; exits with status 2 when memory runs out. */
+void cli_grow(void *arrp, size_t *cap, size_t need, size_t size);
+
 /* Index of `arg` in the NULL-terminated `names`; otherwise -1, after an
  * error naming the option and the accepted values. */
 int cli_choice(const char *opt, const char *arg, const char *const *names);

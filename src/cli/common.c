@@ -36,6 +36,25 @@ void cli_warning(const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_grow(void *arrp, size_t *cap, size_t need, size_t size)
+{
+	void **arr = arrp;
+	size_t ncap = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(*arr, ncap * size);
+	if (!p) {
+		cli_error("out of memory");
+		exit(EXIT_TROUBLE);
+	}
+	*arr = p;
+	*cap = ncap;
+}
+
 int cli_choice(const char *opt, const char *arg, const char *const *names)
 {
 	char list[256] = "";

@@ -99,6 +99,7 @@ typedef struct rulechange {
 	unsigned long count;
 	out_buf where;       /* the pairs' keys, comma-separated */
 	const scan_rec **recs;   /* the records on the side where it fired */
+	size_t caprecs;
 } rulechange;
 
 typedef struct changes {
@@ -114,16 +115,7 @@ static void note_change(changes *ch, const fired_rule *fr, const char *key, cons
 		if (strcmp(ch->v[i].rule, fr->rule) == 0)
 			rc = &ch->v[i];
 	if (!rc) {
-		if (ch->n == ch->cap) {
-			size_t ncap = ch->cap ? ch->cap * 2 : 16;
-			rulechange *p = realloc(ch->v, ncap * sizeof *p);
-			if (!p) {
-				fputs("medscreen: out of memory\n", stderr);
-				exit(EXIT_TROUBLE);
-			}
-			ch->v = p;
-			ch->cap = ncap;
-		}
+		cli_grow(&ch->v, &ch->cap, ch->n + 1, sizeof *ch->v);
 		rc = &ch->v[ch->n++];
 		memset(rc, 0, sizeof *rc);
 		rc->rule = fr->rule;
@@ -131,16 +123,8 @@ static void note_change(changes *ch, const fired_rule *fr, const char *key, cons
 		rc->dimension = fr->dimension;
 		rc->severity = fr->severity;
 	}
-	{
-		const scan_rec **p = realloc(rc->recs, (rc->count + 1) * sizeof *p);
-		if (!p) {
-			fputs("medscreen: out of memory\n", stderr);
-			exit(EXIT_TROUBLE);
-		}
-		rc->recs = p;
-		rc->recs[rc->count] = rec;
-	}
-	rc->count++;
+	cli_grow(&rc->recs, &rc->caprecs, rc->count + 1, sizeof *rc->recs);
+	rc->recs[rc->count++] = rec;
 	ob_printf(&rc->where, "%s%s", rc->where.len ? "; " : "", key);
 }
 

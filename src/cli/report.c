@@ -64,7 +64,7 @@ static size_t table_row(rtable *t)
 	}
 	return t->nrows++;
 oom:
-	fputs("medscreen: out of memory\n", stderr);
+	cli_error("out of memory");
 	exit(EXIT_TROUBLE);
 }
 
@@ -385,16 +385,7 @@ static group *group_get(groups *g, const char *name)
 	for (size_t i = 0; i < g->n; i++)
 		if (strcmp(g->v[i].name, name) == 0)
 			return &g->v[i];
-	if (g->n == g->cap) {
-		size_t ncap = g->cap ? g->cap * 2 : 16;
-		group *p = realloc(g->v, ncap * sizeof *p);
-		if (!p) {
-			fputs("medscreen: out of memory\n", stderr);
-			exit(EXIT_TROUBLE);
-		}
-		g->v = p;
-		g->cap = ncap;
-	}
+	cli_grow(&g->v, &g->cap, g->n + 1, sizeof *g->v);
 	memset(&g->v[g->n], 0, sizeof *g->v);
 	g->v[g->n].name = name;
 	return &g->v[g->n++];
