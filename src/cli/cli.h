@@ -126,6 +126,10 @@ void ob_json_str(out_buf *b, const char *s, size_t n);
 void ob_json_value(out_buf *b, json_object *v);
 /* Text with invalid UTF-8 replaced and control characters escaped, for terminals. */
 void ob_safe_text(out_buf *b, const char *s, size_t n, int oneline);
+/* A CSV field (RFC 4180), quoted when it must be; valid UTF-8. */
+void ob_csv_field(out_buf *b, const char *s, size_t n);
+/* XML or HTML text and attribute values, escaped; valid UTF-8. */
+void ob_markup(out_buf *b, const char *s, size_t n);
 void ob_free(out_buf *b);
 
 typedef enum { FMT_TEXT, FMT_JSONL, FMT_CSV, FMT_SARIF, FMT_JUNIT } out_format;

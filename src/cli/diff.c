@@ -149,19 +149,6 @@ typedef struct unpaired_rec {
 	const char *why;
 } unpaired_rec;
 
-static void xml(out_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': ob_adds(b, "&amp;"); break;
-		case '<': ob_adds(b, "&lt;"); break;
-		case '>': ob_adds(b, "&gt;"); break;
-		case '"': ob_adds(b, "&quot;"); break;
-		default: ob_add(b, s, 1);
-		}
-	}
-}
-
 static const char *level_of(ms_severity s)
 {
 	return s >= MS_SEV_HIGH ? "error" : s == MS_SEV_MEDIUM ? "warning" : "note";
@@ -462,7 +449,7 @@ int cmd_diff(int argc, char **argv)
 					if (added.v[i].dimension != (ms_dimension)d)
 						continue;
 					ob_printf(&b, "\nnewly fired %s x%lu: ", added.v[i].rule, added.v[i].count);
-					xml(&b, added.v[i].where.data);
+					ob_markup(&b, added.v[i].where.data, added.v[i].where.len);
 				}
 				ob_adds(&b, "</failure>");
 			}

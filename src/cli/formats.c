@@ -13,26 +13,8 @@
 
 static void csv_field(out_buf *b, const char *s, size_t n, int last)
 {
-	int quote = 0;
-	out_buf tmp = { 0 };
-
-	ob_safe_text(&tmp, s, n, 0);
-	for (size_t i = 0; i < tmp.len && !quote; i++)
-		quote = tmp.data[i] == ',' || tmp.data[i] == '"' || tmp.data[i] == '\n' ||
-			tmp.data[i] == '\r';
-	if (quote) {
-		ob_add(b, "\"", 1);
-		for (size_t i = 0; i < tmp.len; i++) {
-			if (tmp.data[i] == '"')
-				ob_add(b, "\"", 1);
-			ob_add(b, tmp.data + i, 1);
-		}
-		ob_add(b, "\"", 1);
-	} else if (tmp.len) {
-		ob_add(b, tmp.data, tmp.len);
-	}
+	ob_csv_field(b, s, n);
 	ob_adds(b, last ? "\r\n" : ",");
-	ob_free(&tmp);
 }
 
 static void csv_str(out_buf *b, const char *s, int last)
@@ -255,27 +237,9 @@ void sarif_footer(FILE *f, int successful)
 
 /* ---------------- JUnit XML ---------------- */
 
-static void xml_text(out_buf *b, const char *s, size_t n)
-{
-	out_buf t = { 0 };
-
-	ob_safe_text(&t, s, n, 0);
-	for (size_t i = 0; i < t.len; i++) {
-		switch (t.data[i]) {
-		case '&': ob_adds(b, "&amp;"); break;
-		case '<': ob_adds(b, "&lt;"); break;
-		case '>': ob_adds(b, "&gt;"); break;
-		case '"': ob_adds(b, "&quot;"); break;
-		case '\'': ob_adds(b, "&apos;"); break;
-		default: ob_add(b, t.data + i, 1);
-		}
-	}
-	ob_free(&t);
-}
-
 static void xml_s(out_buf *b, const char *s)
 {
-	xml_text(b, s ? s : "", s ? strlen(s) : 0);
+	ob_markup(b, s ? s : "", s ? strlen(s) : 0);
 }
 
 void emit_junit(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
@@ -330,7 +294,7 @@ void emit_junit(out_buf *b, const out_ctx *o, const in_record *in, unsigned long
 				const char *txt = sp->in_prompt ? rec->prompt : rec->response;
 				size_t n = sp->end - sp->start > 200 ? 200 : sp->end - sp->start;
 				ob_printf(b, "\n  at %zu-%zu: ", sp->start, sp->end);
-				xml_text(b, txt + sp->start, n);
+				ob_markup(b, txt + sp->start, n);
 			}
 		}
 		ob_adds(b, "</failure>");

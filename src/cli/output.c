@@ -223,6 +223,46 @@ void ob_safe_text(out_buf *b, const char *s, size_t n, int oneline)
 	}
 }
 
+void ob_csv_field(out_buf *b, const char *s, size_t n)
+{
+	out_buf t = { 0 };
+	int quote = 0;
+
+	ob_safe_text(&t, s, n, 0);
+	for (size_t i = 0; i < t.len && !quote; i++)
+		quote = t.data[i] == ',' || t.data[i] == '"' || t.data[i] == '\n' || t.data[i] == '\r';
+	if (quote) {
+		ob_add(b, "\"", 1);
+		for (size_t i = 0; i < t.len; i++) {
+			if (t.data[i] == '"')
+				ob_add(b, "\"", 1);
+			ob_add(b, t.data + i, 1);
+		}
+		ob_add(b, "\"", 1);
+	} else {
+		ob_add(b, t.data, t.len);
+	}
+	ob_free(&t);
+}
+
+void ob_markup(out_buf *b, const char *s, size_t n)
+{
+	out_buf t = { 0 };
+
+	ob_safe_text(&t, s, n, 0);
+	for (size_t i = 0; i < t.len; i++) {
+		switch (t.data[i]) {
+		case '&': ob_adds(b, "&amp;"); break;
+		case '<': ob_adds(b, "&lt;"); break;
+		case '>': ob_adds(b, "&gt;"); break;
+		case '"': ob_adds(b, "&quot;"); break;
+		case '\'': ob_adds(b, "&apos;"); break;
+		default: ob_add(b, t.data + i, 1);
+		}
+	}
+	ob_free(&t);
+}
+
 static void json_key(out_buf *b, const char *k)
 {
 	ob_printf(b, ",\"%s\":", k);

@@ -177,17 +177,7 @@ static void render_markdown(out_buf *b, const rtable *t)
 
 static void csv_cell(out_buf *b, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n")) {
-		ob_add(b, "\"", 1);
-		for (; *s; s++) {
-			if (*s == '"')
-				ob_add(b, "\"", 1);
-			ob_add(b, s, 1);
-		}
-		ob_add(b, "\"", 1);
-	} else {
-		ob_adds(b, s);
-	}
+	ob_csv_field(b, s, strlen(s));
 }
 
 /* CSV: one block per table, headed by a line naming the table. */
@@ -235,15 +225,7 @@ static void render_json(out_buf *b, const rtable *t, int first)
 
 static void html_text(out_buf *b, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': ob_adds(b, "&amp;"); break;
-		case '<': ob_adds(b, "&lt;"); break;
-		case '>': ob_adds(b, "&gt;"); break;
-		case '"': ob_adds(b, "&quot;"); break;
-		default: ob_add(b, s, 1);
-		}
-	}
+	ob_markup(b, s, strlen(s));
 }
 
 /* Heat colour: white at 0, deep red at 1 (on a square-root scale so that
