@@ -41,6 +41,7 @@ struct ms_ac {
 	uint32_t *dict;     /* per state: nearest suffix state with output, 0: none */
 	acout *outs;
 	size_t nouts;
+	size_t maxlen;      /* of the longest pattern */
 };
 
 /* Bytes of full transition rows kept for the shallowest states. */
@@ -74,6 +75,13 @@ int ms_ac_builder_add(ms_ac_builder *b, const char *pat, size_t len, uint32_t id
 		return -1;
 	b->pats[b->n++] = (acpat){ copy, len, id };
 	return 0;
+}
+
+void ms_achits_free(ms_achits *h)
+{
+	free(h->a.v);
+	free(h->b.v);
+	memset(h, 0, sizeof *h);
 }
 
 void ms_ac_free(ms_ac *ac)
@@ -123,6 +131,8 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 	ac->ncls = 1;
 	for (size_t i = 0; i < b->n; i++) {
 		total += b->pats[i].len;
+		if (b->pats[i].len > ac->maxlen)
+			ac->maxlen = b->pats[i].len;
 		for (size_t j = 0; j < b->pats[i].len; j++) {
 			uint8_t c = (uint8_t)b->pats[i].s[j];
 			if (!ac->cls[c])
@@ -273,46 +283,93 @@ fail:
 	return NULL;
 }
 
-/* One scan loop for either table width. */
-#define AC_SCAN_LOOP(TABLE)                                                            \
-	for (size_t i = 0; i < len; i++) {                                             \
-		uint32_t c = cls[text[i]];                                             \
-		for (;;) {                                                             \
-			if (s < ndense) {                                              \
-				s = (TABLE)[(size_t)s * ncls + c];                     \
-				break;                                                 \
-			}                                                              \
-			{                                                              \
-				uint32_t j = ac->first[s], e = ac->first[s + 1];      \
-				while (j < e && ac->ccls[j] != c)                      \
-					j++;                                           \
-				if (j < e) {                                           \
-					s = ac->ctgt[j];                               \
-					break;                                         \
-				}                                                      \
-			}                                                              \
-			s = ac->fail[s];                                               \
-		}                                                                      \
-		if (ac->reports[s >> 3] & (1u << (s & 7))) {                          \
-			uint32_t t = ac->out[s] ? s : ac->dict[s];                     \
-			while (t) {                                                    \
-				for (uint32_t o = ac->out[t]; o; o = ac->outs[o - 1].next) \
-					fn(ctx, ac->outs[o - 1].id, i + 1);            \
-				t = ac->dict[t];                                       \
-			}                                                              \
-		}                                                                      \
-	}
+/* The transition from a state that has no full row: its trie edges, else
+ * the same question for its failure state, until a state with a row. */
+static uint32_t sparse_step(const ms_ac *ac, uint32_t s, uint32_t c)
+{
+	for (;;) {
+		uint32_t j = ac->first[s], e = ac->first[s + 1];
 
-void ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_ac_hit_fn fn,
-		void *ctx)
+		while (j < e && ac->ccls[j] != c)
+			j++;
+		if (j < e)
+			return ac->ctgt[j];
+		s = ac->fail[s];
+		if (s < ac->ndense)
+			return ac->delta16 ? ac->delta16[(size_t)s * ac->ncls + c]
+					   : ac->delta[(size_t)s * ac->ncls + c];
+	}
+}
+
+static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, size_t end)
+{
+	uint32_t t = ac->out[s] ? s : ac->dict[s];
+
+	for (; t; t = ac->dict[t])
+		for (uint32_t o = ac->out[t]; o; o = ac->outs[o - 1].next) {
+			if (b->n == b->cap) {
+				size_t cap = b->cap ? b->cap * 2 : 256;
+				ms_achit *v = realloc(b->v, cap * sizeof *v);
+				if (!v)
+					return -1;
+				b->v = v;
+				b->cap = cap;
+			}
+			b->v[b->n++] = (ms_achit){ ac->outs[o - 1].id, end };
+		}
+	return 0;
+}
+
+#define AC_REPORTS(ac, s) ((ac)->reports[(s) >> 3] & (1u << ((s) & 7)))
+
+/* Two streams through the text at once: the first half, and the second
+ * half from far enough back that every occurrence ending in it starts
+ * inside it.  The two chains of dependent table loads overlap, which nearly
+ * halves the time per byte when loads, not instructions, set the pace. */
+#define AC_SCAN2(TABLE)                                                                \
+	do {                                                                           \
+		for (size_t k = 0; k < nb; k++) {                                      \
+			uint32_t ca = cls[ta[k]], cb = cls[tb[k]];                     \
+			sa = sa < ndense ? (TABLE)[(size_t)sa * ncls + ca]             \
+					 : sparse_step(ac, sa, ca);                    \
+			sb = sb < ndense ? (TABLE)[(size_t)sb * ncls + cb]             \
+					 : sparse_step(ac, sb, cb);                    \
+			if (AC_REPORTS(ac, sa) && k < na && push_hits(ac, &h->a, sa, k + 1))  \
+				return -1;                                             \
+			if (AC_REPORTS(ac, sb) && bstart + k + 1 > mid &&              \
+			    push_hits(ac, &h->b, sb, bstart + k + 1))                   \
+				return -1;                                             \
+		}                                                                      \
+	} while (0)
+
+int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *h)
 {
 	const uint8_t *cls = ac->cls;
-	uint32_t s = 0, ncls = ac->ncls, ndense = ac->ndense;
+	uint32_t sa = 0, sb = 0, ncls = ac->ncls, ndense = ac->ndense;
+	size_t mid = len / 2, bstart = mid > ac->maxlen - 1 ? mid - (ac->maxlen - 1) : 0;
+	size_t na = mid, nb = len - bstart;
+	const unsigned char *ta = text, *tb = text + bstart;
 
+	h->a.n = h->b.n = 0;
 	if (!ac->nouts)
-		return;
+		return 0;
+	/* Stream a covers [0, mid), stream b [bstart, len); b is the longer,
+	 * and a idles (its hits dropped) once past mid. */
 	if (ac->delta16)
-		AC_SCAN_LOOP(ac->delta16)
+		AC_SCAN2(ac->delta16);
 	else
-		AC_SCAN_LOOP(ac->delta)
+		AC_SCAN2(ac->delta);
+	/* Stream b's hits follow a's: all in order of their ends. */
+	if (h->b.n) {
+		if (h->a.n + h->b.n > h->a.cap) {
+			ms_achit *v = realloc(h->a.v, (h->a.n + h->b.n) * sizeof *v);
+			if (!v)
+				return -1;
+			h->a.v = v;
+			h->a.cap = h->a.n + h->b.n;
+		}
+		memcpy(h->a.v + h->a.n, h->b.v, h->b.n * sizeof *h->a.v);
+		h->a.n += h->b.n;
+	}
+	return 0;
 }

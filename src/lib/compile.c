@@ -328,11 +328,10 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	pcre2_code *code;
 	ms_pattern *p;
 	size_t minlen = 0;
-	long maxprefix = -1;
 	uint32_t hash = 0;
 	int jit_ok = 0;
-	char **lits;
-	size_t nlits = 0;
+	ms_reqset *req = NULL;
+	size_t nreq = 0;
 	uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS;
 
 	if (n->kind != YN_SCALAR || !*n->str) {
@@ -361,18 +360,47 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 		}
 		hash = h;
 	}
-	/* A regex with required strings runs only where one of them occurs,
-	 * each run confined to start in a window before one occurrence
-	 * (PCRE2's offset limit), which needs its own compile option. */
-	lits = ms_regex_literals(n->str, &nlits, &maxprefix);
-	if (lits) {
-		if (!own(c, lits))
+	/* A regex with required strings runs only on texts where a string of
+	 * each of its required sets occurs, each run confined to start in a
+	 * window before one occurrence (PCRE2's offset limit), which needs its
+	 * own compile option. */
+	{
+		ms_reqset sets[MS_MAX_REQSETS];
+		int k = ms_regex_required(n->str, sets);
+
+		if (k < 0)
 			return -1;
-		for (size_t i = 0; i < nlits; i++)
-			if (!own(c, lits[i]))
+		nreq = (size_t)k;
+		if (nreq) {
+			req = own_calloc(c, nreq, sizeof *req);
+			if (!req) {
+				while (k > 0)
+					ms_reqset_free(&sets[--k]);
 				return -1;
+			}
+			for (size_t i = 0; i < nreq; i++)
+				req[i] = sets[i];
+			/* Owned one by one, so that a failure frees the rest. */
+			for (size_t i = 0; i < nreq; i++) {
+				int bad = 0;
+				for (size_t j = 0; j < req[i].n; j++)
+					if (bad)
+						free(req[i].strs[j]);
+					else if (!own(c, req[i].strs[j]))
+						bad = 1; /* own() freed it */
+				if (bad)
+					free(req[i].strs);
+				else if (!own(c, req[i].strs))
+					bad = 1;
+				if (bad) {
+					for (size_t m = i + 1; m < nreq; m++)
+						ms_reqset_free(&req[m]);
+					return -1;
+				}
+			}
+		}
 	}
-	if (lits && !c->opts.no_prefilter)
+	if (nreq && !c->opts.no_prefilter)
 		options |= PCRE2_USE_OFFSET_LIMIT;
 	code = pcre2_compile((PCRE2_SPTR)n->str, n->len, options, &errcode, &erroff, NULL);
 	if (!code) {
@@ -412,9 +440,9 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	p->src = own_str(c, n->str);
 	if (!p->src)
 		return -1;
-	p->lits = lits;
-	p->nlits = nlits;
-	p->maxprefix = maxprefix;
+	p->req = req;
+	p->nreq = nreq;
+	p->lits = nreq ? req[0].strs : NULL;
 	p->windowed = (options & PCRE2_USE_OFFSET_LIMIT) != 0;
 	p->jit = jit_ok;
 	p->canon = r->npats - 1;
@@ -1131,6 +1159,7 @@ void ms_rules_destroy(ms_rules *r)
 	for (size_t i = 0; i < r->nallocs; i++)
 		free(r->allocs[i]);
 	free(r->allocs);
+	free(r->reqsets);
 	free(r->pats);
 	free(r->sigs);
 	free(r->rules);
@@ -1211,6 +1240,16 @@ static int resolve_refs(ms_compiler *c)
 	return 0;
 }
 
+static int same_strings(const ms_reqset *a, const ms_reqset *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->strs[i], b->strs[i]) != 0)
+			return 0;
+	return 1;
+}
+
 static int build_automaton(ms_compiler *c)
 {
 	ms_rules *r = c->r;
@@ -1234,17 +1273,36 @@ static int build_automaton(ms_compiler *c)
 		}
 	}
 	if (!r->no_prefilter) {
+		/* One automaton entry and one occurrence list per distinct set:
+		 * packs repeat sets (a list of professions after each verb of
+		 * referral), and each would otherwise report every occurrence. */
+		size_t capsets = 0;
+
 		for (size_t i = 0; i < r->npats; i++) {
 			ms_pattern *p = &r->pats[i];
 
 			if (p->canon != i)
-				continue; /* copies use their original's occurrences */
-			for (size_t k = 0; k < p->nlits; k++) {
-				size_t len = strlen(p->lits[k]);
-				if (ms_grow(&r->acents, &cap, r->nacents + 1, sizeof *r->acents) ||
-				    ms_ac_builder_add(b, p->lits[k], len, (uint32_t)r->nacents))
+				continue;
+			for (size_t q = 0; q < p->nreq; q++) {
+				ms_reqset *rs = &p->req[q];
+				size_t g;
+
+				for (g = 0; g < r->nreqs; g++)
+					if (same_strings(r->reqsets[g], rs))
+						break;
+				rs->id = g;
+				if (g < r->nreqs)
+					continue;
+				if (ms_grow(&r->reqsets, &capsets, r->nreqs + 1, sizeof *r->reqsets))
 					goto fail;
-				r->acents[r->nacents++] = (ms_acent){ 1, i, len, 0, 0 };
+				r->reqsets[r->nreqs++] = rs;
+				for (size_t k = 0; k < rs->n; k++) {
+					size_t len = strlen(rs->strs[k]);
+					if (ms_grow(&r->acents, &cap, r->nacents + 1, sizeof *r->acents) ||
+					    ms_ac_builder_add(b, rs->strs[k], len, (uint32_t)r->nacents))
+						goto fail;
+					r->acents[r->nacents++] = (ms_acent){ 1, g, len, 0, 0 };
+				}
 			}
 		}
 	}

@@ -69,12 +69,26 @@ ms_ac *ms_ac_build(ms_ac_builder *b); /* consumes the builder */
 void ms_ac_free(ms_ac *ac);
 void ms_ac_builder_free(ms_ac_builder *b);
 
-/* Called for each occurrence: [end - len, end) in the scanned text. */
-typedef void (*ms_ac_hit_fn)(void *ctx, uint32_t id, size_t end);
-void ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_ac_hit_fn fn,
-		void *ctx);
+/* An occurrence of pattern `id` at [end - its length, end). */
+typedef struct ms_achit {
+	uint32_t id;
+	size_t end;
+} ms_achit;
+typedef struct ms_achitbuf {
+	ms_achit *v;
+	size_t n, cap;
+} ms_achitbuf;
+/* Scratch of a scan, kept between scans; the result is in `a`. */
+typedef struct ms_achits {
+	ms_achitbuf a, b;
+} ms_achits;
+/* Every occurrence of every pattern in text, into hits->a in order of their
+ * ends.  Returns 0, or -1 when memory runs out. */
+int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *hits);
+void ms_achits_free(ms_achits *hits);
 
 /* ---------------- text helpers ---------------- */
+
 /* Normalise a keyword: ASCII lower case, whitespace runs to one space,
  * trimmed, curly apostrophes to '.  Returns a new string. */
 char *ms_norm_keyword(const char *s, size_t len, size_t *outlen);
@@ -82,11 +96,20 @@ char *ms_norm_keyword(const char *s, size_t len, size_t *outlen);
 /* Normalised view of a text, with a map back to original offsets. */
 typedef struct ms_normtext {
 	unsigned char *s;
-	size_t *map;   /* map[i]: original offset of s[i]; map[len]: original length */
 	size_t len, cap;
+	/* Back to original offsets: from cp_at[k] on (up to the next), s[i]
+	 * came from offset i + cp_delta[k].  The shift changes only where white
+	 * space collapses or a multi-byte character becomes one byte, so the
+	 * list is short. */
+	size_t *cp_at, *cp_delta;
+	size_t ncp, capcp;
 } ms_normtext;
 
 int ms_normtext_build(ms_normtext *nt, const char *text, size_t len);
+/* Original offset of s[i] (i == len: the original length).  *hint, 0 at
+ * first, carries the place found from one call to the next: lookups at
+ * nearby offsets then cost a step or two. */
+size_t ms_normtext_orig(const ms_normtext *nt, size_t i, size_t *hint);
 void ms_normtext_free(ms_normtext *nt);
 
 int ms_is_word_at(const unsigned char *s, size_t len, size_t i);   /* char starting at i */
@@ -113,6 +136,20 @@ size_t ms_sentence_limit(const char *text, size_t len, size_t n);
  * an upper bound of the bytes a match can span before the string it
  * contains starts, or -1 when there is none. */
 char **ms_regex_literals(const char *pattern, size_t *n, long *maxprefix);
+
+/* A required set of a regex: every match contains one of its strings. */
+typedef struct ms_reqset {
+	char **strs;      /* normalised, NULL-terminated */
+	size_t n;
+	long maxprefix;   /* bytes a match can span before the string; -1: unbounded */
+	size_t id;        /* in a compiled set: index of the distinct set of strings */
+} ms_reqset;
+#define MS_MAX_REQSETS 4
+/* Every required set found, up to MS_MAX_REQSETS, the one of
+ * ms_regex_literals first: a match contains one string of each.  Returns how
+ * many were stored in sets[], or -1 when memory ran out. */
+int ms_regex_required(const char *pattern, ms_reqset *sets);
+void ms_reqset_free(ms_reqset *s);
 /* Upper bound of the bytes the regex text [p, end) can match; -1: none. */
 long ms_regex_maxlen(const char *p, const char *end);
 
@@ -140,9 +177,9 @@ typedef struct ms_pattern {
 	pcre2_code *code;
 	char *src;
 	size_t sig;
-	char **lits;      /* prefilter strings (normalised, NULL-terminated), or NULL */
-	size_t nlits;
-	long maxprefix;   /* bytes a match can span before its string; -1: unbounded */
+	char **lits;      /* req[0].strs (listed by the public API), or NULL */
+	ms_reqset *req;   /* required sets: a match contains a string of each */
+	size_t nreq;
 	int windowed;     /* compiled with PCRE2_USE_OFFSET_LIMIT for windowed runs */
 	int jit;          /* JIT-compiled: matched with pcre2_jit_match() */
 	size_t canon;     /* the first pattern with the same source; it owns `code`,
@@ -198,7 +235,7 @@ typedef struct ms_rule_int {
 /* Automaton entry: a keyword of a signal, or a regex literal. */
 typedef struct ms_acent {
 	uint32_t is_literal;
-	size_t index;   /* keyword: signal index; literal: pattern index */
+	size_t index;   /* keyword: signal index; literal: required set index */
 	size_t len;     /* normalised length */
 	int bound_start, bound_end; /* need word boundaries at these ends */
 } ms_acent;
@@ -212,6 +249,8 @@ struct ms_rules {
 	size_t *named;          /* indices of named signals in sigs, in definition order */
 	ms_pattern *pats;
 	size_t npats;
+	ms_reqset **reqsets;    /* the distinct required sets of all patterns */
+	size_t nreqs;
 	ms_ac *ac;
 	ms_acent *acents;
 	size_t nacents;

@@ -15,7 +15,14 @@
  * white space collapsed, curly apostrophes folded), because the automaton
  * runs on the normalised text.  Anything not understood is treated as
  * matching unknown text, which only ever loses candidates, never adds a
- * wrong one. */
+ * wrong one.
+ *
+ * Every item of the outermost sequence is required, so each of its
+ * candidates is a required set in its own right: "\bdata (?:on \w+ )?is
+ * (?:limited|scarce)" needs "data" and one of "limited", "scarce".  The best
+ * set comes first; a few more are kept, so that a text lacking any of them
+ * is skipped, and the scanner puts its windows around the set that occurs
+ * least in the text at hand. */
 #include "config.h"
 
 #include <ctype.h>
@@ -27,10 +34,17 @@
 #define SET_MAX 64        /* strings in a set */
 #define STR_MAX 64        /* bytes in a string */
 #define MIN_QUALITY 3     /* shortest string of a useful required set */
+#define MIN_EXTRA_SCORE 3 /* the same, for the further sets of a regex (see score) */
+
+/* A set's strings live in one block of fixed slots, each NUL-terminated
+ * with its length in the slot's last byte: no allocation per string, and
+ * duplicates are found by length first. */
+typedef char sslot[STR_MAX + 2];
+#define SLEN(set, i) ((size_t)(unsigned char)(set)->s[i][STR_MAX + 1])
 
 typedef struct sset {
-	char **s;
-	size_t n;
+	sslot *s;
+	size_t n, cap;
 	int known;        /* 0: unknown (too large, or not literal) */
 } sset;
 
@@ -39,47 +53,63 @@ typedef struct cand {
 	const char *pos;  /* top-level pattern position bounding the strings' start */
 } cand;
 
+#define TOP_MAX 16        /* required sets kept from the top-level sequence */
+
 typedef struct lctx {
 	const char *pattern;
 	int bail;         /* something is not understood at all */
 	int depth;
+	cand top[TOP_MAX]; /* every required set of the top-level sequence */
+	size_t ntop;
 } lctx;
 
 static void sset_free(sset *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		free(s->s[i]);
 	free(s->s);
 	s->s = NULL;
-	s->n = 0;
+	s->n = s->cap = 0;
 }
 
 static sset sset_unknown(void)
 {
-	sset s = { NULL, 0, 0 };
+	sset s = { NULL, 0, 0, 0 };
 	return s;
+}
+
+/* Append a string, which the caller knows is not in the set yet. */
+static int sset_push(sset *s, const char *str, size_t len)
+{
+	if (s->n >= SET_MAX || len > STR_MAX)
+		return -1;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 4 : 2;
+		sslot *v;
+		if (cap > SET_MAX)
+			cap = SET_MAX;
+		v = realloc(s->s, cap * sizeof *v);
+		if (!v)
+			return -1;
+		s->s = v;
+		s->cap = cap;
+	}
+	memcpy(s->s[s->n], str, len);
+	s->s[s->n][len] = '\0';
+	s->s[s->n][STR_MAX + 1] = (char)len;
+	s->n++;
+	return 0;
 }
 
 static int sset_add(sset *s, const char *str, size_t len)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (strncmp(s->s[i], str, len) == 0 && s->s[i][len] == '\0')
+		if (SLEN(s, i) == len && memcmp(s->s[i], str, len) == 0)
 			return 0;
-	if (s->n >= SET_MAX || len > STR_MAX)
-		return -1;
-	/* Room for a whole set at once: sets never outgrow SET_MAX. */
-	if (!s->s && !(s->s = malloc(SET_MAX * sizeof *s->s)))
-		return -1;
-	s->s[s->n] = ms_strndup(str, len);
-	if (!s->s[s->n])
-		return -1;
-	s->n++;
-	return 0;
+	return sset_push(s, str, len);
 }
 
 static sset sset_one(const char *str, size_t len)
 {
-	sset s = { NULL, 0, 1 };
+	sset s = { NULL, 0, 0, 1 };
 
 	if (sset_add(&s, str, len)) {
 		sset_free(&s);
@@ -91,21 +121,24 @@ static sset sset_one(const char *str, size_t len)
 /* a x b: every concatenation; unknown when too large. */
 static sset sset_cross(const sset *a, const sset *b)
 {
-	sset r = { NULL, 0, 1 };
+	sset r = { NULL, 0, 0, 1 };
 	char buf[2 * STR_MAX + 1];
+	/* With one string on either side, distinct inputs give distinct
+	 * concatenations: no need to look for duplicates. */
+	int (*put)(sset *, const char *, size_t) = a->n == 1 || b->n == 1 ? sset_push : sset_add;
 
 	if (!a->known || !b->known || a->n * b->n > SET_MAX)
 		return sset_unknown();
 	for (size_t i = 0; i < a->n; i++)
 		for (size_t j = 0; j < b->n; j++) {
-			size_t la = strlen(a->s[i]), lb = strlen(b->s[j]);
+			size_t la = SLEN(a, i), lb = SLEN(b, j);
 			if (la + lb > STR_MAX) {
 				sset_free(&r);
 				return sset_unknown();
 			}
 			memcpy(buf, a->s[i], la);
 			memcpy(buf + la, b->s[j], lb);
-			if (sset_add(&r, buf, la + lb)) {
+			if (put(&r, buf, la + lb)) {
 				sset_free(&r);
 				return sset_unknown();
 			}
@@ -113,12 +146,28 @@ static sset sset_cross(const sset *a, const sset *b)
 	return r;
 }
 
+/* Append str to every string of s, in place; -1 (s unchanged) when a
+ * string would grow too long. */
+static int append_each(sset *s, const char *str, size_t len)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (SLEN(s, i) + len > STR_MAX)
+			return -1;
+	for (size_t i = 0; i < s->n; i++) {
+		size_t l = SLEN(s, i);
+		memcpy(s->s[i] + l, str, len);
+		s->s[i][l + len] = '\0';
+		s->s[i][STR_MAX + 1] = (char)(l + len);
+	}
+	return 0;
+}
+
 static int sset_union_into(sset *dst, const sset *src)
 {
 	if (!dst->known || !src->known)
 		return -1;
 	for (size_t i = 0; i < src->n; i++)
-		if (sset_add(dst, src->s[i], strlen(src->s[i])))
+		if (sset_add(dst, src->s[i], SLEN(src, i)))
 			return -1;
 	return 0;
 }
@@ -159,11 +208,68 @@ static size_t quality(const sset *s)
 	return q;
 }
 
+/* The commonest English words: a set holding one of them occurs in nearly
+ * every answer, however long the word. */
+static const char *const common_words[] = {
+	"a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be",
+	"because", "been", "before", "but", "by", "can", "could", "day", "did", "do", "does",
+	"each", "even", "for", "from", "get", "had", "has", "have", "he", "her", "here",
+	"him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "may",
+	"me", "more", "most", "much", "my", "no", "not", "now", "of", "on", "one", "only",
+	"or", "other", "our", "out", "over", "she", "should", "so", "some", "such", "than",
+	"that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+	"time", "to", "two", "up", "us", "use", "very", "was", "we", "well", "were", "what",
+	"when", "which", "who", "will", "with", "would", "you", "your",
+};
+
+static int is_common_word(const char *str)
+{
+	size_t lo = 0, hi = sizeof common_words / sizeof common_words[0];
+	size_t len;
+
+	while (*str == ' ')
+		str++;
+	len = strlen(str);
+	while (len && str[len - 1] == ' ')
+		len--;
+	if (len > 7)
+		return 0; /* longer than any of them */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(common_words[mid], str, len);
+		if (c == 0 && common_words[mid][len])
+			c = 1;
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* How selective a set is likely to be: its shortest string, and 1 when a
+ * string is one of the commonest words. */
+static size_t score(const sset *s)
+{
+	size_t q = quality(s);
+
+	for (size_t i = 0; q > 1 && i < s->n; i++)
+		if (is_common_word(s->s[i]))
+			q = 1;
+	return q;
+}
+
 /* Is candidate a better required set than b? */
 static int better(const sset *a, const sset *b)
 {
-	size_t qa = quality(a), qb = quality(b);
+	size_t qa = score(a), qb = score(b);
 
+	if (qa != qb)
+		return qa > qb;
+	qa = quality(a);
+	qb = quality(b);
 	if (qa != qb)
 		return qa > qb;
 	return a->known && (!b->known || a->n < b->n);
@@ -179,6 +285,22 @@ static void cand_offer(cand *best, sset *set, const char *pos)
 		set->n = 0;
 		set->known = 0;
 	}
+}
+
+/* Offer a candidate found in the top-level sequence: every match contains
+ * one of its strings, whichever candidate wins, so keep a copy of each. */
+static void offer(lctx *x, int top, cand *best, sset *set, const char *pos)
+{
+	if (top && x->ntop < TOP_MAX && score(set) >= MIN_EXTRA_SCORE) {
+		cand *k = &x->top[x->ntop];
+		k->set = (sset){ NULL, 0, 0, 1 };
+		k->pos = pos;
+		if (sset_union_into(&k->set, set) == 0)
+			x->ntop++;
+		else
+			sset_free(&k->set);
+	}
+	cand_offer(best, set, pos);
 }
 
 typedef struct info {
@@ -197,7 +319,7 @@ static info parse_alt(lctx *x, const char *p, const char *end, const char *outer
 /* Exact set of a character class, when it lists at most a few characters. */
 static sset class_set(const char *p, const char *end, const char **after)
 {
-	sset s = { NULL, 0, 1 };
+	sset s = { NULL, 0, 0, 1 };
 	int ok = 1;
 
 	p++; /* '[' */
@@ -554,13 +676,15 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 	info r = { sset_one("", 0), { sset_unknown(), NULL } };
 	sset run = sset_one("", 0);
 	const char *run_pos = p;
-	int all_exact = 1;
+	int all_exact = 1, top;
 
 	if (++x->depth > 64) {
 		x->bail = 1;
 		x->depth--;
 		return r;
 	}
+	/* The items of the outermost sequence are all required. */
+	top = x->depth == 1 && !outer_pos;
 	while (p < end && !x->bail) {
 		const char *after = p, *q;
 		/* Positions inside a group are reported as the group's outer
@@ -604,11 +728,14 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 		}
 		if (!outer_pos && a.req.set.n)
 			a.req.pos = after; /* the item's end bounds where its strings start */
-		if (a.exact.known) {
+		if (a.exact.known && a.exact.n == 1 && run.known &&
+		    append_each(&run, a.exact.s[0], SLEN(&a.exact, 0)) == 0) {
+			/* The common case, one more character of a run. */
+		} else if (a.exact.known) {
 			sset t = sset_cross(&run, &a.exact);
 			if (!t.known) {
 				/* Too many combinations: close the run, start anew. */
-				cand_offer(&r.req, &run, run_pos);
+				offer(x, top, &r.req, &run, run_pos);
 				sset_free(&run);
 				run = a.exact;
 				a.exact = sset_unknown();
@@ -620,13 +747,13 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 			}
 		} else {
 			all_exact = 0;
-			cand_offer(&r.req, &run, run_pos);
+			offer(x, top, &r.req, &run, run_pos);
 			sset_free(&run);
 			run = sset_one("", 0);
 			run_pos = outer_pos ? outer_pos : after;
 		}
 		if (a.req.set.n)
-			cand_offer(&r.req, &a.req.set, a.req.pos ? a.req.pos : here);
+			offer(x, top, &r.req, &a.req.set, a.req.pos ? a.req.pos : here);
 		info_free(&a);
 		p = after;
 	}
@@ -634,13 +761,13 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 	if (all_exact && !x->bail) {
 		r.exact = run;
 		{
-			sset copy = { NULL, 0, 1 };
+			sset copy = { NULL, 0, 0, 1 };
 			sset_union_into(&copy, &run);
-			cand_offer(&r.req, &copy, run_pos);
+			offer(x, top, &r.req, &copy, run_pos);
 			sset_free(&copy);
 		}
 	} else {
-		cand_offer(&r.req, &run, run_pos);
+		offer(x, top, &r.req, &run, run_pos);
 		sset_free(&run);
 		r.exact = sset_unknown();
 	}
@@ -650,7 +777,7 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 
 static info parse_alt(lctx *x, const char *p, const char *end, const char *outer_pos)
 {
-	info r = { { NULL, 0, 1 }, { { NULL, 0, 1 }, NULL } };
+	info r = { { NULL, 0, 0, 1 }, { { NULL, 0, 0, 1 }, NULL } };
 	int exact_ok = 1, req_ok = 1;
 	const char *branch = p;
 
@@ -705,65 +832,170 @@ static info parse_alt(lctx *x, const char *p, const char *end, const char *outer
 	return r;
 }
 
-char **ms_regex_literals(const char *pattern, size_t *n, long *maxprefix)
+static int contains(const char *hay, const char *w, size_t len)
 {
-	lctx x = { pattern, 0, 0 };
-	const char *end = pattern + strlen(pattern);
-	info r;
-	char **out = NULL;
-	size_t k = 0, lead_max = 0;
+	if (len == 0)
+		return 1;
+	for (; (hay = strchr(hay, w[0])); hay++)
+		if (strncmp(hay, w, len) == 0)
+			return 1;
+	return 0;
+}
 
-	*n = 0;
-	*maxprefix = -1;
-	/* Extended syntax makes white space meaningless: no literals then. */
-	for (const char *q = pattern; (q = strstr(q, "(?")); q += 2) {
-		const char *f = q + 2;
-		while (*f && strchr("-imnsx", *f)) {
-			if (*f == 'x')
-				return NULL;
-			f++;
+/* Does every string of c contain one of e's?  Then e occurs wherever c
+ * does, and adds nothing as a further condition. */
+static int implied(const sset *e, const sset *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		size_t j;
+		for (j = 0; j < e->n; j++) {
+			/* Compared without the white space around them. */
+			const char *w = e->s[j];
+			size_t len;
+			while (*w == ' ')
+				w++;
+			len = strlen(w);
+			while (len && w[len - 1] == ' ')
+				len--;
+			if (contains(c->s[i], w, len))
+				break;
 		}
+		if (j == e->n)
+			return 0;
 	}
-	r = parse_alt(&x, pattern, end, NULL);
-	if (x.bail || !r.req.set.n) {
-		info_free(&r);
-		return NULL;
-	}
-	out = calloc(r.req.set.n + 1, sizeof *out);
-	if (!out) {
-		info_free(&r);
-		return NULL;
-	}
-	for (size_t i = 0; i < r.req.set.n; i++) {
+	return 1;
+}
+
+/* The strings of a set, normalised and without duplicates, and the bound
+ * of the bytes a match spans before them. */
+static int make_reqset(const char *pattern, const cand *c, ms_reqset *out)
+{
+	const char *end = pattern + strlen(pattern);
+	size_t k = 0, lead_max = 0;
+	long pre;
+
+	out->strs = calloc(c->set.n + 1, sizeof *out->strs);
+	out->n = 0;
+	out->id = 0;
+	if (!out->strs)
+		return -1;
+	for (size_t i = 0; i < c->set.n; i++) {
 		size_t nl, lead = 0;
-		char *norm = ms_norm_keyword(r.req.set.s[i], strlen(r.req.set.s[i]), &nl);
-		if (!norm)
-			goto oom;
+		char *norm = ms_norm_keyword(c->set.s[i], SLEN(&c->set, i), &nl);
+
+		if (!norm) {
+			ms_reqset_free(out);
+			return -1;
+		}
 		/* Leading white space trimmed from a string lies before it. */
-		while (r.req.set.s[i][lead] == ' ')
+		while (c->set.s[i][lead] == ' ')
 			lead++;
 		if (lead > lead_max)
 			lead_max = lead;
 		for (size_t j = 0; j < k; j++)
-			if (strcmp(out[j], norm) == 0) {
+			if (strcmp(out->strs[j], norm) == 0) {
 				free(norm);
 				norm = NULL;
 				break;
 			}
 		if (norm)
-			out[k++] = norm;
+			out->strs[k++] = norm;
 	}
+	out->n = k;
+	pre = ms_regex_maxlen(pattern, c->pos ? c->pos : end);
+	out->maxprefix = pre < 0 ? -1 : pre + (long)lead_max;
+	return 0;
+}
+
+void ms_reqset_free(ms_reqset *s)
+{
+	if (!s->strs)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		free(s->strs[i]);
+	free(s->strs);
+	s->strs = NULL;
+	s->n = 0;
+}
+
+int ms_regex_required(const char *pattern, ms_reqset *sets)
+{
+	lctx x;
+	const char *end = pattern + strlen(pattern);
+	info r;
+	int n = 0;
+
+	memset(&x, 0, sizeof x);
+	x.pattern = pattern;
+	/* Extended syntax makes white space meaningless: no literals then. */
+	for (const char *q = pattern; (q = strstr(q, "(?")); q += 2) {
+		const char *f = q + 2;
+		while (*f && strchr("-imnsx", *f)) {
+			if (*f == 'x')
+				return 0;
+			f++;
+		}
+	}
+	r = parse_alt(&x, pattern, end, NULL);
+	if (x.bail || !r.req.set.n)
+		goto done;
+	if (make_reqset(pattern, &r.req, &sets[n]))
+		goto oom;
+	n++;
+	/* Further sets of the top-level sequence, strongest first: a regex
+	 * needs one string of every set, so a text that lacks any of them is
+	 * skipped.  Sets of the commonest words are left out (they occur in
+	 * nearly every answer and would only cost automaton hits), and so are
+	 * sets that occur wherever a set already taken does. */
 	{
-		long pre = ms_regex_maxlen(pattern, r.req.pos ? r.req.pos : end);
-		*maxprefix = pre < 0 ? -1 : pre + (long)lead_max;
+		const sset *taken[MS_MAX_REQSETS];
+
+		taken[0] = &r.req.set;
+		while (n < MS_MAX_REQSETS) {
+			size_t best = x.ntop;
+
+			for (size_t i = 0; i < x.ntop; i++) {
+				int dup = 0;
+				if (!x.top[i].set.n)
+					continue;
+				for (int k = 0; k < n && !dup; k++)
+					dup = implied(&x.top[i].set, taken[k]);
+				if (dup)
+					continue;
+				if (best == x.ntop || better(&x.top[i].set, &x.top[best].set))
+					best = i;
+			}
+			if (best == x.ntop)
+				break;
+			if (make_reqset(pattern, &x.top[best], &sets[n]))
+				goto oom;
+			taken[n++] = &x.top[best].set;
+		}
 	}
+done:
+	for (size_t i = 0; i < x.ntop; i++)
+		sset_free(&x.top[i].set);
 	info_free(&r);
-	*n = k;
-	return out;
+	return n;
 oom:
-	for (size_t j = 0; j < k; j++)
-		free(out[j]);
-	free(out);
-	info_free(&r);
-	return NULL;
+	while (n > 0)
+		ms_reqset_free(&sets[--n]);
+	n = -1;
+	goto done;
+}
+
+char **ms_regex_literals(const char *pattern, size_t *n, long *maxprefix)
+{
+	ms_reqset sets[MS_MAX_REQSETS];
+	int k = ms_regex_required(pattern, sets);
+
+	*n = 0;
+	*maxprefix = -1;
+	if (k <= 0)
+		return NULL;
+	while (k > 1)
+		ms_reqset_free(&sets[--k]);
+	*n = sets[0].n;
+	*maxprefix = sets[0].maxprefix;
+	return sets[0].strs;
 }

@@ -34,8 +34,7 @@ typedef struct textstate {
 	spanvec *m;         /* per signal: matches (keywords first, then regexes) */
 	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
 	const char **err;   /* per signal: error message of a failed regex run */
-	uint8_t *lit;       /* per pattern: its literal occurs in the text */
-	spanvec *occ;       /* per windowed pattern: where its literal starts */
+	spanvec *occ;       /* per required set: where its strings occur */
 	spanvec *pm;        /* per original pattern: its matches, once run */
 	int *prc;           /* per original pattern: 0 not run, 1 run, else -PCRE2 error */
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
@@ -59,6 +58,7 @@ struct ms_scanner {
 	textstate *pt;      /* the current record's prompt: &t[1] or a cache entry */
 	textstate pcache[PROMPT_CACHE];
 	size_t npcache;
+	ms_achits hits;     /* the automaton's scratch */
 	ms_finding *f;
 	size_t nf, capf;
 	spanvec ev;         /* evidence pool for the current record */
@@ -76,16 +76,16 @@ struct ms_scanner {
 static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 {
 	size_t ns = r->nsigs ? r->nsigs : 1, np = r->npats ? r->npats : 1;
+	size_t nq = r->nreqs ? r->nreqs : 1;
 
 	t->m = calloc(ns, sizeof *t->m);
 	t->state = calloc(ns, 1);
 	t->err = calloc(ns, sizeof *t->err);
-	t->lit = calloc(np, 1);
-	t->occ = calloc(np, sizeof *t->occ);
+	t->occ = calloc(nq, sizeof *t->occ);
 	t->pm = calloc(np, sizeof *t->pm);
 	t->prc = calloc(np, sizeof *t->prc);
 	t->in_prompt = in_prompt;
-	return t->m && t->state && t->err && t->lit && t->occ && t->pm && t->prc ? 0 : -1;
+	return t->m && t->state && t->err && t->occ && t->pm && t->prc ? 0 : -1;
 }
 
 static void textstate_free(textstate *t, const ms_rules *r)
@@ -96,9 +96,8 @@ static void textstate_free(textstate *t, const ms_rules *r)
 	free(t->m);
 	free(t->state);
 	free(t->err);
-	free(t->lit);
 	if (t->occ)
-		for (size_t i = 0; i < r->npats; i++)
+		for (size_t i = 0; i < r->nreqs; i++)
 			free(t->occ[i].v);
 	free(t->occ);
 	if (t->pm)
@@ -147,6 +146,7 @@ void ms_scanner_destroy(ms_scanner *s)
 	pcre2_match_context_free(s->mctx_window);
 	textstate_free(&s->t[0], s->r);
 	textstate_free(&s->t[1], s->r);
+	ms_achits_free(&s->hits);
 	for (size_t i = 0; i < s->npcache; i++)
 		textstate_free(&s->pcache[i], s->r);
 	free(s->f);
@@ -191,39 +191,39 @@ static int span_push(spanvec *v, size_t start, size_t end, int in_prompt)
 
 /* ---------------- per-text preparation ---------------- */
 
-typedef struct hitctx {
-	ms_scanner *s;
-	textstate *t;
-	int oom;
-} hitctx;
-
-static void on_hit(void *ctx, uint32_t id, size_t end)
+/* File the automaton's hits: keyword matches that respect their word
+ * boundaries go to their signal, required-string occurrences to their set,
+ * all as offsets in the original text. */
+static int file_hits(ms_scanner *s, textstate *t)
 {
-	hitctx *h = ctx;
-	const ms_rules *r = h->s->r;
-	const ms_acent *e = &r->acents[id];
-	textstate *t = h->t;
-	size_t start = end - e->len;
+	const ms_rules *r = s->r;
+	const ms_achitbuf *hb = &s->hits.a;
+	size_t hint = 0; /* hits come in order of their ends */
 
-	if (e->is_literal) {
-		t->lit[e->index] = 1;
-		if (h->s->r->pats[e->index].windowed &&
-		    span_push(&t->occ[e->index], t->nt.map[start], t->nt.map[end], t->in_prompt))
-			h->oom = 1;
-		return;
+	for (size_t k = 0; k < hb->n; k++) {
+		const ms_acent *e = &r->acents[hb->v[k].id];
+		size_t end = hb->v[k].end, start = end - e->len;
+		spanvec *v;
+
+		if (e->is_literal) {
+			v = &t->occ[e->index];
+		} else {
+			if (e->bound_start && ms_is_word_before(t->nt.s, start))
+				continue;
+			if (e->bound_end && ms_is_word_at(t->nt.s, t->nt.len, end))
+				continue;
+			v = &t->m[e->index];
+		}
+		if (span_push(v, ms_normtext_orig(&t->nt, start, &hint),
+			      ms_normtext_orig(&t->nt, end, &hint), t->in_prompt))
+			return -1;
 	}
-	if (e->bound_start && ms_is_word_before(t->nt.s, start))
-		return;
-	if (e->bound_end && ms_is_word_at(t->nt.s, t->nt.len, end))
-		return;
-	if (span_push(&t->m[e->index], t->nt.map[start], t->nt.map[end], t->in_prompt))
-		h->oom = 1;
+	return 0;
 }
 
 static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t len)
 {
 	const ms_rules *r = s->r;
-	hitctx h = { s, t, 0 };
 
 	t->text = text;
 	t->len = len;
@@ -234,16 +234,15 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 		t->m[i].n = 0;
 	memset(t->state, SIG_PENDING, r->nsigs);
 	memset(t->err, 0, r->nsigs * sizeof *t->err);
-	memset(t->lit, 0, r->npats);
-	for (size_t i = 0; i < r->npats; i++)
+	for (size_t i = 0; i < r->nreqs; i++)
 		t->occ[i].n = 0;
 	memset(t->prc, 0, r->npats * sizeof *t->prc);
 	if (!text)
 		return 0;
-	if (ms_normtext_build(&t->nt, text, len))
+	if (ms_normtext_build(&t->nt, text, len) ||
+	    ms_ac_scan(r->ac, t->nt.s, t->nt.len, &s->hits))
 		return -1;
-	ms_ac_scan(r->ac, t->nt.s, t->nt.len, on_hit, &h);
-	return h.oom ? -1 : 0;
+	return file_hits(s, t);
 }
 
 /* Point s->pt at the prepared state of the record's prompt. */
@@ -362,7 +361,7 @@ static int run_full(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec *m
  * of those lower bounds, whose start may not pass L_i (the offset limit),
  * finds M when i = j and nothing before. */
 static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const spanvec *occ,
-			spanvec *m, ms_profile_entry *pe)
+			long maxprefix, spanvec *m, ms_profile_entry *pe)
 {
 	size_t prev_end = 0, a, b;
 
@@ -376,8 +375,8 @@ static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const 
 			continue; /* two strings at one place */
 		if (i > 0 && occ->v[i - 1].start + 1 > from)
 			from = occ->v[i - 1].start + 1;
-		if (p->maxprefix >= 0 && lit > (size_t)p->maxprefix && lit - (size_t)p->maxprefix > from)
-			from = lit - (size_t)p->maxprefix;
+		if (maxprefix >= 0 && lit > (size_t)maxprefix && lit - (size_t)maxprefix > from)
+			from = lit - (size_t)maxprefix;
 		if (from > lit)
 			continue;
 		pcre2_set_offset_limit(s->mctx_window, lit);
@@ -394,6 +393,54 @@ static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const 
 		prev_end = b;
 	}
 	return 0;
+}
+
+/* Is a list of spans in order of their starts? */
+static int spans_sorted(const spanvec *v)
+{
+	for (size_t i = 1; i < v->n; i++)
+		if (v->v[i].start < v->v[i - 1].start)
+			return 0;
+	return 1;
+}
+
+enum { RUN_SKIPPED = 0, RUN_OK = 1, RUN_NOMEM = INT_MIN };
+
+/* All matches of a regex on a text into pm: RUN_OK, RUN_SKIPPED when a
+ * required set does not occur (so it cannot match), RUN_NOMEM, or the
+ * negated PCRE2 error code of a failed run. */
+static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec *pm,
+		       ms_profile_entry *pe)
+{
+	int rc;
+	pm->n = 0;
+	if (p->windowed) {
+		/* Every required set must occur; the windows go around the
+		 * occurrences of the set with the fewest. */
+		size_t best = 0;
+		spanvec *occ;
+
+		for (size_t q = 0; q < p->nreq; q++) {
+			size_t c = t->occ[p->req[q].id].n, cb = t->occ[p->req[best].id].n;
+			if (c == 0)
+				return RUN_SKIPPED;
+			if (c < cb || (c == cb && p->req[best].maxprefix < 0 && p->req[q].maxprefix >= 0))
+				best = q;
+		}
+		pe->runs++;
+		occ = &t->occ[p->req[best].id];
+		/* Occurrences of several strings arrive in order of their ends;
+		 * the windows need their starts in order. */
+		if (occ->n > 1 && !spans_sorted(occ))
+			qsort(occ->v, occ->n, sizeof *occ->v, cmp_span);
+		rc = run_windowed(s, t, p, occ, p->req[best].maxprefix, pm, pe);
+	} else {
+		pe->runs++;
+		rc = run_full(s, t, p, pm, pe);
+	}
+	if (rc < 0)
+		return RUN_NOMEM;
+	return rc > 0 ? -rc : RUN_OK;
 }
 
 /* Run the regexes of a signal and merge all its matches: sorted by start,
@@ -414,26 +461,14 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 		int rc = t->prc[pi];
 
 		pe->evaluations++;
-		if (!r->no_prefilter && p->lits && !t->lit[pi])
-			continue;
 		if (rc == 0) {
 			/* First use of this regex on this text. */
-			pm->n = 0;
-			pe->runs++;
-			if (!r->no_prefilter && p->windowed) {
-				spanvec *occ = &t->occ[pi];
-				/* Occurrences of several strings arrive in order of
-				 * their ends; the windows need their starts in order. */
-				if (p->nlits > 1 && occ->n > 1)
-					qsort(occ->v, occ->n, sizeof *occ->v, cmp_span);
-				rc = run_windowed(s, t, p, occ, pm, pe);
-			} else {
-				rc = run_full(s, t, p, pm, pe);
-			}
-			if (rc < 0)
+			rc = run_pattern(s, t, p, pm, pe);
+			if (rc == RUN_SKIPPED)
+				continue;
+			if (rc == RUN_NOMEM)
 				return -1;
-			t->prc[pi] = rc > 0 ? -rc : 1;
-			rc = t->prc[pi];
+			t->prc[pi] = rc;
 		}
 		if (rc < 0) {
 			report_regex_error(s, t, si, p, -rc);

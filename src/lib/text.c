@@ -64,76 +64,104 @@ char *ms_norm_keyword(const char *s, size_t len, size_t *outlen)
 	return out;
 }
 
+/* From s[o] on, original offsets are o + delta. */
+static int set_shift(ms_normtext *nt, size_t o, size_t delta)
+{
+	if (nt->ncp && nt->cp_at[nt->ncp - 1] == o) {
+		nt->cp_delta[nt->ncp - 1] = delta;
+		return 0;
+	}
+	if (nt->ncp == nt->capcp) {
+		size_t cap = nt->capcp ? nt->capcp * 2 : 64;
+		size_t *a = realloc(nt->cp_at, cap * sizeof *a), *d;
+		if (!a)
+			return -1;
+		nt->cp_at = a;
+		d = realloc(nt->cp_delta, cap * sizeof *d);
+		if (!d)
+			return -1;
+		nt->cp_delta = d;
+		nt->capcp = cap;
+	}
+	nt->cp_at[nt->ncp] = o;
+	nt->cp_delta[nt->ncp++] = delta;
+	return 0;
+}
+
 int ms_normtext_build(ms_normtext *nt, const char *text, size_t len)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	size_t o = 0;
+	unsigned char *s;
+	size_t o = 0, i = 0, delta = 0;
 	int in_space = 0;
 
 	if (len + 1 > nt->cap) {
 		size_t ncap = len + 1 + len / 4;
-		unsigned char *s = realloc(nt->s, ncap);
-		size_t *map;
-
+		s = realloc(nt->s, ncap);
 		if (!s)
 			return -1;
 		nt->s = s;
-		map = realloc(nt->map, ncap * sizeof *map);
-		if (!map)
-			return -1;
-		nt->map = map;
 		nt->cap = ncap;
 	}
-	for (size_t i = 0; i < len;) {
+	s = nt->s;
+	nt->ncp = 0;
+	if (set_shift(nt, 0, 0))
+		return -1;
+	/* Invariant at the top of the loop: the next byte written, s[o],
+	 * comes from t[i]; delta is the shift in force, i - o, except just
+	 * after bytes were dropped or merged. */
+	while (i < len) {
 		unsigned char c = t[i];
 		char what;
 		size_t k;
 
-		if (c < 0x80) {
-			if (is_space(c)) {
-				if (!in_space) {
-					nt->map[o] = i;
-					nt->s[o++] = ' ';
-					in_space = 1;
-				}
-			} else {
-				nt->map[o] = i;
-				nt->s[o++] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-				in_space = 0;
-			}
+		if (c < 0x80 && !is_space(c)) {
+			s[o++] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+			in_space = 0;
 			i++;
 			continue;
 		}
-		k = special_seq(t + i, len - i, &what);
-		if (k) {
-			if (what == ' ') {
-				if (!in_space) {
-					nt->map[o] = i;
-					nt->s[o++] = ' ';
-					in_space = 1;
-				}
-			} else {
-				nt->map[o] = i;
-				nt->s[o++] = (unsigned char)what;
-				in_space = 0;
-			}
-			i += k;
+		if (c < 0x80) {
+			k = 1;
+			what = ' ';
+		} else if (!(k = special_seq(t + i, len - i, &what))) {
+			s[o++] = c;
+			in_space = 0;
+			i++;
 			continue;
 		}
-		nt->map[o] = i;
-		nt->s[o++] = c;
-		in_space = 0;
-		i++;
+		if (what != ' ' || !in_space)
+			s[o++] = (unsigned char)what;
+		in_space = what == ' ';
+		i += k;
+		if (i - o != delta) {
+			delta = i - o;
+			if (set_shift(nt, o, delta))
+				return -1;
+		}
 	}
-	nt->map[o] = len;
 	nt->len = o;
 	return 0;
+}
+
+size_t ms_normtext_orig(const ms_normtext *nt, size_t i, size_t *hint)
+{
+	size_t k = *hint < nt->ncp ? *hint : 0;
+
+	/* The last change at or before i (there is always one at 0). */
+	while (k + 1 < nt->ncp && nt->cp_at[k + 1] <= i)
+		k++;
+	while (k > 0 && nt->cp_at[k] > i)
+		k--;
+	*hint = k;
+	return i + nt->cp_delta[k];
 }
 
 void ms_normtext_free(ms_normtext *nt)
 {
 	free(nt->s);
-	free(nt->map);
+	free(nt->cp_at);
+	free(nt->cp_delta);
 	memset(nt, 0, sizeof *nt);
 }
 

@@ -409,6 +409,7 @@ START_TEST(windowed_equals_full)
 		"      - '(?<!no )(?<!not )\\bguaranteed (?:to|a) \\w+'\n"
 		"      - '\\d+(?:\\.\\d+)? ?mg (?:daily|twice)'\n"
 		"      - '(?:ab){2,3}cd'\n"
+		"      - '\\bdata (?:on \\w+ )?(?:is|are) (?:still )?(?:limited|scarce)\\b'\n"
 		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
 		"forbid: {signal: s, min: 0}}\n";
 	static const char *texts[] = {
@@ -419,9 +420,13 @@ START_TEST(windowed_equals_full)
 		"xxababcd abababcd ababababcd abcd",
 		"evidence evidence limited",
 		"",
+		/* a regex with two required sets: "data" and "limited|scarce" */
+		"The data are limited. data data data, scarce. Data on dosing is still scarce.",
+		"limited limited limited; the data is limited",
+		"data, data and data but nothing else",
 	};
 	ms_span spans[2][64];
-	size_t n[2][7];
+	size_t n[2][10];
 
 	for (int pre = 0; pre < 2; pre++) {
 		ms_compiler *c;
@@ -433,7 +438,7 @@ START_TEST(windowed_equals_full)
 		ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
 		ms_compiler_destroy(c);
 		ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
-		for (int i = 0; i < 7; i++) {
+		for (int i = 0; i < 10; i++) {
 			const ms_result *res = scan(texts[i]);
 			ck_assert_uint_eq(res->nfindings, 1);
 			n[pre][i] = res->findings[0].nevidence;
@@ -443,8 +448,11 @@ START_TEST(windowed_equals_full)
 		}
 		teardown();
 	}
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 10; i++)
 		ck_assert_uint_eq(n[0][i], n[1][i]);
+	ck_assert_uint_eq(n[1][7], 2);
+	ck_assert_uint_eq(n[1][8], 1);
+	ck_assert_uint_eq(n[1][9], 0);
 	ck_assert_uint_eq(n[1][0], 2); /* "scarce  evidence" has two spaces */
 	ck_assert_uint_eq(n[1][1], 3);
 	ck_assert_uint_eq(n[1][2], 2);
@@ -514,6 +522,155 @@ START_TEST(literal_prefix_bounds)
 		ck_assert_ptr_null(lits_joined("(?:abc)?", &pre));
 		ck_assert_ptr_null(lits_joined("abc\\Kdef", &pre));
 		ck_assert_ptr_null(lits_joined("(?x) a b c d", &pre));
+	}
+}
+END_TEST
+
+static char *set_joined(const ms_reqset *rs)
+{
+	size_t len = 1;
+	char *out;
+
+	for (size_t i = 0; i < rs->n; i++)
+		len += strlen(rs->strs[i]) + 1;
+	out = calloc(1, len);
+	for (size_t i = 0; i < rs->n; i++) {
+		if (i)
+			strcat(out, "|");
+		strcat(out, rs->strs[i]);
+	}
+	return out;
+}
+
+/* Every required set of a pattern, strongest first, with its prefix bound. */
+START_TEST(required_sets)
+{
+	static const struct {
+		const char *pattern;
+		int n;
+		const char *sets[3];
+		long pre[3];
+	} cases[] = {
+		/* a further set after a gap of unknown text */
+		{ "\\bdata (?:on \\w+ )?(?:is|are) (?:still )?(?:limited|scarce)\\b", 2,
+		  { "is still limited|is still scarce|is limited|is scarce|"
+		    "are still limited|are still scarce|are limited|are scarce", "data" },
+		  { -1, 0 } },
+		/* the commonest words make poor sets: "your" is neither first nor kept */
+		{ "\\byour \\w+ (?:doctor|nurse)\\b", 1, { "doctor|nurse" }, { -1 } },
+		/* a set that occurs wherever the first does adds nothing */
+		{ "\\bcan't (?:say|tell)\\b", 1, { "can't say|can't tell" }, { 0 } },
+		/* one exact run: a single set */
+		{ "\\bthe (?:pain|stroke) team\\b", 1, { "the pain team|the stroke team" }, { 0 } },
+		{ "\\b\\d+ ?mg every \\d+ hours\\b", 2, { "mg every", "hours" }, { -1, -1 } },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ms_reqset sets[MS_MAX_REQSETS];
+		int n = ms_regex_required(cases[i].pattern, sets);
+
+		ck_assert_msg(n == cases[i].n, "%s: %d sets", cases[i].pattern, n);
+		for (int k = 0; k < n; k++) {
+			char *got = set_joined(&sets[k]);
+			ck_assert_msg(strcmp(got, cases[i].sets[k]) == 0, "%s: set %d is %s",
+				      cases[i].pattern, k, got);
+			ck_assert_msg(sets[k].maxprefix == cases[i].pre[k], "%s: set %d prefix %ld",
+				      cases[i].pattern, k, sets[k].maxprefix);
+			free(got);
+			ms_reqset_free(&sets[k]);
+		}
+	}
+}
+END_TEST
+
+/* The automaton (two streams, one from the middle of the text) finds
+ * exactly the occurrences a naive search finds, in order of their ends. */
+START_TEST(automaton_matches_naive_search)
+{
+	static const char *const pats[] = { "a", "ab", "aba", "bab", "abcab", "cc", "c a", "bbbbbb",
+					     "a b c", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+	const size_t np = sizeof pats / sizeof pats[0];
+	unsigned seed = 12345;
+	unsigned char text[400];
+	ms_achits hits = { 0 };
+	ms_ac_builder *b = ms_ac_builder_new();
+	ms_ac *ac;
+
+	ck_assert_ptr_nonnull(b);
+	for (size_t i = 0; i < np; i++)
+		ck_assert_int_eq(ms_ac_builder_add(b, pats[i], strlen(pats[i]), (uint32_t)i), 0);
+	ac = ms_ac_build(b);
+	ck_assert_ptr_nonnull(ac);
+	for (size_t len = 0; len < sizeof text; len += 1 + len / 8) {
+		for (int round = 0; round < 4; round++) {
+			size_t expect = 0, k = 0;
+
+			for (size_t i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				text[i] = (unsigned char)"abc a"[(seed >> 16) % (round == 3 ? 1 : 5)];
+			}
+			ck_assert_int_eq(ms_ac_scan(ac, text, len, &hits), 0);
+			for (size_t end = 1; end <= len; end++)
+				for (size_t p = 0; p < np; p++) {
+					size_t pl = strlen(pats[p]);
+					if (pl <= end && memcmp(text + end - pl, pats[p], pl) == 0)
+						expect++;
+				}
+			ck_assert_uint_eq(hits.a.n, expect);
+			for (k = 0; k < hits.a.n; k++) {
+				const ms_achit *h = &hits.a.v[k];
+				size_t pl = strlen(pats[h->id]);
+				ck_assert(h->end >= pl && h->end <= len);
+				ck_assert(memcmp(text + h->end - pl, pats[h->id], pl) == 0);
+				if (k)
+					ck_assert_uint_le(hits.a.v[k - 1].end, h->end);
+			}
+		}
+	}
+	ms_achits_free(&hits);
+	ms_ac_free(ac);
+}
+END_TEST
+
+/* Offsets of the normalised view map back to the original text. */
+START_TEST(normalised_offsets)
+{
+	static const char *const texts[] = {
+		"", "a", "  lead and trail  ", "Many   spaces\n\n\tand TABS",
+		"curly \xE2\x80\x99quote\xE2\x80\x99s and\xC2\xA0nbsp\xC2\xA0 \xC2\xA0x",
+		"\xE2\x84\xAA" "elvin \xC5\xBFign \xC3\xA9t\xC3\xA9", " \n \n ",
+	};
+
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		ms_normtext nt = { 0 };
+		const char *t = texts[i];
+		size_t len = strlen(t), hint = 0, prev = 0;
+
+		ck_assert_int_eq(ms_normtext_build(&nt, t, len), 0);
+		ck_assert_uint_eq(ms_normtext_orig(&nt, nt.len, &hint), len);
+		for (size_t k = 0; k < nt.len; k++) {
+			size_t o = ms_normtext_orig(&nt, k, &hint), o2;
+			size_t h2 = 0;
+			unsigned char c = (unsigned char)t[o];
+
+			/* the same answer without the hint, and in order */
+			o2 = ms_normtext_orig(&nt, k, &h2);
+			ck_assert_uint_eq(o, o2);
+			ck_assert(k == 0 || o > prev);
+			prev = o;
+			/* an ASCII byte maps to itself, lower-cased, or to the first of
+			 * the white space it stands for */
+			if (c < 0x80 && c != ' ' && c != '\n' && c != '\t')
+				ck_assert_int_eq(nt.s[k], c >= 'A' && c <= 'Z' ? c + 32 : c);
+			if (nt.s[k] == ' ' && c < 0x80)
+				ck_assert(c == ' ' || c == '\n' || c == '\t');
+		}
+		/* and lookups going backwards */
+		for (size_t k = nt.len; k-- > 0;) {
+			size_t h2 = 0;
+			ck_assert_uint_eq(ms_normtext_orig(&nt, k, &hint), ms_normtext_orig(&nt, k, &h2));
+		}
+		ms_normtext_free(&nt);
 	}
 }
 END_TEST
@@ -627,6 +784,9 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, prefilter_same_result);
 	tcase_add_test(tc, windowed_equals_full);
 	tcase_add_test(tc, literal_prefix_bounds);
+	tcase_add_test(tc, required_sets);
+	tcase_add_test(tc, automaton_matches_naive_search);
+	tcase_add_test(tc, normalised_offsets);
 	tcase_add_test(tc, kelvin_sign_folds);
 	tcase_add_test(tc, shared_patterns);
 	tcase_add_test(tc, examples_run);
