@@ -44,8 +44,10 @@ struct ms_ac {
 	size_t maxlen;      /* of the longest pattern */
 };
 
-/* Bytes of full transition rows kept for the shallowest states. */
-#define DENSE_BYTES (768u * 1024u)
+/* Bytes of full transition rows at most: every state of the default pack
+ * gets one (some 5 MiB); much larger sets keep rows for their shallowest
+ * states, where a scan spends nearly all its time. */
+#define DENSE_BYTES (8u * 1024u * 1024u)
 
 ms_ac_builder *ms_ac_builder_new(void)
 {
@@ -216,9 +218,12 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 	ac->first = calloc((size_t)n + 1, sizeof *ac->first);
 	ac->ccls = malloc(n);
 	ac->ctgt = malloc((size_t)n * sizeof *ac->ctgt);
-	ac->delta = calloc((size_t)k * ac->ncls, sizeof *ac->delta);
+	if (width == sizeof(uint16_t))
+		ac->delta16 = calloc((size_t)k * ac->ncls, sizeof *ac->delta16);
+	else
+		ac->delta = calloc((size_t)k * ac->ncls, sizeof *ac->delta);
 	if (!ac->out || !ac->dict || !ac->fail || !ac->reports || !ac->first || !ac->ccls ||
-	    !ac->ctgt || !ac->delta)
+	    !ac->ctgt || (!ac->delta && !ac->delta16))
 		goto fail;
 	for (uint32_t old = 0; old < n; old++) {
 		uint32_t nw = perm[old];
@@ -240,24 +245,27 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 		ac->first[q + 1] = e;
 	}
 	/* Full rows: a state's row is its failure state's row (shallower, so
-	 * already filled) with its own edges written over it. */
-	for (uint32_t q = 0; q < k; q++) {
-		uint32_t *row = &ac->delta[(size_t)q * ac->ncls];
-		if (q != 0)
-			memcpy(row, &ac->delta[(size_t)ac->fail[q] * ac->ncls], ac->ncls * sizeof *row);
-		for (uint32_t e = ac->first[q]; e < ac->first[q + 1]; e++)
-			row[ac->ccls[e]] = ac->ctgt[e];
-	}
+	 * already filled) with its own edges written over it.  Entries fit 16
+	 * bits when there are fewer than 65536 states, which halves the table
+	 * and keeps more of it in cache. */
 	if (width == sizeof(uint16_t)) {
-		/* Entries fit 16 bits: halve the table so that more of it stays
-		 * in cache. */
-		ac->delta16 = malloc((size_t)k * ac->ncls * sizeof *ac->delta16);
-		if (!ac->delta16)
-			goto fail;
-		for (size_t q = 0; q < (size_t)k * ac->ncls; q++)
-			ac->delta16[q] = (uint16_t)ac->delta[q];
-		free(ac->delta);
-		ac->delta = NULL;
+		uint16_t *d = ac->delta16;
+		for (uint32_t q = 0; q < k; q++) {
+			uint16_t *row = &d[(size_t)q * ac->ncls];
+			if (q != 0)
+				memcpy(row, &d[(size_t)ac->fail[q] * ac->ncls], ac->ncls * sizeof *row);
+			for (uint32_t e = ac->first[q]; e < ac->first[q + 1]; e++)
+				row[ac->ccls[e]] = (uint16_t)ac->ctgt[e];
+		}
+	} else {
+		uint32_t *d = ac->delta;
+		for (uint32_t q = 0; q < k; q++) {
+			uint32_t *row = &d[(size_t)q * ac->ncls];
+			if (q != 0)
+				memcpy(row, &d[(size_t)ac->fail[q] * ac->ncls], ac->ncls * sizeof *row);
+			for (uint32_t e = ac->first[q]; e < ac->first[q + 1]; e++)
+				row[ac->ccls[e]] = ac->ctgt[e];
+		}
 	}
 	free(child);
 	free(sib);

@@ -51,6 +51,7 @@ typedef struct sset {
 typedef struct cand {
 	sset set;
 	const char *pos;  /* top-level pattern position bounding the strings' start */
+	int at_start;     /* the strings start where the item that holds them starts */
 } cand;
 
 #define TOP_MAX 16        /* required sets kept from the top-level sequence */
@@ -275,12 +276,13 @@ static int better(const sset *a, const sset *b)
 	return a->known && (!b->known || a->n < b->n);
 }
 
-static void cand_offer(cand *best, sset *set, const char *pos)
+static void cand_offer(cand *best, sset *set, const char *pos, int at_start)
 {
 	if (quality(set) >= MIN_QUALITY && better(set, &best->set)) {
 		sset_free(&best->set);
 		best->set = *set;
 		best->pos = pos;
+		best->at_start = at_start;
 		set->s = NULL;
 		set->n = 0;
 		set->known = 0;
@@ -289,7 +291,7 @@ static void cand_offer(cand *best, sset *set, const char *pos)
 
 /* Offer a candidate found in the top-level sequence: every match contains
  * one of its strings, whichever candidate wins, so keep a copy of each. */
-static void offer(lctx *x, int top, cand *best, sset *set, const char *pos)
+static void offer(lctx *x, int top, cand *best, sset *set, const char *pos, int at_start)
 {
 	if (top && x->ntop < TOP_MAX && score(set) >= MIN_EXTRA_SCORE) {
 		cand *k = &x->top[x->ntop];
@@ -300,7 +302,7 @@ static void offer(lctx *x, int top, cand *best, sset *set, const char *pos)
 		else
 			sset_free(&k->set);
 	}
-	cand_offer(best, set, pos);
+	cand_offer(best, set, pos, at_start);
 }
 
 typedef struct info {
@@ -673,10 +675,12 @@ static int quantifier(const char *p, const char *end, long *min, long *max, cons
 
 static info parse_seq(lctx *x, const char *p, const char *end, const char *outer_pos)
 {
-	info r = { sset_one("", 0), { sset_unknown(), NULL } };
+	info r = { sset_one("", 0), { sset_unknown(), NULL, 0 } };
 	sset run = sset_one("", 0);
 	const char *run_pos = p;
 	int all_exact = 1, top;
+	int run_at_start = 1; /* the run starts where the sequence does */
+	int lead_zero = 1;    /* every item so far matches the empty string only */
 
 	if (++x->depth > 64) {
 		x->bail = 1;
@@ -718,6 +722,7 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 				if (min >= 1 && a.exact.known && !a.req.set.n) {
 					a.req.set = a.exact;
 					a.req.pos = outer_pos ? outer_pos : after;
+					a.req.at_start = 1;
 					a.exact = sset_unknown();
 				}
 				sset_free(&a.exact);
@@ -726,8 +731,13 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 					sset_free(&a.req.set), a.req.set = sset_unknown();
 			}
 		}
+		/* The item's strings start where it starts, or at least before
+		 * its end. */
 		if (!outer_pos && a.req.set.n)
-			a.req.pos = after; /* the item's end bounds where its strings start */
+			a.req.pos = a.req.at_start ? p : after;
+		a.req.at_start = a.req.at_start && lead_zero;
+		if (!(a.exact.known && a.exact.n == 1 && SLEN(&a.exact, 0) == 0))
+			lead_zero = 0;
 		if (a.exact.known && a.exact.n == 1 && run.known &&
 		    append_each(&run, a.exact.s[0], SLEN(&a.exact, 0)) == 0) {
 			/* The common case, one more character of a run. */
@@ -735,11 +745,12 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 			sset t = sset_cross(&run, &a.exact);
 			if (!t.known) {
 				/* Too many combinations: close the run, start anew. */
-				offer(x, top, &r.req, &run, run_pos);
+				offer(x, top, &r.req, &run, run_pos, run_at_start);
 				sset_free(&run);
 				run = a.exact;
 				a.exact = sset_unknown();
 				run_pos = here;
+				run_at_start = 0;
 				all_exact = 0;
 			} else {
 				sset_free(&run);
@@ -747,13 +758,14 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 			}
 		} else {
 			all_exact = 0;
-			offer(x, top, &r.req, &run, run_pos);
+			offer(x, top, &r.req, &run, run_pos, run_at_start);
 			sset_free(&run);
 			run = sset_one("", 0);
 			run_pos = outer_pos ? outer_pos : after;
+			run_at_start = 0;
 		}
 		if (a.req.set.n)
-			offer(x, top, &r.req, &a.req.set, a.req.pos ? a.req.pos : here);
+			offer(x, top, &r.req, &a.req.set, a.req.pos ? a.req.pos : here, a.req.at_start);
 		info_free(&a);
 		p = after;
 	}
@@ -763,11 +775,11 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 		{
 			sset copy = { NULL, 0, 0, 1 };
 			sset_union_into(&copy, &run);
-			offer(x, top, &r.req, &copy, run_pos);
+			offer(x, top, &r.req, &copy, run_pos, run_at_start);
 			sset_free(&copy);
 		}
 	} else {
-		offer(x, top, &r.req, &run, run_pos);
+		offer(x, top, &r.req, &run, run_pos, run_at_start);
 		sset_free(&run);
 		r.exact = sset_unknown();
 	}
@@ -777,7 +789,7 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 
 static info parse_alt(lctx *x, const char *p, const char *end, const char *outer_pos)
 {
-	info r = { { NULL, 0, 0, 1 }, { { NULL, 0, 0, 1 }, NULL } };
+	info r = { { NULL, 0, 0, 1 }, { { NULL, 0, 0, 1 }, NULL, 1 } };
 	int exact_ok = 1, req_ok = 1;
 	const char *branch = p;
 
@@ -809,6 +821,8 @@ static info parse_alt(lctx *x, const char *p, const char *end, const char *outer
 			sset *use = b.req.set.n ? &b.req.set : (quality(&b.exact) >= MIN_QUALITY ? &b.exact : NULL);
 			if (!use || sset_union_into(&r.req.set, use))
 				req_ok = 0;
+			if (use == &b.req.set && !b.req.at_start)
+				r.req.at_start = 0;
 		}
 		if (branch == p && q == end) {
 			/* A single branch: its result as it is. */

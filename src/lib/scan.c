@@ -404,6 +404,9 @@ static int spans_sorted(const spanvec *v)
 	return 1;
 }
 
+/* What a regex call costs besides scanning, in bytes scanned. */
+#define WINDOW_CALL_COST 64
+
 enum { RUN_SKIPPED = 0, RUN_OK = 1, RUN_NOMEM = INT_MIN };
 
 /* All matches of a regex on a text into pm: RUN_OK, RUN_SKIPPED when a
@@ -413,19 +416,31 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 		       ms_profile_entry *pe)
 {
 	int rc;
+
 	pm->n = 0;
 	if (p->windowed) {
-		/* Every required set must occur; the windows go around the
-		 * occurrences of the set with the fewest. */
-		size_t best = 0;
+		/* Every required set must occur.  The windows go around the
+		 * occurrences of the set that promises the least work: a call
+		 * per occurrence, and the bytes the windows span (the whole text
+		 * at worst when the prefix is unbounded). */
+		size_t best = 0, best_cost = (size_t)-1;
 		spanvec *occ;
 
 		for (size_t q = 0; q < p->nreq; q++) {
-			size_t c = t->occ[p->req[q].id].n, cb = t->occ[p->req[best].id].n;
+			size_t c = t->occ[p->req[q].id].n, cost;
+			long pre = p->req[q].maxprefix;
+
 			if (c == 0)
 				return RUN_SKIPPED;
-			if (c < cb || (c == cb && p->req[best].maxprefix < 0 && p->req[q].maxprefix >= 0))
+			cost = c * WINDOW_CALL_COST;
+			if (pre >= 0 && (size_t)pre < t->len / c)
+				cost += c * (size_t)pre;
+			else
+				cost += t->len;
+			if (cost < best_cost) {
 				best = q;
+				best_cost = cost;
+			}
 		}
 		pe->runs++;
 		occ = &t->occ[p->req[best].id];

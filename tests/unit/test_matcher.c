@@ -410,6 +410,7 @@ START_TEST(windowed_equals_full)
 		"      - '\\d+(?:\\.\\d+)? ?mg (?:daily|twice)'\n"
 		"      - '(?:ab){2,3}cd'\n"
 		"      - '\\bdata (?:on \\w+ )?(?:is|are) (?:still )?(?:limited|scarce)\\b'\n"
+		"      - '\\bthe (?:(?:pain|stroke)\\s+){1,2}team\\b'\n"
 		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
 		"forbid: {signal: s, min: 0}}\n";
 	static const char *texts[] = {
@@ -424,9 +425,10 @@ START_TEST(windowed_equals_full)
 		"The data are limited. data data data, scarce. Data on dosing is still scarce.",
 		"limited limited limited; the data is limited",
 		"data, data and data but nothing else",
+		"the pain stroke team, the stroke\t  team; the team; the pain pain pain team",
 	};
 	ms_span spans[2][64];
-	size_t n[2][10];
+	size_t n[2][11];
 
 	for (int pre = 0; pre < 2; pre++) {
 		ms_compiler *c;
@@ -438,7 +440,7 @@ START_TEST(windowed_equals_full)
 		ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
 		ms_compiler_destroy(c);
 		ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
-		for (int i = 0; i < 10; i++) {
+		for (int i = 0; i < 11; i++) {
 			const ms_result *res = scan(texts[i]);
 			ck_assert_uint_eq(res->nfindings, 1);
 			n[pre][i] = res->findings[0].nevidence;
@@ -448,8 +450,9 @@ START_TEST(windowed_equals_full)
 		}
 		teardown();
 	}
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < 11; i++)
 		ck_assert_uint_eq(n[0][i], n[1][i]);
+	ck_assert_uint_eq(n[1][10], 2);
 	ck_assert_uint_eq(n[1][7], 2);
 	ck_assert_uint_eq(n[1][8], 1);
 	ck_assert_uint_eq(n[1][9], 0);
@@ -501,7 +504,7 @@ START_TEST(literal_prefix_bounds)
 		{ "colou?r chart", "colour chart|color chart", 0 },
 		{ "can['\xE2\x80\x99]t help", "can't help", 0 },
 		{ "(?:cure|heals?) (?:you|them)", "cure you|cure them|heals you|heals them|heal you|heal them", 0 },
-		{ "x(?:abc|def)+y", "abc|def", -1 },
+		{ "x(?:abc|def)+y", "abc|def", 3 },  /* the group starts with them */
 		{ "\\d+ mg (?:daily|weekly)", "mg daily|mg weekly", -1 },
 		{ "trial(?:s)? of [a-z]+", "trials of|trial of", 0 },
 	};
@@ -563,6 +566,10 @@ START_TEST(required_sets)
 		/* one exact run: a single set */
 		{ "\\bthe (?:pain|stroke) team\\b", 1, { "the pain team|the stroke team" }, { 0 } },
 		{ "\\b\\d+ ?mg every \\d+ hours\\b", 2, { "mg every", "hours" }, { -1, -1 } },
+		/* strings that open a repeated group start where it starts: the
+		 * bound is that of "the " (a caseless letter may take 3 bytes) */
+		{ "\\bthe (?:(?:pain|stroke)\\s+){1,2}team\\b", 2, { "team", "pain|stroke" }, { -1, 10 } },
+		{ "\\bthe (?:\\w+ (?:pain|stroke)\\s+){1,2}team\\b", 2, { "team", "pain|stroke" }, { -1, -1 } },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
