@@ -13,10 +13,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -329,9 +332,6 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	ms_pattern *p;
 	size_t minlen = 0;
 	uint32_t hash = 0;
-	int jit_ok = 0;
-	ms_reqset *req = NULL;
-	size_t nreq = 0;
 	uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS;
 
 	if (n->kind != YN_SCALAR || !*n->str) {
@@ -360,47 +360,10 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 		}
 		hash = h;
 	}
-	/* A regex with required strings runs only on texts where a string of
-	 * each of its required sets occurs, each run confined to start in a
-	 * window before one occurrence (PCRE2's offset limit), which needs its
-	 * own compile option. */
-	{
-		ms_reqset sets[MS_MAX_REQSETS];
-		int k = ms_regex_required(n->str, sets);
-
-		if (k < 0)
-			return -1;
-		nreq = (size_t)k;
-		if (nreq) {
-			req = own_calloc(c, nreq, sizeof *req);
-			if (!req) {
-				while (k > 0)
-					ms_reqset_free(&sets[--k]);
-				return -1;
-			}
-			for (size_t i = 0; i < nreq; i++)
-				req[i] = sets[i];
-			/* Owned one by one, so that a failure frees the rest. */
-			for (size_t i = 0; i < nreq; i++) {
-				int bad = 0;
-				for (size_t j = 0; j < req[i].n; j++)
-					if (bad)
-						free(req[i].strs[j]);
-					else if (!own(c, req[i].strs[j]))
-						bad = 1; /* own() freed it */
-				if (bad)
-					free(req[i].strs);
-				else if (!own(c, req[i].strs))
-					bad = 1;
-				if (bad) {
-					for (size_t m = i + 1; m < nreq; m++)
-						ms_reqset_free(&req[m]);
-					return -1;
-				}
-			}
-		}
-	}
-	if (nreq && !c->opts.no_prefilter)
+	/* Windowed runs (see scan.c) need the offset limit, which must be
+	 * enabled at compile time; it costs a regex without required strings,
+	 * which never uses it, one test per call. */
+	if (!c->opts.no_prefilter)
 		options |= PCRE2_USE_OFFSET_LIMIT;
 	code = pcre2_compile((PCRE2_SPTR)n->str, n->len, options, &errcode, &erroff, NULL);
 	if (!code) {
@@ -416,18 +379,6 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 		pcre2_code_free(code);
 		return 0;
 	}
-	if (!c->opts.no_jit) {
-		int jr = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-		jit_ok = jr == 0;
-		if (jr != 0 && !c->jit_warned) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(jr, msg, sizeof msg);
-			warn_at(c, c->file, n->line, n->col, owner,
-				"PCRE2 JIT unavailable (%s); using the interpreter",
-				(const char *)msg);
-			c->jit_warned = 1;
-		}
-	}
 	if (ms_grow(&r->pats, &c->cappats, r->npats + 1, sizeof *r->pats)) {
 		pcre2_code_free(code);
 		return -1;
@@ -440,11 +391,9 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	p->src = own_str(c, n->str);
 	if (!p->src)
 		return -1;
-	p->req = req;
-	p->nreq = nreq;
-	p->lits = nreq ? req[0].strs : NULL;
-	p->windowed = (options & PCRE2_USE_OFFSET_LIMIT) != 0;
-	p->jit = jit_ok;
+	p->file = c->file;
+	p->line = n->line;
+	p->col = n->col;
 	p->canon = r->npats - 1;
 	p->hash = hash;
 	return 0;
@@ -1339,9 +1288,197 @@ static int index_tags(ms_compiler *c)
 	return 0;
 }
 
+/* The work on each distinct regex that needs no diagnostics in source
+ * order: its required sets (literals.c), then the JIT.  The regexes are
+ * independent, so each step is shared out among as many threads as there
+ * are cores (up to 8), and the automaton, which needs the required sets, is
+ * built while the other threads run the JIT: together this is most of the
+ * time it takes to compile a pack. */
+#define MAX_PREP_THREADS 8
+
+enum { PREP_SETS, PREP_JIT };
+
+typedef struct prepjob {
+	ms_pattern *pats;
+	size_t *todo;       /* indices of the distinct patterns */
+	size_t n;
+	ms_reqset (*sets)[MS_MAX_REQSETS]; /* per entry of todo */
+	int *nsets;         /* per entry: how many sets, -1: out of memory */
+	int *jit;           /* per entry: pcre2_jit_compile's result */
+	int step;           /* PREP_SETS or PREP_JIT */
+	atomic_size_t next; /* the next entry of todo to take */
+	pthread_t th[MAX_PREP_THREADS];
+	size_t nth;
+} prepjob;
+
+static void *prep_worker(void *arg)
+{
+	prepjob *j = arg;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&j->next, 1);
+		ms_pattern *p;
+
+		if (i >= j->n)
+			return NULL;
+		p = &j->pats[j->todo[i]];
+		if (j->step == PREP_SETS)
+			j->nsets[i] = ms_regex_required(p->src, j->sets[i]);
+		else
+			j->jit[i] = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+	}
+}
+
+/* Start a step on the other threads; the caller joins in with
+ * prep_worker() and ends it with prep_join(). */
+static void prep_start(prepjob *j, int step)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = cores > 1 ? (size_t)cores : 1;
+
+	/* A thread for every 16 patterns at most: starting one costs about
+	 * what preparing a few patterns does. */
+	if (want > MAX_PREP_THREADS)
+		want = MAX_PREP_THREADS;
+	if (want > j->n / 16 + 1)
+		want = j->n / 16 + 1;
+	j->step = step;
+	atomic_store(&j->next, 0);
+	j->nth = 0;
+	while (j->nth + 1 < want && pthread_create(&j->th[j->nth], NULL, prep_worker, j) == 0)
+		j->nth++;
+}
+
+static void prep_join(prepjob *j)
+{
+	prep_worker(j); /* whatever is left */
+	for (size_t t = 0; t < j->nth; t++)
+		pthread_join(j->th[t], NULL);
+	j->nth = 0;
+}
+
+static void prep_free(prepjob *j)
+{
+	free(j->todo);
+	free(j->sets);
+	free(j->nsets);
+	free(j->jit);
+}
+
+static int prep_init(ms_compiler *c, prepjob *j)
+{
+	ms_rules *r = c->r;
+	size_t np = r->npats ? r->npats : 1;
+
+	memset(j, 0, sizeof *j);
+	j->pats = r->pats;
+	j->todo = calloc(np, sizeof *j->todo);
+	j->sets = calloc(np, sizeof *j->sets);
+	j->nsets = calloc(np, sizeof *j->nsets);
+	j->jit = calloc(np, sizeof *j->jit);
+	atomic_init(&j->next, 0);
+	if (!j->todo || !j->sets || !j->nsets || !j->jit) {
+		prep_free(j);
+		return -1;
+	}
+	for (size_t i = 0; i < r->npats; i++)
+		if (r->pats[i].canon == i)
+			j->todo[j->n++] = i;
+	return 0;
+}
+
+/* Give a pattern its required sets, owned by the rule set.  Consumes them,
+ * whatever happens. */
+static int attach_sets(ms_compiler *c, ms_pattern *p, ms_reqset *sets, int k)
+{
+	ms_reqset *req;
+	int bad = 0;
+
+	if (k <= 0)
+		return k;
+	req = own_calloc(c, (size_t)k, sizeof *req);
+	for (int i = 0; i < k; i++) {
+		if (!req || bad) {
+			ms_reqset_free(&sets[i]);
+			continue;
+		}
+		req[i] = sets[i];
+		for (size_t m = 0; m < req[i].n; m++)
+			if (bad)
+				free(req[i].strs[m]);
+			else if (!own(c, req[i].strs[m]))
+				bad = 1; /* own() freed it */
+		if (bad)
+			free(req[i].strs);
+		else if (!own(c, req[i].strs))
+			bad = 1;
+	}
+	if (!req || bad)
+		return -1;
+	p->req = req;
+	p->nreq = (size_t)k;
+	p->lits = req[0].strs;
+	p->windowed = !c->opts.no_prefilter;
+	return 0;
+}
+
+/* Step one: the required sets of every pattern. */
+static int find_required_sets(ms_compiler *c, prepjob *j)
+{
+	ms_rules *r = c->r;
+	int rc = 0;
+
+	prep_start(j, PREP_SETS);
+	prep_join(j);
+	for (size_t k = 0; k < j->n; k++)
+		if (attach_sets(c, &r->pats[j->todo[k]], j->sets[k], j->nsets[k]))
+			rc = -1;
+	for (size_t i = 0; i < r->npats; i++) {
+		ms_pattern *p = &r->pats[i], *o = &r->pats[p->canon];
+		p->req = o->req;
+		p->nreq = o->nreq;
+		p->lits = o->lits;
+		p->windowed = o->windowed;
+	}
+	return rc;
+}
+
+/* Step two: the JIT on the other threads while this one builds the
+ * automaton, then helps. */
+static int jit_and_automaton(ms_compiler *c, prepjob *j)
+{
+	ms_rules *r = c->r;
+	int rc;
+
+	if (!c->opts.no_jit)
+		prep_start(j, PREP_JIT);
+	rc = build_automaton(c);
+	if (c->opts.no_jit)
+		return rc;
+	prep_join(j);
+	for (size_t k = 0; k < j->n; k++) {
+		ms_pattern *p = &r->pats[j->todo[k]];
+
+		p->jit = j->jit[k] == 0;
+		if (j->jit[k] != 0 && !c->jit_warned) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(j->jit[k], msg, sizeof msg);
+			warn_at(c, p->file, p->line, p->col, r->sigs[p->sig].info.id,
+				"PCRE2 JIT unavailable (%s); using the interpreter",
+				(const char *)msg);
+			c->jit_warned = 1;
+		}
+	}
+	for (size_t i = 0; i < r->npats; i++)
+		r->pats[i].jit = r->pats[r->pats[i].canon].jit;
+	return rc;
+}
+
 ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 {
 	ms_rules *r;
+	prepjob j;
+	int rc;
 
 	if (!c || !out || c->sealed)
 		return MS_ERR_USAGE;
@@ -1354,10 +1491,18 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 		return MS_ERR_RULES;
 	for (size_t i = 0; i < r->nrules; i++)
 		r->rules[i].pub.index = i;
+	if (prep_init(c, &j))
+		return MS_ERR_NOMEM;
+	if (find_required_sets(c, &j)) {
+		prep_free(&j);
+		return MS_ERR_NOMEM;
+	}
 	/* Public views of the signals. */
 	r->named = calloc(r->nsigs ? r->nsigs : 1, sizeof *r->named);
-	if (!r->named)
+	if (!r->named) {
+		prep_free(&j);
 		return MS_ERR_NOMEM;
+	}
 	for (size_t i = 0; i < r->nsigs; i++) {
 		ms_sig *sg = &r->sigs[i];
 
@@ -1367,8 +1512,10 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 		if (sg->npats) {
 			sg->pat_src = own_calloc(c, sg->npats, sizeof(char *));
 			sg->lits = own_calloc(c, sg->npats, sizeof(char **));
-			if (!sg->pat_src || !sg->lits)
+			if (!sg->pat_src || !sg->lits) {
+				prep_free(&j);
 				return MS_ERR_NOMEM;
+			}
 			for (size_t k = 0; k < sg->npats; k++) {
 				sg->pat_src[k] = r->pats[sg->pats[k]].src;
 				sg->lits[k] = r->pats[sg->pats[k]].lits;
@@ -1379,7 +1526,9 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 		if (sg->named)
 			r->named[r->nnamed++] = i;
 	}
-	if (build_automaton(c) || index_tags(c))
+	rc = jit_and_automaton(c, &j);
+	prep_free(&j);
+	if (rc || index_tags(c))
 		return MS_ERR_NOMEM;
 	*out = r;
 	c->r = NULL;

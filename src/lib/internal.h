@@ -182,6 +182,8 @@ typedef struct ms_pattern {
 	size_t nreq;
 	int windowed;     /* compiled with PCRE2_USE_OFFSET_LIMIT for windowed runs */
 	int jit;          /* JIT-compiled: matched with pcre2_jit_match() */
+	const char *file; /* where it is defined */
+	unsigned line, col;
 	size_t canon;     /* the first pattern with the same source; it owns `code`,
 			   * and its matches on a text serve every copy */
 	uint32_t hash;    /* of the source, to find copies */

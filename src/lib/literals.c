@@ -46,6 +46,7 @@ typedef struct sset {
 	sslot *s;
 	size_t n, cap;
 	int known;        /* 0: unknown (too large, or not literal) */
+	size_t q1, sc1;   /* quality() and score() plus one, once computed; 0: not yet */
 } sset;
 
 typedef struct cand {
@@ -64,11 +65,53 @@ typedef struct lctx {
 	size_t ntop;
 } lctx;
 
+/* Sets are built and dropped by the thousand while a pattern is analysed:
+ * their blocks come from an arena, released in one go at the end.  One
+ * arena per thread, so that patterns can be analysed in parallel. */
+#define ARENA_CHUNK (64u * 1024u)
+
+typedef struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	unsigned char data[];
+} chunk;
+
+static _Thread_local chunk *arena;
+
+static void *arena_alloc(size_t n)
+{
+	void *p;
+
+	if (!arena || arena->size - arena->used < n) {
+		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		chunk *c = malloc(sizeof *c + size);
+		if (!c)
+			return NULL;
+		c->next = arena;
+		c->used = 0;
+		c->size = size;
+		arena = c;
+	}
+	p = arena->data + arena->used;
+	arena->used += n;
+	return p;
+}
+
+static void arena_release(void)
+{
+	while (arena) {
+		chunk *next = arena->next;
+		free(arena);
+		arena = next;
+	}
+}
+
+/* Drop a set (its block stays in the arena until the analysis ends). */
 static void sset_free(sset *s)
 {
-	free(s->s);
 	s->s = NULL;
 	s->n = s->cap = 0;
+	s->q1 = s->sc1 = 0;
 }
 
 static sset sset_unknown(void)
@@ -87,9 +130,11 @@ static int sset_push(sset *s, const char *str, size_t len)
 		sslot *v;
 		if (cap > SET_MAX)
 			cap = SET_MAX;
-		v = realloc(s->s, cap * sizeof *v);
+		v = arena_alloc(cap * sizeof *v);
 		if (!v)
 			return -1;
+		if (s->n)
+			memcpy(v, s->s, s->n * sizeof *v);
 		s->s = v;
 		s->cap = cap;
 	}
@@ -97,6 +142,7 @@ static int sset_push(sset *s, const char *str, size_t len)
 	s->s[s->n][len] = '\0';
 	s->s[s->n][STR_MAX + 1] = (char)len;
 	s->n++;
+	s->q1 = s->sc1 = 0;
 	return 0;
 }
 
@@ -160,6 +206,7 @@ static int append_each(sset *s, const char *str, size_t len)
 		s->s[i][l + len] = '\0';
 		s->s[i][STR_MAX + 1] = (char)(l + len);
 	}
+	s->q1 = s->sc1 = 0;
 	return 0;
 }
 
@@ -195,17 +242,20 @@ static size_t norm_len(const char *s)
 }
 
 /* Quality of a set as a required set: its shortest normalised string. */
-static size_t quality(const sset *s)
+static size_t quality(sset *s)
 {
 	size_t q = (size_t)-1;
 
 	if (!s->known || s->n == 0)
 		return 0;
+	if (s->q1)
+		return s->q1 - 1;
 	for (size_t i = 0; i < s->n; i++) {
 		size_t nl = norm_len(s->s[i]);
 		if (nl < q)
 			q = nl;
 	}
+	s->q1 = q + 1;
 	return q;
 }
 
@@ -252,18 +302,21 @@ static int is_common_word(const char *str)
 
 /* How selective a set is likely to be: its shortest string, and 1 when a
  * string is one of the commonest words. */
-static size_t score(const sset *s)
+static size_t score(sset *s)
 {
 	size_t q = quality(s);
 
+	if (s->sc1)
+		return s->sc1 - 1;
 	for (size_t i = 0; q > 1 && i < s->n; i++)
 		if (is_common_word(s->s[i]))
 			q = 1;
+	s->sc1 = q + 1;
 	return q;
 }
 
 /* Is candidate a better required set than b? */
-static int better(const sset *a, const sset *b)
+static int better(sset *a, sset *b)
 {
 	size_t qa = score(a), qb = score(b);
 
@@ -963,33 +1016,33 @@ int ms_regex_required(const char *pattern, ms_reqset *sets)
 	 * sets that occur wherever a set already taken does. */
 	{
 		const sset *taken[MS_MAX_REQSETS];
+		int used[TOP_MAX] = { 0 };
 
 		taken[0] = &r.req.set;
 		while (n < MS_MAX_REQSETS) {
 			size_t best = x.ntop;
+			int dup = 0;
 
-			for (size_t i = 0; i < x.ntop; i++) {
-				int dup = 0;
-				if (!x.top[i].set.n)
-					continue;
-				for (int k = 0; k < n && !dup; k++)
-					dup = implied(&x.top[i].set, taken[k]);
-				if (dup)
-					continue;
-				if (best == x.ntop || better(&x.top[i].set, &x.top[best].set))
+			for (size_t i = 0; i < x.ntop; i++)
+				if (x.top[i].set.n && !used[i] &&
+				    (best == x.ntop || better(&x.top[i].set, &x.top[best].set)))
 					best = i;
-			}
 			if (best == x.ntop)
 				break;
+			for (int k = 0; k < n && !dup; k++)
+				dup = implied(&x.top[best].set, taken[k]);
+			if (dup) {
+				sset_free(&x.top[best].set);
+				continue;
+			}
 			if (make_reqset(pattern, &x.top[best], &sets[n]))
 				goto oom;
 			taken[n++] = &x.top[best].set;
+			used[best] = 1;
 		}
 	}
 done:
-	for (size_t i = 0; i < x.ntop; i++)
-		sset_free(&x.top[i].set);
-	info_free(&r);
+	arena_release();
 	return n;
 oom:
 	while (n > 0)
