@@ -210,6 +210,21 @@ static int append_each(sset *s, const char *str, size_t len)
 	return 0;
 }
 
+/* A copy of a set (unknown when memory runs out). */
+static sset sset_copy(const sset *src)
+{
+	sset r = { NULL, 0, 0, src->known, src->q1, src->sc1 };
+
+	if (!src->known || !src->n)
+		return r;
+	r.s = arena_alloc(src->n * sizeof *r.s);
+	if (!r.s)
+		return sset_unknown();
+	memcpy(r.s, src->s, src->n * sizeof *r.s);
+	r.n = r.cap = src->n;
+	return r;
+}
+
 static int sset_union_into(sset *dst, const sset *src)
 {
 	if (!dst->known || !src->known)
@@ -348,12 +363,10 @@ static void offer(lctx *x, int top, cand *best, sset *set, const char *pos, int 
 {
 	if (top && x->ntop < TOP_MAX && score(set) >= MIN_EXTRA_SCORE) {
 		cand *k = &x->top[x->ntop];
-		k->set = (sset){ NULL, 0, 0, 1 };
+		k->set = sset_copy(set);
 		k->pos = pos;
-		if (sset_union_into(&k->set, set) == 0)
+		if (k->set.known)
 			x->ntop++;
-		else
-			sset_free(&k->set);
 	}
 	cand_offer(best, set, pos, at_start);
 }
@@ -826,8 +839,7 @@ static info parse_seq(lctx *x, const char *p, const char *end, const char *outer
 	if (all_exact && !x->bail) {
 		r.exact = run;
 		{
-			sset copy = { NULL, 0, 0, 1 };
-			sset_union_into(&copy, &run);
+			sset copy = sset_copy(&run);
 			offer(x, top, &r.req, &copy, run_pos, run_at_start);
 			sset_free(&copy);
 		}
