@@ -132,9 +132,10 @@ size_t ms_sentence_limit(const char *text, size_t len, size_t n);
 
 /* A set of strings, normalised like keywords, one of which every match of
  * the regex contains (a NULL-terminated array of *n strings), or NULL when
- * none is found whose strings all have 3 or more bytes.  *maxprefix receives
- * an upper bound of the bytes a match can span before the string it
- * contains starts, or -1 when there is none. */
+ * none is found that is worth looking for (strings of 3 or more bytes, or
+ * of 2 that are not a common pair of letters).  *maxprefix receives an
+ * upper bound of the bytes a match can span before the string it contains
+ * starts, or -1 when there is none. */
 char **ms_regex_literals(const char *pattern, size_t *n, long *maxprefix);
 
 /* A required set of a regex: every match contains one of its strings. */

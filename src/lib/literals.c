@@ -31,10 +31,12 @@
 
 #include "internal.h"
 
-#define SET_MAX 64        /* strings in a set */
+#define SET_MAX 128       /* strings in a set */
+#define CROSS_MAX 64      /* strings in a set made by concatenation */
 #define STR_MAX 64        /* bytes in a string */
-#define MIN_QUALITY 3     /* shortest string of a useful required set */
-#define MIN_EXTRA_SCORE 3 /* the same, for the further sets of a regex (see score) */
+#define MIN_QUALITY 3     /* shortest string of a useful required set, or 2 when */
+				/* no string is a common pair of letters (see usable) */
+#define MIN_EXTRA_SCORE 2 /* the same, for the further sets of a regex (see score) */
 
 /* A set's strings live in one block of fixed slots, each NUL-terminated
  * with its length in the slot's last byte: no allocation per string, and
@@ -174,7 +176,7 @@ static sset sset_cross(const sset *a, const sset *b)
 	 * concatenations: no need to look for duplicates. */
 	int (*put)(sset *, const char *, size_t) = a->n == 1 || b->n == 1 ? sset_push : sset_add;
 
-	if (!a->known || !b->known || a->n * b->n > SET_MAX)
+	if (!a->known || !b->known || a->n * b->n > CROSS_MAX)
 		return sset_unknown();
 	for (size_t i = 0; i < a->n; i++)
 		for (size_t j = 0; j < b->n; j++) {
@@ -315,19 +317,56 @@ static int is_common_word(const char *str)
 	return 0;
 }
 
+/* The commonest pairs of letters in English text: a two-byte string that
+ * is one of them occurs inside nearly every answer ("er" in "other",
+ * "after", "every"); any other pair ("gp", "kg", "mg") is as selective as a
+ * three-letter word. */
+static int is_common_pair(const char *str)
+{
+	static const char pairs[] =
+		"th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as "
+		"ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la "
+		"ns di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh "
+		"ee wi em ad ol rt po we na ul ni ts mo ow pa im mi ai sh ir su id os iv ia am fi "
+		"ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke fr oo av ag if ap gr "
+		"od bo sp rd do uc bu ei ov by rm ep tt oc fa ef cu rn sc gi da yo cr cl du ga qu "
+		"ue ff ba ey ls va um pp ua up lu go ht ru ug ds lt pi rc rr eg au ck ew mu br bi "
+		"pt ak pu ui rg ib tl ny ki rk ys ob mm fu ph og ms ye ud mb ip ub oi rl gu dr hr "
+		"cc tw ft wn nu af hu nn eo vo rv nf xp gn sm fl iz ok nl my gl aw ju oa eq sy sl "
+		"ps jo ya ";
+
+	for (const char *p = pairs; *p; p += 3)
+		if (p[0] == str[0] && p[1] == str[1])
+			return 1;
+	return 0;
+}
+
 /* How selective a set is likely to be: its shortest string, and 1 when a
- * string is one of the commonest words. */
+ * string is one of the commonest words, or a common pair of letters. */
 static size_t score(sset *s)
 {
 	size_t q = quality(s);
 
 	if (s->sc1)
 		return s->sc1 - 1;
-	for (size_t i = 0; q > 1 && i < s->n; i++)
-		if (is_common_word(s->s[i]))
+	for (size_t i = 0; q > 1 && i < s->n; i++) {
+		const char *w = s->s[i];
+		while (*w == ' ')
+			w++;
+		if (is_common_word(w) ||
+		    (SLEN(s, i) - (size_t)(w - s->s[i]) == 2 && is_common_pair(w)))
 			q = 1;
+	}
 	s->sc1 = q + 1;
 	return q;
+}
+
+/* Is a set worth looking for at all? */
+static int usable(sset *s)
+{
+	size_t q = quality(s);
+
+	return q >= MIN_QUALITY || (q == MIN_QUALITY - 1 && score(s) >= q);
 }
 
 /* Is candidate a better required set than b? */
@@ -346,7 +385,7 @@ static int better(sset *a, sset *b)
 
 static void cand_offer(cand *best, sset *set, const char *pos, int at_start)
 {
-	if (quality(set) >= MIN_QUALITY && better(set, &best->set)) {
+	if (usable(set) && better(set, &best->set)) {
 		sset_free(&best->set);
 		best->set = *set;
 		best->pos = pos;
@@ -361,7 +400,7 @@ static void cand_offer(cand *best, sset *set, const char *pos, int at_start)
  * one of its strings, whichever candidate wins, so keep a copy of each. */
 static void offer(lctx *x, int top, cand *best, sset *set, const char *pos, int at_start)
 {
-	if (top && x->ntop < TOP_MAX && score(set) >= MIN_EXTRA_SCORE) {
+	if (top && x->ntop < TOP_MAX && usable(set)) {
 		cand *k = &x->top[x->ntop];
 		k->set = sset_copy(set);
 		k->pos = pos;
@@ -883,7 +922,7 @@ static info parse_alt(lctx *x, const char *p, const char *end, const char *outer
 			exact_ok = 0;
 		/* Each branch must contribute: its required set, or its exact set. */
 		{
-			sset *use = b.req.set.n ? &b.req.set : (quality(&b.exact) >= MIN_QUALITY ? &b.exact : NULL);
+			sset *use = b.req.set.n ? &b.req.set : (usable(&b.exact) ? &b.exact : NULL);
 			if (!use || sset_union_into(&r.req.set, use))
 				req_ok = 0;
 			if (use == &b.req.set && !b.req.at_start)
@@ -903,7 +942,7 @@ static info parse_alt(lctx *x, const char *p, const char *end, const char *outer
 		sset_free(&r.exact);
 		r.exact = sset_unknown();
 	}
-	if (!req_ok || quality(&r.req.set) < MIN_QUALITY) {
+	if (!req_ok || !usable(&r.req.set)) {
 		sset_free(&r.req.set);
 		r.req.set = sset_unknown();
 	}
@@ -1036,7 +1075,7 @@ int ms_regex_required(const char *pattern, ms_reqset *sets)
 			int dup = 0;
 
 			for (size_t i = 0; i < x.ntop; i++)
-				if (x.top[i].set.n && !used[i] &&
+				if (x.top[i].set.n && !used[i] && score(&x.top[i].set) >= MIN_EXTRA_SCORE &&
 				    (best == x.ntop || better(&x.top[i].set, &x.top[best].set)))
 					best = i;
 			if (best == x.ntop)
@@ -1051,6 +1090,32 @@ int ms_regex_required(const char *pattern, ms_reqset *sets)
 				goto oom;
 			taken[n++] = &x.top[best].set;
 			used[best] = 1;
+		}
+		/* The windows need a bound on how far before its string a match
+		 * can start; without one, each search starts at the previous
+		 * occurrence.  When no set taken has a bound, one that has is
+		 * worth its automaton hits, even a set of common words. */
+		if (n < MS_MAX_REQSETS) {
+			size_t best = x.ntop;
+			int bounded = 0;
+
+			for (int k = 0; k < n; k++)
+				bounded |= sets[k].maxprefix >= 0;
+			for (size_t i = 0; !bounded && i < x.ntop; i++) {
+				int dup = 0;
+				if (!x.top[i].set.n || used[i] ||
+				    ms_regex_maxlen(pattern, x.top[i].pos ? x.top[i].pos : end) < 0)
+					continue;
+				for (int k = 0; k < n && !dup; k++)
+					dup = implied(&x.top[i].set, taken[k]);
+				if (!dup && (best == x.ntop || better(&x.top[i].set, &x.top[best].set)))
+					best = i;
+			}
+			if (!bounded && best < x.ntop) {
+				if (make_reqset(pattern, &x.top[best], &sets[n]))
+					goto oom;
+				n++;
+			}
 		}
 	}
 done:
