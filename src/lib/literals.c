@@ -424,24 +424,61 @@ static void info_free(info *i)
 static info parse_alt(lctx *x, const char *p, const char *end, const char *outer_pos);
 
 /* Exact set of a character class, when it lists at most a few characters. */
+/* The ']' that closes the character class opening at p, or NULL when it
+ * is not closed or not understood (\\Q inside it).  A ']' first (after any
+ * '^') is a member; so is everything in a POSIX class such as [:alpha:]. */
+static const char *class_end(const char *p, const char *end)
+{
+	p++; /* '[' */
+	if (p < end && *p == '^')
+		p++;
+	if (p < end && *p == ']')
+		p++;
+	while (p < end && *p != ']') {
+		if (*p == '\\') {
+			if (p + 1 < end && (p[1] == 'Q' || p[1] == 'E'))
+				return NULL;
+			p += 2;
+			continue;
+		}
+		if (*p == '[' && p + 1 < end && p[1] == ':') {
+			const char *q = p + 2;
+			while (q + 1 < end && !(q[0] == ':' && q[1] == ']'))
+				q++;
+			if (q + 1 >= end)
+				return NULL;
+			p = q + 2;
+			continue;
+		}
+		p++;
+	}
+	return p < end ? p : NULL;
+}
+
 static sset class_set(const char *p, const char *end, const char **after)
 {
 	sset s = { NULL, 0, 0, 1 };
+	const char *close = class_end(p, end);
 	int ok = 1;
 
+	if (!close) {
+		*after = NULL;
+		return sset_unknown();
+	}
+	*after = close + 1;
 	p++; /* '[' */
-	if (p < end && *p == '^')
-		ok = 0;
-	if (p < end && *p == ']') {
+	if (*p == '^')
+		return sset_unknown();
+	if (*p == ']') {
 		if (sset_add(&s, "]", 1))
 			ok = 0;
 		p++;
 	}
-	while (p < end && *p != ']') {
+	while (ok && p < close) {
 		char c = *p;
 
 		if (c == '\\') {
-			char e = p + 1 < end ? p[1] : 0;
+			char e = p + 1 < close ? p[1] : 0;
 			if (e && (ispunct((unsigned char)e) || e == ' ')) {
 				if (sset_add(&s, &e, 1))
 					ok = 0;
@@ -453,7 +490,7 @@ static sset class_set(const char *p, const char *end, const char **after)
 		}
 		if ((unsigned char)c >= 0x80) {
 			/* Curly apostrophes stand for ' in the normalised text. */
-			if (end - p >= 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+			if (close - p >= 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
 			    ((unsigned char)p[2] == 0x98 || (unsigned char)p[2] == 0x99)) {
 				if (sset_add(&s, "'", 1))
 					ok = 0;
@@ -461,13 +498,12 @@ static sset class_set(const char *p, const char *end, const char **after)
 				continue;
 			}
 			ok = 0;
-			p++;
-			continue;
+			break;
 		}
-		if (p + 2 < end && p[1] == '-' && p[2] != ']')
+		if (c == '[' && p + 1 < close && p[1] == ':')
+			ok = 0; /* a POSIX class */
+		if (p + 2 < close && p[1] == '-')
 			ok = 0; /* a range */
-		if (c == '[')
-			ok = 0; /* POSIX classes */
 		{
 			char l = (char)tolower((unsigned char)c);
 			if (sset_add(&s, &l, 1))
@@ -475,8 +511,7 @@ static sset class_set(const char *p, const char *end, const char **after)
 		}
 		p++;
 	}
-	*after = p < end ? p + 1 : end;
-	if (!ok || s.n > 4 || *after == end + 1) {
+	if (!ok || s.n > 4) {
 		sset_free(&s);
 		return sset_unknown();
 	}
@@ -493,18 +528,10 @@ static const char *skip_group(const char *p, const char *end)
 			continue;
 		}
 		if (*p == '[') {
-			p++;
-			if (p < end && *p == '^')
-				p++;
-			if (p < end && *p == ']')
-				p++;
-			while (p < end && *p != ']') {
-				if (*p == '\\' && p + 1 < end)
-					p++;
-				p++;
-			}
-			if (p < end)
-				p++;
+			const char *close = class_end(p, end);
+			if (!close)
+				return NULL;
+			p = close + 1;
 			continue;
 		}
 		if (*p == '(')
@@ -577,17 +604,8 @@ long ms_regex_maxlen(const char *p, const char *end)
 			}
 			p = e + 1;
 		} else if (c == '[') {
-			const char *q = p + 1;
-			if (q < end && *q == '^')
-				q++;
-			if (q < end && *q == ']')
-				q++;
-			while (q < end && *q != ']') {
-				if (*q == '\\' && q + 1 < end)
-					q++;
-				q++;
-			}
-			if (q >= end)
+			const char *q = class_end(p, end);
+			if (!q)
 				return -1;
 			atom = 4;
 			p = q + 1;
@@ -692,6 +710,10 @@ static info parse_atom(lctx *x, const char *p, const char *end, const char **aft
 	}
 	if (c == '[') {
 		r.exact = class_set(p, end, after);
+		if (!*after) {
+			x->bail = 1;
+			*after = end;
+		}
 		return r;
 	}
 	if (c == '\\') {
@@ -907,12 +929,14 @@ static info parse_alt(lctx *x, const char *p, const char *end, const char *outer
 				q += 2;
 			} else if (*q == '(') {
 				const char *e = skip_group(q, end);
+				if (!e)
+					x->bail = 1;
 				q = e ? e + 1 : end;
 			} else if (*q == '[') {
-				const char *e;
-				sset tmp = class_set(q, end, &e);
-				sset_free(&tmp);
-				q = e;
+				const char *e = class_end(q, end);
+				if (!e)
+					x->bail = 1;
+				q = e ? e + 1 : end;
 			} else {
 				q++;
 			}
@@ -950,35 +974,39 @@ static info parse_alt(lctx *x, const char *p, const char *end, const char *outer
 	return r;
 }
 
-static int contains(const char *hay, const char *w, size_t len)
-{
-	if (len == 0)
-		return 1;
-	for (; (hay = strchr(hay, w[0])); hay++)
-		if (strncmp(hay, w, len) == 0)
-			return 1;
-	return 0;
-}
-
-/* Does every string of c contain one of e's?  Then e occurs wherever c
- * does, and adds nothing as a further condition. */
+/* Does every string of c contain one of e's (white space around e's
+ * strings aside)?  Then e occurs wherever c does, and adds nothing as a
+ * further condition.  e's strings are chained by their first byte, so each
+ * byte of c is compared only with the strings that start with it. */
 static int implied(const sset *e, const sset *c)
 {
+	const char *w[SET_MAX];
+	size_t wl[SET_MAX];
+	short head[256], next[SET_MAX];
+
+	for (int k = 0; k < 256; k++)
+		head[k] = -1;
+	for (size_t j = 0; j < e->n; j++) {
+		const char *t = e->s[j];
+		size_t len;
+		while (*t == ' ')
+			t++;
+		len = strlen(t);
+		while (len && t[len - 1] == ' ')
+			len--;
+		if (len == 0)
+			return 1;
+		w[j] = t;
+		wl[j] = len;
+		next[j] = head[(unsigned char)t[0]];
+		head[(unsigned char)t[0]] = (short)j;
+	}
 	for (size_t i = 0; i < c->n; i++) {
-		size_t j;
-		for (j = 0; j < e->n; j++) {
-			/* Compared without the white space around them. */
-			const char *w = e->s[j];
-			size_t len;
-			while (*w == ' ')
-				w++;
-			len = strlen(w);
-			while (len && w[len - 1] == ' ')
-				len--;
-			if (contains(c->s[i], w, len))
-				break;
-		}
-		if (j == e->n)
+		int found = 0;
+		for (const char *p = c->s[i]; *p && !found; p++)
+			for (short j = head[(unsigned char)*p]; j >= 0 && !found; j = next[j])
+				found = strncmp(p, w[j], wl[j]) == 0;
+		if (!found)
 			return 0;
 	}
 	return 1;

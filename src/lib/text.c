@@ -44,24 +44,28 @@ static int is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+static int build(ms_normtext *nt, const char *text, size_t len, int offsets);
+
 char *ms_norm_keyword(const char *s, size_t len, size_t *outlen)
 {
 	ms_normtext nt = {0};
-	char *out;
 	size_t a = 0, b;
 
-	if (ms_normtext_build(&nt, s, len))
+	if (build(&nt, s, len, 0)) {
+		ms_normtext_free(&nt);
 		return NULL;
+	}
 	b = nt.len;
 	while (a < b && nt.s[a] == ' ')
 		a++;
 	while (b > a && nt.s[b - 1] == ' ')
 		b--;
-	out = ms_strndup((const char *)nt.s + a, b - a);
-	if (out && outlen)
+	/* The view's buffer becomes the result (it has room for the NUL). */
+	memmove(nt.s, nt.s + a, b - a);
+	nt.s[b - a] = '\0';
+	if (outlen)
 		*outlen = b - a;
-	ms_normtext_free(&nt);
-	return out;
+	return (char *)nt.s;
 }
 
 /* From s[o] on, original offsets are o + delta. */
@@ -88,7 +92,9 @@ static int set_shift(ms_normtext *nt, size_t o, size_t delta)
 	return 0;
 }
 
-int ms_normtext_build(ms_normtext *nt, const char *text, size_t len)
+/* The normalised view; with `offsets`, also the points where its offsets
+ * shift against the original. */
+static int build(ms_normtext *nt, const char *text, size_t len, int offsets)
 {
 	const unsigned char *t = (const unsigned char *)text;
 	unsigned char *s;
@@ -105,7 +111,7 @@ int ms_normtext_build(ms_normtext *nt, const char *text, size_t len)
 	}
 	s = nt->s;
 	nt->ncp = 0;
-	if (set_shift(nt, 0, 0))
+	if (offsets && set_shift(nt, 0, 0))
 		return -1;
 	/* Invariant at the top of the loop: the next byte written, s[o],
 	 * comes from t[i]; delta is the shift in force, i - o, except just
@@ -134,7 +140,7 @@ int ms_normtext_build(ms_normtext *nt, const char *text, size_t len)
 			s[o++] = (unsigned char)what;
 		in_space = what == ' ';
 		i += k;
-		if (i - o != delta) {
+		if (offsets && i - o != delta) {
 			delta = i - o;
 			if (set_shift(nt, o, delta))
 				return -1;
@@ -142,6 +148,11 @@ int ms_normtext_build(ms_normtext *nt, const char *text, size_t len)
 	}
 	nt->len = o;
 	return 0;
+}
+
+int ms_normtext_build(ms_normtext *nt, const char *text, size_t len)
+{
+	return build(nt, text, len, 1);
 }
 
 size_t ms_normtext_orig(const ms_normtext *nt, size_t i, size_t *hint)

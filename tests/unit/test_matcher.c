@@ -507,6 +507,12 @@ START_TEST(literal_prefix_bounds)
 		{ "x(?:abc|def)+y", "abc|def", 3 },  /* the group starts with them */
 		{ "\\d+ mg (?:daily|weekly)", "mg daily|mg weekly", -1 },
 		{ "trial(?:s)? of [a-z]+", "trials of|trial of", 0 },
+		/* classes end at their own ']': POSIX classes and a leading ']'
+		 * are members */
+		{ "[[:alpha:]]ing", "ing", 4 },
+		{ "[^]a]bcd", "bcd", 4 },
+		{ "[]a]bcd", "]bcd|abcd", 0 },
+		{ "(?:[)x]|y)abc", ")abc|xabc|yabc", 0 },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
