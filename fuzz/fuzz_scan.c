@@ -18,13 +18,19 @@ static const char rules_yaml[] =
 	"    patterns: ['\\bwill (?:completely|fully) (?:cure|resolve)\\b', '(?<!no )\\b\\d+ ?mg (?:daily|weekly)']\n"
 	"    negation: exclude\n"
 	"  - id: hedge\n"
-	"    patterns: ['\\b(?:very |quite )?(?:limited|scarce) (?:evidence|data)\\b', 'colou?r (?:chart|scale)']\n"
+	"    patterns: ['\\b(?:very |quite )?(?:limited|scarce) (?:evidence|data)\\b', 'colou?r (?:chart|scale)',\n"
+	"               '\\bdata (?:on \\w+ )?(?:is|are) (?:still )?(?:limited|scarce)\\b',\n"
+	"               '\\bthe (?:(?:pain|stroke)\\s+){1,2}team\\b',\n"
+	"               '\\b(?:his|her) (?:\\w+\\s+){0,2}(?:doctor|gp|nurse)\\b',\n"
+	"               '\\bfor (?:a )?\\d{1,3} ?kg\\b', '[[:alpha:]]+ing well']\n"
 	"rules:\n"
 	"  - {id: A, dimension: professionalism, severity: high, title: t, message: m, forbid: claim}\n"
 	"  - {id: B, dimension: regulation, severity: high, title: t, message: m,\n"
 	"     require: {signal: disclaimer, within: {chars: 50, sentences: 1}}}\n"
 	"  - {id: C, dimension: professionalism, severity: low, title: t, message: m,\n"
-	"     forbid: {signal: hedge, min: 2}}\n";
+	"     forbid: {signal: hedge, min: 2}}\n"
+	"  - {id: D, dimension: fairness, severity: low, title: t, message: m,\n"
+	"     forbid: {signal: hedge, min: 0}}\n";
 
 static ms_rules *rules[2];
 static ms_scanner *scanners[2];

@@ -189,9 +189,9 @@ typedef struct ms_record {
 	 * metadata) are taken as matching.  Used for embedded rule examples. */
 	int lenient_scope;
 	int have_tags;             /* with lenient_scope: tags were given (even empty) */
-	/* Nonzero: `prompt` stays valid and unchanged for the scanner's life
-	 * (a prompt set's text), so the scanner may keep what it computed on it
-	 * for later records with the same prompt pointer. */
+	/* Nonzero: `prompt` and `tags` stay valid and unchanged for the
+	 * scanner's life (a prompt set's text and tags), so the scanner may keep
+	 * what it computed on them for later records with the same pointers. */
 	int prompt_stable;
 } ms_record;
 

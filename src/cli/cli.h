@@ -120,6 +120,8 @@ typedef struct out_buf {
 void ob_add(out_buf *b, const void *p, size_t n);
 void ob_adds(out_buf *b, const char *s);
 void ob_printf(out_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A number in decimal, without printf (the JSON Lines writer's hot path). */
+void ob_uint(out_buf *b, unsigned long long v);
 /* A JSON string literal; invalid UTF-8 becomes U+FFFD. */
 void ob_json_str(out_buf *b, const char *s, size_t n);
 /* Any json-c value, with the same string rules. */

@@ -44,6 +44,18 @@ void ob_adds(out_buf *b, const char *s)
 	ob_add(b, s, strlen(s));
 }
 
+void ob_uint(out_buf *b, unsigned long long v)
+{
+	char tmp[24];
+	size_t n = sizeof tmp;
+
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ob_add(b, tmp + n, sizeof tmp - n);
+}
+
 void ob_printf(out_buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -347,8 +359,11 @@ static void emit_jsonl(out_buf *b, const out_ctx *o, const in_record *in, unsign
 		ob_adds(b, "}\n");
 		return;
 	}
-	ob_printf(b, ",\"status\":\"%s\",\"score\":%u,\"signals\":[",
-		  res->error ? "error" : res->flagged ? "flagged" : "clear", res->score);
+	ob_adds(b, res->error ? ",\"status\":\"error\",\"score\":"
+			      : res->flagged ? ",\"status\":\"flagged\",\"score\":"
+					     : ",\"status\":\"clear\",\"score\":");
+	ob_uint(b, res->score);
+	ob_adds(b, ",\"signals\":[");
 	for (size_t i = 0; i < res->nsignals; i++) {
 		const ms_signal_info *si = ms_rules_signal(o->rules, res->signals[i]);
 		if (i)
@@ -356,9 +371,13 @@ static void emit_jsonl(out_buf *b, const out_ctx *o, const in_record *in, unsign
 		ob_json_str(b, si->id, strlen(si->id));
 	}
 	ob_adds(b, "],\"dimensions\":{");
-	for (int d = 0; d < MS_DIM_COUNT; d++)
-		ob_printf(b, "%s\"%s\":\"%s\"", d ? "," : "", ms_dimension_name((ms_dimension)d),
-			  res->dim_flagged[d] ? "flagged" : "clear");
+	for (int d = 0; d < MS_DIM_COUNT; d++) {
+		if (d)
+			ob_add(b, ",", 1);
+		ob_add(b, "\"", 1);
+		ob_adds(b, ms_dimension_name((ms_dimension)d));
+		ob_adds(b, res->dim_flagged[d] ? "\":\"flagged\"" : "\":\"clear\"");
+	}
 	ob_adds(b, "},\"findings\":[");
 	for (size_t i = 0; i < res->nfindings; i++) {
 		const ms_finding *f = &res->findings[i];
@@ -376,7 +395,9 @@ static void emit_jsonl(out_buf *b, const out_ctx *o, const in_record *in, unsign
 				  ms_dimension_name(f->rule->dimension),
 				  ms_severity_name(f->rule->severity));
 		}
-		ob_printf(b, ",\"kind\":\"%s\",\"message\":", ms_finding_kind_name(f->kind));
+		ob_adds(b, ",\"kind\":\"");
+		ob_adds(b, ms_finding_kind_name(f->kind));
+		ob_adds(b, "\",\"message\":");
 		if (o->rule_json)
 			ob_add(b, o->rule_msg_json[f->rule->index].s, o->rule_msg_json[f->rule->index].len);
 		else
@@ -391,7 +412,11 @@ static void emit_jsonl(out_buf *b, const out_ctx *o, const in_record *in, unsign
 			const char *text = sp->in_prompt ? rec->prompt : rec->response;
 			size_t n = sp->end - sp->start;
 
-			ob_printf(b, "%s{\"start\":%zu,\"end\":%zu,", k ? "," : "", sp->start, sp->end);
+			ob_adds(b, k ? ",{\"start\":" : "{\"start\":");
+			ob_uint(b, sp->start);
+			ob_adds(b, ",\"end\":");
+			ob_uint(b, sp->end);
+			ob_add(b, ",", 1);
 			if (sp->in_prompt)
 				ob_adds(b, "\"on\":\"prompt\",");
 			ob_adds(b, "\"text\":");

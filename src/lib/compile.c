@@ -1109,6 +1109,8 @@ void ms_rules_destroy(ms_rules *r)
 		free(r->allocs[i]);
 	free(r->allocs);
 	free(r->reqsets);
+	for (int k = 0; k < META_KINDS; k++)
+		free(r->meta[k]);
 	free(r->pats);
 	free(r->sigs);
 	free(r->rules);
@@ -1285,6 +1287,54 @@ static int index_tags(ms_compiler *c)
 				r->rules[i].tagmask |= (uint64_t)1 << j;
 		}
 	r->tags_as_bits = r->ntags <= 64;
+	return 0;
+}
+
+/* The same for the model, model_group and weights scopes. */
+static char **rule_meta(ms_rule_int *ru, int kind, size_t *n)
+{
+	switch (kind) {
+	case META_MODEL:
+		*n = ru->nscope_model;
+		return ru->scope_model;
+	case META_GROUP:
+		*n = ru->nscope_group;
+		return ru->scope_group;
+	default:
+		*n = ru->nscope_weights;
+		return ru->scope_weights;
+	}
+}
+
+static int index_meta(ms_compiler *c)
+{
+	ms_rules *r = c->r;
+
+	for (int kind = 0; kind < META_KINDS; kind++) {
+		size_t cap = 0;
+
+		for (size_t i = 0; i < r->nrules; i++) {
+			size_t n;
+			char **list = rule_meta(&r->rules[i], kind, &n);
+
+			for (size_t k = 0; k < n; k++) {
+				size_t j;
+
+				for (j = 0; j < r->nmeta[kind]; j++)
+					if (strcmp(r->meta[kind][j], list[k]) == 0)
+						break;
+				if (j == r->nmeta[kind]) {
+					if (ms_grow(&r->meta[kind], &cap, r->nmeta[kind] + 1,
+						    sizeof *r->meta[kind]))
+						return -1;
+					r->meta[kind][r->nmeta[kind]++] = list[k];
+				}
+				if (j < 64)
+					r->rules[i].metamask[kind] |= (uint64_t)1 << j;
+			}
+		}
+		r->meta_as_bits[kind] = r->nmeta[kind] <= 64;
+	}
 	return 0;
 }
 
@@ -1528,7 +1578,7 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 	}
 	rc = jit_and_automaton(c, &j);
 	prep_free(&j);
-	if (rc || index_tags(c))
+	if (rc || index_tags(c) || index_meta(c))
 		return MS_ERR_NOMEM;
 	*out = r;
 	c->r = NULL;

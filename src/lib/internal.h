@@ -218,6 +218,9 @@ typedef struct ms_sig {
 	unsigned col;
 } ms_sig;
 
+/* Scopes on a record's metadata, tested as bits like the tags. */
+enum { META_MODEL, META_GROUP, META_WEIGHTS, META_KINDS };
+
 typedef struct ms_rule_int {
 	ms_rule pub;
 	char **refs;
@@ -233,6 +236,7 @@ typedef struct ms_rule_int {
 	size_t nex;
 	unsigned col;
 	uint64_t tagmask;        /* scope_tags as bits of rules->tags, when tags_as_bits */
+	uint64_t metamask[META_KINDS]; /* the same for model, model_group and weights */
 } ms_rule_int;
 
 /* Automaton entry: a keyword of a signal, or a regex literal. */
@@ -263,6 +267,9 @@ struct ms_rules {
 	char **tags;            /* distinct scope tags of all rules */
 	size_t ntags;
 	int tags_as_bits;       /* at most 64 of them: scopes are tested as bit masks */
+	char **meta[META_KINDS]; /* distinct values of the metadata scopes */
+	size_t nmeta[META_KINDS];
+	int meta_as_bits[META_KINDS];
 	void **allocs;          /* every allocation owned by the set, freed at destroy */
 	size_t nallocs, capallocs;
 };

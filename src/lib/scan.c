@@ -71,6 +71,9 @@ struct ms_scanner {
 	ms_profile_entry *prof_pub;  /* per named signal, filled on request */
 	ms_profile_entry *prof_rules; /* per rule */
 	uint64_t recmask;   /* the current record's tags as bits of rules->tags */
+	const char *const *mask_tags; /* the stable tags recmask was computed for */
+	size_t mask_ntags;
+	int recmeta[META_KINDS]; /* its model, group, weights in rules->meta, or -1 */
 };
 
 static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
@@ -637,12 +640,15 @@ static int in_list(char *const *list, size_t n, const char *v)
 	return 0;
 }
 
-static int meta_ok(char *const *list, size_t n, const char *v, int lenient)
+static int meta_ok(const ms_scanner *s, int kind, char *const *list, size_t n, uint64_t mask,
+		   const char *v, int lenient)
 {
 	if (!n)
 		return 1;
 	if (!v)
 		return lenient;
+	if (s->r->meta_as_bits[kind])
+		return s->recmeta[kind] >= 0 && (mask >> s->recmeta[kind] & 1);
 	return in_list(list, n, v);
 }
 
@@ -662,9 +668,12 @@ static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
 		if (!ok)
 			return 0;
 	}
-	if (!meta_ok(ru->scope_model, ru->nscope_model, rec->model, lenient) ||
-	    !meta_ok(ru->scope_group, ru->nscope_group, rec->model_group, lenient) ||
-	    !meta_ok(ru->scope_weights, ru->nscope_weights, rec->weights, lenient))
+	if (!meta_ok(s, META_MODEL, ru->scope_model, ru->nscope_model, ru->metamask[META_MODEL],
+		     rec->model, lenient) ||
+	    !meta_ok(s, META_GROUP, ru->scope_group, ru->nscope_group, ru->metamask[META_GROUP],
+		     rec->model_group, lenient) ||
+	    !meta_ok(s, META_WEIGHTS, ru->scope_weights, ru->nscope_weights,
+		     ru->metamask[META_WEIGHTS], rec->weights, lenient))
 		return 0;
 	if (ru->nscope_psig) {
 		int ok = 0;
@@ -741,12 +750,28 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 		return MS_ERR_NOMEM;
 	if (select_prompt(s, rec))
 		return MS_ERR_NOMEM;
-	s->recmask = 0;
-	if (r->tags_as_bits)
-		for (size_t i = 0; i < rec->ntags; i++)
-			for (size_t j = 0; j < r->ntags; j++)
-				if (strcmp(rec->tags[i], r->tags[j]) == 0)
-					s->recmask |= (uint64_t)1 << j;
+	if (!rec->prompt_stable || rec->tags != s->mask_tags || rec->ntags != s->mask_ntags) {
+		s->recmask = 0;
+		if (r->tags_as_bits)
+			for (size_t i = 0; i < rec->ntags; i++)
+				for (size_t j = 0; j < r->ntags; j++)
+					if (strcmp(rec->tags[i], r->tags[j]) == 0)
+						s->recmask |= (uint64_t)1 << j;
+		/* Stable tags: the mask serves the next records of this prompt. */
+		s->mask_tags = rec->prompt_stable ? rec->tags : NULL;
+		s->mask_ntags = rec->ntags;
+	}
+	{
+		const char *v[META_KINDS] = { rec->model, rec->model_group, rec->weights };
+		for (int k = 0; k < META_KINDS; k++) {
+			s->recmeta[k] = -1;
+			for (size_t j = 0; v[k] && j < r->nmeta[k] && j < 64; j++)
+				if (strcmp(v[k], r->meta[k][j]) == 0) {
+					s->recmeta[k] = (int)j;
+					break;
+				}
+		}
+	}
 	memset(res, 0, sizeof *res);
 
 	/* Named response signals present in the answer. */

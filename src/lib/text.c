@@ -5,6 +5,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <strings.h>
 
 #include "internal.h"
@@ -117,10 +120,45 @@ static int build(ms_normtext *nt, const char *text, size_t len, int offsets)
 	 * comes from t[i]; delta is the shift in force, i - o, except just
 	 * after bytes were dropped or merged. */
 	while (i < len) {
-		unsigned char c = t[i];
+		unsigned char c;
 		char what;
 		size_t k;
 
+#ifdef __SSE2__
+		/* Sixteen bytes at a time while they are ASCII with no white
+		 * space but single spaces: then the view is the text in lower
+		 * case, and the offsets do not shift.  (o <= i, so the store
+		 * stays inside the buffer.) */
+		while (i + 16 <= len) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
+			__m128i ctl = _mm_sub_epi8(v, _mm_set1_epi8(9));
+			__m128i sp = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+			__m128i before = _mm_or_si128(_mm_slli_si128(sp, 1),
+						      _mm_cvtsi32_si128(in_space ? 0xFF : 0));
+			__m128i up = _mm_sub_epi8(v, _mm_set1_epi8('A'));
+
+			/* \t \n \v \f \r are 9-13: (c - 9) <= 4 unsigned */
+			int bad, good;
+
+			ctl = _mm_cmpeq_epi8(_mm_min_epu8(ctl, _mm_set1_epi8(4)), ctl);
+			bad = _mm_movemask_epi8(_mm_or_si128(v, _mm_or_si128(ctl, _mm_and_si128(sp, before))));
+			up = _mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up);
+			v = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+			_mm_storeu_si128((__m128i *)(s + o), v);
+			/* The bytes before the first that needs care are done; the
+			 * rest of the store is written over. */
+			good = bad ? __builtin_ctz((unsigned)bad) : 16;
+			if (good)
+				in_space = t[i + (size_t)good - 1] == ' ';
+			i += (size_t)good;
+			o += (size_t)good;
+			if (bad)
+				break;
+		}
+		if (i >= len)
+			break;
+#endif
+		c = t[i];
 		if (c < 0x80 && !is_space(c)) {
 			s[o++] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 			in_space = 0;

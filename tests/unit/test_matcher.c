@@ -693,6 +693,69 @@ START_TEST(normalised_offsets)
 }
 END_TEST
 
+/* The normalised view against a plain reference, on long random texts
+ * (the view is built sixteen bytes at a time where it can be). */
+START_TEST(normalised_view_reference)
+{
+	static const char *const tokens[] = { "a", "B", "Zz", " ", "  ", "\n", "\t", "x", "\xE2\x80\x99",
+					      "\xC3\xA9", "\xC2\xA0", "7", "-", " Q", "\r\n" };
+	unsigned seed = 99;
+
+	for (int round = 0; round < 400; round++) {
+		char text[1024], want[1024];
+		size_t len = 0, wl = 0, hint = 0, target = (size_t)(round * 7 % 600);
+		int space = 0;
+		ms_normtext nt = { 0 };
+
+		while (len < target) {
+			const char *tok;
+			seed = seed * 1103515245u + 12345u;
+			tok = tokens[(seed >> 16) % (sizeof tokens / sizeof tokens[0])];
+			memcpy(text + len, tok, strlen(tok));
+			len += strlen(tok);
+		}
+		/* The reference: ASCII lower case, a run of white space (NBSP
+		 * included) to one space, a curly apostrophe to '. */
+		for (size_t i = 0; i < len;) {
+			unsigned char c = (unsigned char)text[i];
+			if (c == ' ' || c == '\n' || c == '\t' || c == '\r' ||
+			    (c == 0xC2 && (unsigned char)text[i + 1] == 0xA0)) {
+				if (!space)
+					want[wl++] = ' ';
+				space = 1;
+				i += c == 0xC2 ? 2 : 1;
+				continue;
+			}
+			space = 0;
+			if (c == 0xE2 && (unsigned char)text[i + 1] == 0x80 &&
+			    (unsigned char)text[i + 2] == 0x99) {
+				want[wl++] = '\'';
+				i += 3;
+				continue;
+			}
+			want[wl++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			i++;
+		}
+		ck_assert_int_eq(ms_normtext_build(&nt, text, len), 0);
+		ck_assert_uint_eq(nt.len, wl);
+		ck_assert(memcmp(nt.s, want, wl) == 0);
+		/* every byte of the view maps back to a byte that produced it */
+		for (size_t k = 0; k < nt.len; k++) {
+			size_t o = ms_normtext_orig(&nt, k, &hint);
+			unsigned char c = (unsigned char)text[o];
+			if (nt.s[k] == ' ')
+				ck_assert(c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xC2);
+			else if (nt.s[k] == '\'')
+				ck_assert(c == 0xE2);
+			else
+				ck_assert_int_eq(nt.s[k], c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		ck_assert_uint_eq(ms_normtext_orig(&nt, nt.len, &hint), len);
+		ms_normtext_free(&nt);
+	}
+}
+END_TEST
+
 START_TEST(kelvin_sign_folds)
 {
 	load("signals:\n  - {id: s, patterns: ['kilo']}\n");
@@ -805,6 +868,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, required_sets);
 	tcase_add_test(tc, automaton_matches_naive_search);
 	tcase_add_test(tc, normalised_offsets);
+	tcase_add_test(tc, normalised_view_reference);
 	tcase_add_test(tc, kelvin_sign_folds);
 	tcase_add_test(tc, shared_patterns);
 	tcase_add_test(tc, examples_run);
