@@ -74,6 +74,7 @@ struct ms_scanner {
 	const char *const *mask_tags; /* the stable tags recmask was computed for */
 	size_t mask_ntags;
 	int recmeta[META_KINDS]; /* its model, group, weights in rules->meta, or -1 */
+	char metakey[META_KINDS][66]; /* [0]: 1 when recmeta is that of the value after it */
 };
 
 static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
@@ -762,14 +763,23 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 		s->mask_ntags = rec->ntags;
 	}
 	{
+		/* Records come grouped by model more often than not: the last
+		 * value looked up is kept (it must fit the buffer). */
 		const char *v[META_KINDS] = { rec->model, rec->model_group, rec->weights };
 		for (int k = 0; k < META_KINDS; k++) {
+			if (v[k] && s->metakey[k][0] && strcmp(v[k], s->metakey[k] + 1) == 0)
+				continue;
 			s->recmeta[k] = -1;
+			s->metakey[k][0] = 0;
 			for (size_t j = 0; v[k] && j < r->nmeta[k] && j < 64; j++)
 				if (strcmp(v[k], r->meta[k][j]) == 0) {
 					s->recmeta[k] = (int)j;
 					break;
 				}
+			if (v[k] && strlen(v[k]) < sizeof s->metakey[k] - 1) {
+				s->metakey[k][0] = 1;
+				strcpy(s->metakey[k] + 1, v[k]);
+			}
 		}
 	}
 	memset(res, 0, sizeof *res);

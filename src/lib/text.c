@@ -214,6 +214,17 @@ void ms_normtext_free(ms_normtext *nt)
 	memset(nt, 0, sizeof *nt);
 }
 
+/* ASCII only, whatever the locale. */
+static int ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static unsigned char ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
 /* Is the code point whose lead byte is `lead` a word character?  ASCII
  * letters, digits and '_'; Latin, Greek and Cyrillic letters (lead bytes
  * 0xC3-0xD4, less the multiplication and division signs); and scripts from
@@ -223,7 +234,7 @@ static int lead_is_word(const unsigned char *s, size_t left)
 	unsigned char c = s[0];
 
 	if (c < 0x80)
-		return isalnum(c) || c == '_';
+		return ascii_alnum(c) || c == '_';
 	if (c >= 0xC3 && c <= 0xD4) {
 		if (c == 0xC3 && left > 1 && (s[1] == 0x97 || s[1] == 0xB7))
 			return 0;
@@ -277,7 +288,7 @@ static int is_clause_stop(unsigned char c)
 static int neg_word_byte(const unsigned char *t, size_t i)
 {
 	unsigned char c = t[i];
-	return isalnum(c) || c == '\'' || c >= 0x80;
+	return ascii_alnum(c) || c == '\'' || c >= 0x80;
 }
 
 int ms_negated_before(const char *text, size_t start, unsigned window)
@@ -328,14 +339,14 @@ int ms_negated_before(const char *text, size_t start, unsigned window)
 				k++;
 				continue;
 			}
-			w[wl++] = (char)tolower(t[k]);
+			w[wl++] = (char)ascii_lower(t[k]);
 			k++;
 		}
 		w[wl] = '\0';
 		if (wl >= 3 && w[wl - 1] == 't' && w[wl - 2] == 'n' && end - b > wl)
 			return 1; /* an apostrophe was dropped from "...n't" */
 		for (size_t k = 0; k < MS_ARRAY_LEN(neg_cues); k++)
-			if (strcmp(w, neg_cues[k]) == 0)
+			if (neg_cues[k][0] == w[0] && strcmp(w, neg_cues[k]) == 0)
 				return 1;
 	}
 	return 0;
@@ -348,8 +359,8 @@ size_t ms_word_count(const char *text, size_t len)
 	int in_word = 0;
 
 	for (size_t i = 0; i < len;) {
-		char what;
-		size_t k = special_seq(t + i, len - i, &what);
+		char what = 0;
+		size_t k = t[i] >= 0x80 ? special_seq(t + i, len - i, &what) : 0;
 
 		if (k && what == '\'') {
 			/* Curly apostrophe: inside a word only when a word follows. */

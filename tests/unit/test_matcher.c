@@ -756,6 +756,48 @@ START_TEST(normalised_view_reference)
 }
 END_TEST
 
+/* Model, model_group and weights scopes, record after record (the scanner
+ * keeps the last value it looked up). */
+START_TEST(metadata_scopes)
+{
+	static const struct {
+		const char *model, *group, *weights;
+		size_t fired; /* findings: rule M, then rule G */
+	} recs[] = {
+		{ "alpha", "medical", "open", 2 },
+		{ "alpha", "medical", "open", 2 },
+		{ "beta", "medical", "closed", 0 },
+		{ "gamma", "general", "open", 1 },
+		{ "alpha", "general", "closed", 1 },
+		{ NULL, NULL, NULL, 0 },
+		{ "alphabet", "medical", "open", 1 },
+		{ "gamma", "general", "open", 1 },
+	};
+
+	load("signals:\n  - {id: s, keywords: [cure]}\n"
+	     "rules:\n"
+	     "  - {id: M, dimension: safety, severity: high, title: t, message: m, forbid: s,\n"
+	     "     scope: {model: [alpha, gamma]}}\n"
+	     "  - {id: G, dimension: safety, severity: high, title: t, message: m, forbid: s,\n"
+	     "     scope: {model_group: medical, weights: open}}\n");
+	for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+		ms_record rec = { 0 };
+		const ms_result *res;
+		const char *text = "a cure";
+
+		rec.response = text;
+		rec.response_len = strlen(text);
+		rec.model = recs[i].model;
+		rec.model_group = recs[i].group;
+		rec.weights = recs[i].weights;
+		ck_assert_int_eq(ms_scanner_scan(sc, &rec, &res), MS_OK);
+		ck_assert_msg(res->nfindings == recs[i].fired, "record %zu: %zu findings", i,
+			      res->nfindings);
+	}
+	teardown();
+}
+END_TEST
+
 START_TEST(kelvin_sign_folds)
 {
 	load("signals:\n  - {id: s, patterns: ['kilo']}\n");
@@ -869,6 +911,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, automaton_matches_naive_search);
 	tcase_add_test(tc, normalised_offsets);
 	tcase_add_test(tc, normalised_view_reference);
+	tcase_add_test(tc, metadata_scopes);
 	tcase_add_test(tc, kelvin_sign_folds);
 	tcase_add_test(tc, shared_patterns);
 	tcase_add_test(tc, examples_run);
