@@ -141,6 +141,11 @@ typedef struct ms_signal_info {
 	/* Per pattern, the prefilter strings (NULL-terminated; NULL when the
 	 * pattern has none and runs on every text): every match contains one. */
 	const char *const *const *literals;
+	/* Per pattern, all its required sets (nrequired[k] of them, the
+	 * literals first), each a NULL-terminated list of strings: every match
+	 * contains a string of each set, so a text lacking one is skipped. */
+	const char *const *const *const *required;
+	const size_t *nrequired;
 } ms_signal_info;
 
 MS_API size_t ms_rules_count(const ms_rules *rules);

@@ -175,7 +175,8 @@ int cmd_rules(int argc, char **argv)
 	static const char usage[] =
 		"Usage: medscreen rules [--rules PATH]... [--format text|json]\n"
 		"List the rules (id, dimension, severity, title); with --format json, also every\n"
-		"signal's keywords and regexes exactly as compiled, with their prefilter literals.\n";
+		"signal's keywords and regexes exactly as compiled, with their prefilter literals\n"
+		"and all their required sets.\n";
 	rule_opts ro = { 0 };
 	ms_rules *rules;
 	int json = 0, rc = parse_rule_cmd(argc, argv, &ro, usage, NULL, &json);
@@ -241,6 +242,23 @@ int cmd_rules(int argc, char **argv)
 					ob_json_str(&b, s->literals[k][q], strlen(s->literals[k][q]));
 				}
 				ob_adds(&b, "]");
+			}
+			ob_add(&b, "]", 1);
+			/* All required sets of each pattern, the literals first. */
+			ob_adds(&b, ",\"required\":[");
+			for (size_t k = 0; k < s->npatterns; k++) {
+				ob_adds(&b, k ? ",[" : "[");
+				for (size_t q = 0; q < s->nrequired[k]; q++) {
+					ob_adds(&b, q ? ",[" : "[");
+					for (size_t m = 0; s->required[k][q][m]; m++) {
+						if (m)
+							ob_add(&b, ",", 1);
+						ob_json_str(&b, s->required[k][q][m],
+							    strlen(s->required[k][q][m]));
+					}
+					ob_add(&b, "]", 1);
+				}
+				ob_add(&b, "]", 1);
 			}
 			ob_add(&b, "]", 1);
 			ob_add(&b, "}", 1);

@@ -1562,17 +1562,30 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 		if (sg->npats) {
 			sg->pat_src = own_calloc(c, sg->npats, sizeof(char *));
 			sg->lits = own_calloc(c, sg->npats, sizeof(char **));
-			if (!sg->pat_src || !sg->lits) {
+			sg->reqs = own_calloc(c, sg->npats, sizeof(char ***));
+			sg->nreqs = own_calloc(c, sg->npats, sizeof(size_t));
+			if (!sg->pat_src || !sg->lits || !sg->reqs || !sg->nreqs) {
 				prep_free(&j);
 				return MS_ERR_NOMEM;
 			}
 			for (size_t k = 0; k < sg->npats; k++) {
 				sg->pat_src[k] = r->pats[sg->pats[k]].src;
-				sg->lits[k] = r->pats[sg->pats[k]].lits;
+				const ms_pattern *p = &r->pats[sg->pats[k]];
+
+				sg->lits[k] = p->lits;
+				sg->nreqs[k] = p->nreq;
+				if (p->nreq && !(sg->reqs[k] = own_calloc(c, p->nreq, sizeof(char **)))) {
+					prep_free(&j);
+					return MS_ERR_NOMEM;
+				}
+				for (size_t q = 0; q < p->nreq; q++)
+					sg->reqs[k][q] = p->req[q].strs;
 			}
 		}
 		sg->info.patterns = (const char *const *)sg->pat_src;
 		sg->info.literals = (const char *const *const *)sg->lits;
+		sg->info.required = (const char *const *const *const *)sg->reqs;
+		sg->info.nrequired = sg->nreqs;
 		if (sg->named)
 			r->named[r->nnamed++] = i;
 	}

@@ -213,6 +213,8 @@ typedef struct ms_sig {
 	size_t npats;
 	char **pat_src;         /* borrowed from pats, for info */
 	char ***lits;           /* borrowed from pats, for info */
+	char ****reqs;          /* per pattern, its sets' strings, for info */
+	size_t *nreqs;
 	ms_example *ex;
 	size_t nex;
 	unsigned col;

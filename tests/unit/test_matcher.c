@@ -861,13 +861,14 @@ START_TEST(regex_literals)
 		"      - '\\bnot (?:fda|ema)[- ]approved\\b'\n"
 		"      - '(?:a|b)c'\n"
 		"      - 'colou?r chart'\n"
-		"      - 'off-label'\n",
+		"      - 'off-label'\n"
+		"      - '\\bdata (?:on \\w+ )?is (?:limited|scarce)'\n",
 		NULL);
 	const ms_signal_info *si;
 
 	ck_assert_ptr_nonnull(r);
 	si = ms_rules_signal(r, 0);
-	ck_assert_uint_eq(si->npatterns, 4);
+	ck_assert_uint_eq(si->npatterns, 5);
 	ck_assert_str_eq(si->literals[0][0], "not fda-approved");
 	ck_assert_str_eq(si->literals[0][3], "not ema approved");
 	ck_assert_ptr_null(si->literals[0][4]);
@@ -875,6 +876,14 @@ START_TEST(regex_literals)
 	ck_assert_str_eq(si->literals[2][0], "colour chart");
 	ck_assert_str_eq(si->literals[2][1], "color chart");
 	ck_assert_str_eq(si->literals[3][0], "off-label");
+	/* every required set, the literals first */
+	ck_assert_uint_eq(si->nrequired[0], 1);
+	ck_assert_ptr_eq(si->required[0][0], si->literals[0]);
+	ck_assert_uint_eq(si->nrequired[1], 0);
+	ck_assert_uint_eq(si->nrequired[4], 2);
+	ck_assert_str_eq(si->required[4][0][0], "is limited");
+	ck_assert_str_eq(si->required[4][1][0], "data");
+	ck_assert_ptr_null(si->required[4][1][1]);
 	ms_rules_destroy(r);
 }
 END_TEST
