@@ -1109,6 +1109,7 @@ void ms_rules_destroy(ms_rules *r)
 		free(r->allocs[i]);
 	free(r->allocs);
 	free(r->reqsets);
+	free(r->patreq);
 	for (int k = 0; k < META_KINDS; k++)
 		free(r->meta[k]);
 	free(r->pats);
@@ -1256,6 +1257,17 @@ static int build_automaton(ms_compiler *c)
 				}
 			}
 		}
+	}
+	r->patreq = calloc(r->npats ? r->npats : 1, sizeof *r->patreq);
+	if (!r->patreq)
+		goto fail;
+	for (size_t i = 0; i < r->npats; i++) {
+		const ms_pattern *p = &r->pats[i];
+		if (!p->windowed)
+			continue;
+		r->patreq[i].nreq = (uint32_t)p->nreq;
+		for (size_t q = 0; q < p->nreq; q++)
+			r->patreq[i].id[q] = (uint32_t)p->req[q].id;
 	}
 	r->ac = ms_ac_build(b);
 	return r->ac ? 0 : -1;
@@ -1563,8 +1575,9 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 			sg->pat_src = own_calloc(c, sg->npats, sizeof(char *));
 			sg->lits = own_calloc(c, sg->npats, sizeof(char **));
 			sg->reqs = own_calloc(c, sg->npats, sizeof(char ***));
+			sg->canon = own_calloc(c, sg->npats, sizeof(size_t));
 			sg->nreqs = own_calloc(c, sg->npats, sizeof(size_t));
-			if (!sg->pat_src || !sg->lits || !sg->reqs || !sg->nreqs) {
+			if (!sg->pat_src || !sg->lits || !sg->reqs || !sg->nreqs || !sg->canon) {
 				prep_free(&j);
 				return MS_ERR_NOMEM;
 			}
@@ -1573,6 +1586,7 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 				const ms_pattern *p = &r->pats[sg->pats[k]];
 
 				sg->lits[k] = p->lits;
+				sg->canon[k] = p->canon;
 				sg->nreqs[k] = p->nreq;
 				if (p->nreq && !(sg->reqs[k] = own_calloc(c, p->nreq, sizeof(char **)))) {
 					prep_free(&j);

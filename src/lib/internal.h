@@ -210,6 +210,7 @@ typedef struct ms_sig {
 	char **kw;              /* normalised keywords */
 	size_t nkw;
 	size_t *pats;           /* indices into rules->pats */
+	size_t *canon;          /* the same, of the patterns that own code and matches */
 	size_t npats;
 	char **pat_src;         /* borrowed from pats, for info */
 	char ***lits;           /* borrowed from pats, for info */
@@ -241,6 +242,13 @@ typedef struct ms_rule_int {
 	uint64_t metamask[META_KINDS]; /* the same for model, model_group and weights */
 } ms_rule_int;
 
+/* What the scanner checks before it runs a regex: the occurrence lists of
+ * its required sets, kept small and together. */
+typedef struct ms_patreq {
+	uint32_t nreq;
+	uint32_t id[MS_MAX_REQSETS];
+} ms_patreq;
+
 /* Automaton entry: a keyword of a signal, or a regex literal. */
 typedef struct ms_acent {
 	uint32_t is_literal;
@@ -259,6 +267,7 @@ struct ms_rules {
 	ms_pattern *pats;
 	size_t npats;
 	ms_reqset **reqsets;    /* the distinct required sets of all patterns */
+	ms_patreq *patreq;      /* per pattern, the ids of its sets (none: not windowed) */
 	size_t nreqs;
 	ms_ac *ac;
 	ms_acent *acents;

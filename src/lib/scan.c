@@ -474,12 +474,24 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 
 	t->state[si] = SIG_DONE;
 	for (size_t k = 0; k < sg->npats; k++) {
-		size_t pi = r->pats[sg->pats[k]].canon;
-		const ms_pattern *p = &r->pats[pi];
-		spanvec *pm = &t->pm[pi];
+		size_t pi = sg->canon[k];
+		const ms_pattern *p;
+		spanvec *pm;
 		int rc = t->prc[pi];
 
 		pe->evaluations++;
+		if (rc == 0) {
+			/* Most regexes lack a required set in most texts: tell
+			 * that from the small table before anything else. */
+			const ms_patreq *q = &r->patreq[pi];
+			int absent = 0;
+			for (uint32_t j = 0; j < q->nreq && !absent; j++)
+				absent = t->occ[q->id[j]].n == 0;
+			if (absent)
+				continue;
+		}
+		p = &r->pats[pi];
+		pm = &t->pm[pi];
 		if (rc == 0) {
 			/* First use of this regex on this text. */
 			rc = run_pattern(s, t, p, pm, pe);
@@ -500,7 +512,8 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 	if (m->n > 1) {
 		size_t o = 0;
 
-		qsort(m->v, m->n, sizeof *m->v, cmp_span);
+		if (!spans_sorted(m))
+			qsort(m->v, m->n, sizeof *m->v, cmp_span);
 		for (size_t i = 1; i < m->n; i++) {
 			if (m->v[i].start < m->v[o].end) {
 				if (m->v[i].end > m->v[o].end)
