@@ -295,6 +295,7 @@ static const char *const own_keys[] = {
 	"id", "line", "file", "model", "prompt_id", "status", "score", "signals", "dimensions",
 	"findings", "error",
 };
+static const char own_initials[] = "ilfmpsde";
 
 static int top_segment_is(const char *path, const char *key)
 {
@@ -309,8 +310,10 @@ static void carry_fields(out_buf *b, const in_record *in, const field_map *m)
 	json_object_object_foreach(in->obj, key, val) {
 		int skip = 0;
 
-		for (size_t i = 0; i < sizeof own_keys / sizeof *own_keys && !skip; i++)
-			skip = strcmp(key, own_keys[i]) == 0;
+		/* Most input keys start with a letter no output key does. */
+		if (strchr(own_initials, key[0]))
+			for (size_t i = 0; i < sizeof own_keys / sizeof *own_keys && !skip; i++)
+				skip = own_keys[i][0] == key[0] && strcmp(key, own_keys[i]) == 0;
 		/* The texts themselves are not repeated. */
 		if (m && (top_segment_is(m->path[F_RESPONSE], key) ||
 			  top_segment_is(m->path[F_PROMPT], key)))

@@ -49,6 +49,15 @@ typedef struct textstate {
  * prompt_stable) is prepared once and its signals kept. */
 #define PROMPT_CACHE 64
 
+/* The tag mask of a prompt set's tags, by their address. */
+#define TAGMASK_CACHE 64
+
+typedef struct tagmask_entry {
+	const char *const *tags;
+	size_t ntags;
+	uint64_t mask;
+} tagmask_entry;
+
 struct ms_scanner {
 	const ms_rules *r;
 	pcre2_match_data *md;
@@ -71,8 +80,7 @@ struct ms_scanner {
 	ms_profile_entry *prof_pub;  /* per named signal, filled on request */
 	ms_profile_entry *prof_rules; /* per rule */
 	uint64_t recmask;   /* the current record's tags as bits of rules->tags */
-	const char *const *mask_tags; /* the stable tags recmask was computed for */
-	size_t mask_ntags;
+	tagmask_entry tagcache[TAGMASK_CACHE];
 	int recmeta[META_KINDS]; /* its model, group, weights in rules->meta, or -1 */
 	char metakey[META_KINDS][66]; /* [0]: 1 when recmeta is that of the value after it */
 };
@@ -399,6 +407,25 @@ static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const 
 	return 0;
 }
 
+/* Sort spans by start, then end: by insertion when there are few (the
+ * usual case, and much cheaper than qsort), else with qsort. */
+static void sort_spans(spanvec *v)
+{
+	if (v->n > 24) {
+		qsort(v->v, v->n, sizeof *v->v, cmp_span);
+		return;
+	}
+	for (size_t i = 1; i < v->n; i++) {
+		ms_span x = v->v[i];
+		size_t j = i;
+		while (j > 0 && cmp_span(&v->v[j - 1], &x) > 0) {
+			v->v[j] = v->v[j - 1];
+			j--;
+		}
+		v->v[j] = x;
+	}
+}
+
 /* Is a list of spans in order of their starts? */
 static int spans_sorted(const spanvec *v)
 {
@@ -512,8 +539,7 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 	if (m->n > 1) {
 		size_t o = 0;
 
-		if (!spans_sorted(m))
-			qsort(m->v, m->n, sizeof *m->v, cmp_span);
+		sort_spans(m);
 		for (size_t i = 1; i < m->n; i++) {
 			if (m->v[i].start < m->v[o].end) {
 				if (m->v[i].end > m->v[o].end)
@@ -717,7 +743,7 @@ static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
 /* ---------------- scanning ---------------- */
 
 static int add_finding(ms_scanner *s, const ms_rule_int *ru, ms_finding_kind kind,
-		       const spanvec *ev, const char *errmsg)
+		       spanvec *ev, const char *errmsg)
 {
 	ms_finding *f;
 	size_t first = s->ev.n, n = 0;
@@ -726,7 +752,7 @@ static int add_finding(ms_scanner *s, const ms_rule_int *ru, ms_finding_kind kin
 		return -1;
 	if (ev && ev->n) {
 		/* Sorted, duplicates dropped, at most MS_MAX_EVIDENCE spans. */
-		qsort(ev->v, ev->n, sizeof *ev->v, cmp_span);
+		sort_spans(ev);
 		for (size_t i = 0; i < ev->n && n < MS_MAX_EVIDENCE; i++) {
 			if (n && ev->v[i].start == s->ev.v[s->ev.n - 1].start &&
 			    ev->v[i].end == s->ev.v[s->ev.n - 1].end &&
@@ -764,23 +790,31 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 		return MS_ERR_NOMEM;
 	if (select_prompt(s, rec))
 		return MS_ERR_NOMEM;
-	if (!rec->prompt_stable || rec->tags != s->mask_tags || rec->ntags != s->mask_ntags) {
-		s->recmask = 0;
-		if (r->tags_as_bits)
+	s->recmask = 0;
+	if (r->tags_as_bits && r->ntags && rec->ntags) {
+		/* Stable tags (a prompt set's): their mask is kept for the next
+		 * records of the same prompt, in a small table by address. */
+		size_t slot = ((uintptr_t)rec->tags >> 4) % TAGMASK_CACHE;
+		tagmask_entry *e = &s->tagcache[slot];
+
+		if (rec->prompt_stable && e->tags == rec->tags && e->ntags == rec->ntags) {
+			s->recmask = e->mask;
+		} else {
 			for (size_t i = 0; i < rec->ntags; i++)
 				for (size_t j = 0; j < r->ntags; j++)
 					if (strcmp(rec->tags[i], r->tags[j]) == 0)
 						s->recmask |= (uint64_t)1 << j;
-		/* Stable tags: the mask serves the next records of this prompt. */
-		s->mask_tags = rec->prompt_stable ? rec->tags : NULL;
-		s->mask_ntags = rec->ntags;
+			if (rec->prompt_stable)
+				*e = (tagmask_entry){ rec->tags, rec->ntags, s->recmask };
+		}
 	}
 	{
 		/* Records come grouped by model more often than not: the last
 		 * value looked up is kept (it must fit the buffer). */
 		const char *v[META_KINDS] = { rec->model, rec->model_group, rec->weights };
 		for (int k = 0; k < META_KINDS; k++) {
-			if (v[k] && s->metakey[k][0] && strcmp(v[k], s->metakey[k] + 1) == 0)
+			if (!r->nmeta[k] ||
+			    (v[k] && s->metakey[k][0] && strcmp(v[k], s->metakey[k] + 1) == 0))
 				continue;
 			s->recmeta[k] = -1;
 			s->metakey[k][0] = 0;
