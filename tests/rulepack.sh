@@ -10,6 +10,12 @@ PROMPTS="$srcdir/corpus/prompts.yaml"
 
 if run_ms lint --rules "$RULES" >"$TMP/lint.out" 2>"$TMP/lint.err"; then
 	ok "lint: the rule pack compiles"
+	if grep -q ": warning:" "$TMP/lint.err"; then
+		not_ok "lint: the rule pack has warnings"
+		cat "$TMP/lint.err"
+	else
+		ok "lint: no warnings"
+	fi
 else
 	not_ok "lint: the rule pack has errors"
 	cat "$TMP/lint.err"

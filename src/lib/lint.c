@@ -184,11 +184,25 @@ size_t ms_rules_lint(const ms_rules *r, ms_diag_fn diag, void *ud)
 
 			if (!p->lits) {
 				lint_warn(diag, ud, sg->info.file, sg->info.line, sg->info.id,
-					  "regex '%s' has no literal of 3 or more characters (nor a "
-					  "set of them) that every match contains, so it runs on "
-					  "every text",
+					  "regex '%s' has no string (nor a set of them) that every "
+					  "match contains and that is worth looking for (3 or more "
+					  "characters, or 2 that are not a common pair of letters), "
+					  "so it runs on every text",
 					  p->src);
 				n++;
+			} else {
+				int bounded = 0;
+				for (size_t q = 0; q < p->nreq; q++)
+					bounded |= p->req[q].maxprefix >= 0;
+				if (!bounded) {
+					lint_warn(diag, ud, sg->info.file, sg->info.line, sg->info.id,
+						  "regex '%s': nothing bounds how far before its "
+						  "required strings a match can start, so each search "
+						  "begins at the previous occurrence; bound the "
+						  "repetitions before them (\\w{1,30} rather than \\w+)",
+						  p->src);
+					n++;
+				}
 			}
 			if (wide_wildcard(p->src, &leading)) {
 				lint_warn(diag, ud, sg->info.file, sg->info.line, sg->info.id,

@@ -7,7 +7,7 @@
 
 #include "suites.h"
 
-static void collect(const ms_diag *d, void *ud)
+void collect_diag(const ms_diag *d, void *ud)
 {
 	diags *ds = ud;
 
@@ -29,7 +29,7 @@ ms_rules *compile_yaml(const char *yaml, diags *d)
 	if (!d)
 		d = &local;
 	memset(d, 0, sizeof *d);
-	if (ms_compiler_create(&c, NULL, collect, d) != MS_OK)
+	if (ms_compiler_create(&c, NULL, collect_diag, d) != MS_OK)
 		return NULL;
 	ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml));
 	if (ms_compiler_get_rules(c, &r) != MS_OK)

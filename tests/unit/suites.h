@@ -20,6 +20,8 @@ typedef struct diags {
 /* Compile YAML held in a string (file name "t.yaml"); NULL when it fails.
  * `d` may be NULL. */
 ms_rules *compile_yaml(const char *yaml, diags *d);
+/* An ms_diag_fn that collects into a diags. */
+void collect_diag(const ms_diag *d, void *ud);
 /* Does some collected diagnostic contain `needle` (after "line:col: ")? */
 int diags_has(const diags *d, const char *needle);
 

@@ -334,7 +334,20 @@ START_TEST(lint_warnings)
 
 	ck_assert_ptr_nonnull(r);
 	memset(&d, 0, sizeof d);
-	ck_assert_uint_eq(ms_rules_lint(r, NULL, NULL), 3);
+	/* no required string; a leading wildcard, which also leaves "home"
+	 * without a bound; too few examples */
+	ck_assert_uint_eq(ms_rules_lint(r, collect_diag, &d), 4);
+	ck_assert(diags_has(&d, "has no string"));
+	ck_assert(diags_has(&d, "leading wildcard"));
+	ck_assert(diags_has(&d, "nothing bounds how far"));
+	ms_rules_destroy(r);
+
+	/* A bounded repetition before the required string is fine. */
+	r = compile_yaml("signals:\n  - {id: s, patterns: ['\\w+ kg\\b', '\\w{1,30} mg\\b']}\n", NULL);
+	ck_assert_ptr_nonnull(r);
+	memset(&d, 0, sizeof d);
+	ck_assert_uint_eq(ms_rules_lint(r, collect_diag, &d), 1);
+	ck_assert(diags_has(&d, "regex '\\w+ kg\\b': nothing bounds"));
 	ms_rules_destroy(r);
 }
 END_TEST
