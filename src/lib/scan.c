@@ -34,7 +34,7 @@ typedef struct textstate {
 	spanvec *m;         /* per signal: matches (keywords first, then regexes) */
 	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
 	const char **err;   /* per signal: error message of a failed regex run */
-	spanvec *occ;       /* per required set: where its strings occur */
+	spanvec *occ;       /* per required set: where its strings start (end = start) */
 	spanvec *pm;        /* per original pattern: its matches, once run */
 	int *prc;           /* per original pattern: 0 not run, 1 run, else -PCRE2 error */
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
@@ -218,14 +218,17 @@ static int file_hits(ms_scanner *s, textstate *t)
 		spanvec *v;
 
 		if (e->is_literal) {
-			v = &t->occ[e->index];
-		} else {
-			if (e->bound_start && ms_is_word_before(t->nt.s, start))
-				continue;
-			if (e->bound_end && ms_is_word_at(t->nt.s, t->nt.len, end))
-				continue;
-			v = &t->m[e->index];
+			/* The windows need only where an occurrence starts. */
+			size_t o = ms_normtext_orig(&t->nt, start, &hint);
+			if (span_push(&t->occ[e->index], o, o, t->in_prompt))
+				return -1;
+			continue;
 		}
+		if (e->bound_start && ms_is_word_before(t->nt.s, start))
+			continue;
+		if (e->bound_end && ms_is_word_at(t->nt.s, t->nt.len, end))
+			continue;
+		v = &t->m[e->index];
 		if (span_push(v, ms_normtext_orig(&t->nt, start, &hint),
 			      ms_normtext_orig(&t->nt, end, &hint), t->in_prompt))
 			return -1;
