@@ -233,7 +233,8 @@ static long get_uint(ms_compiler *c, const field *f, long lo, long hi, const cha
 	return v;
 }
 
-/* A string or a list of strings, as an owned array. */
+/* A string or a list of strings, owned by the rule set.  Type errors are
+ * reported and leave the list empty; -1 only when memory runs out. */
 static int get_strlist(ms_compiler *c, const field *f, const char *owner, char ***out, size_t *n)
 {
 	ynode *v = f->val;
@@ -254,7 +255,7 @@ static int get_strlist(ms_compiler *c, const field *f, const char *owner, char *
 	}
 	if (v->kind != YN_SEQ) {
 		err(c, v, owner, "'%s' must be a string or a list of strings", f->name);
-		return -1;
+		return 0; /* reported; -1 is for running out of memory */
 	}
 	arr = own_calloc(c, v->n, sizeof *arr);
 	if (!arr)

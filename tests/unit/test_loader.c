@@ -324,6 +324,25 @@ START_TEST(prompts_load)
 }
 END_TEST
 
+/* A scope list of the wrong shape is an error like any other: reported
+ * with its place, and the rest of the file still checked. */
+START_TEST(scope_list_types)
+{
+	diags d;
+	ms_rules *r = compile_yaml(SIG_OK "rules:\n"
+				   "  - {id: R, dimension: safety, severity: high, title: t, message: m,\n"
+				   "     forbid: s, scope: {tags: {x: 1}}}\n"
+				   "  - {id: S, dimension: safety, severity: high, title: t, message: m,\n"
+				   "     forbid: s, scope: {model: [a, [b]]}}\n",
+				   &d);
+
+	ck_assert_ptr_null(r);
+	ck_assert_uint_eq(d.errors, 2);
+	ck_assert(diags_has(&d, "'tags' must be a string or a list of strings"));
+	ck_assert(diags_has(&d, "items of 'model' must be strings, not a list"));
+}
+END_TEST
+
 START_TEST(lint_warnings)
 {
 	diags d;
@@ -382,6 +401,7 @@ Suite *make_loader_suite(void)
 	tcase_add_test(tc, examples_parsed);
 	tcase_add_test(tc, directory_and_missing_file);
 	tcase_add_test(tc, prompts_load);
+	tcase_add_test(tc, scope_list_types);
 	tcase_add_test(tc, lint_warnings);
 	suite_add_tcase(s, tc);
 	return s;
