@@ -324,7 +324,20 @@ static ms_sig *new_sig(ms_compiler *c, size_t *index)
 	return &r->sigs[r->nsigs++];
 }
 
-static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *owner)
+static int same_list(char **a, size_t na, char **b, size_t nb)
+{
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Compile one regex of a signal; `declared` lists the strings the rule
+ * says every match contains (normalised, owned), if any. */
+static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *owner,
+			   char **declared, size_t ndeclared)
 {
 	ms_rules *r = c->r;
 	int errcode;
@@ -347,7 +360,8 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 			h = (h ^ (unsigned char)n->str[i]) * 16777619u;
 		for (size_t i = 0; i < r->npats; i++) {
 			ms_pattern *q = &r->pats[i];
-			if (q->hash != h || q->canon != i || strcmp(q->src, n->str) != 0)
+			if (q->hash != h || q->canon != i || strcmp(q->src, n->str) != 0 ||
+			    !same_list(q->declared, q->ndeclared, declared, ndeclared))
 				continue;
 			if (ms_grow(&r->pats, &c->cappats, r->npats + 1, sizeof *r->pats))
 				return -1;
@@ -395,6 +409,8 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	p->file = c->file;
 	p->line = n->line;
 	p->col = n->col;
+	p->declared = declared;
+	p->ndeclared = ndeclared;
 	p->canon = r->npats - 1;
 	p->hash = hash;
 	return 0;
@@ -416,6 +432,50 @@ static int parse_negation(ms_compiler *c, const field *f, const char *owner)
 }
 
 /* Keywords and patterns of a signal (named or inline).  Returns -1 on OOM. */
+/* A pattern is a regex, or a mapping {regex, requires}: `requires` names
+ * strings one of which every match contains, for regexes whose required
+ * strings the analysis cannot find (matched like keywords: case and runs
+ * of white space do not matter). */
+static int parse_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *owner)
+{
+	field f[] = { { "regex" }, { "requires" }, { NULL } };
+	char **raw = NULL, **declared = NULL;
+	size_t nraw = 0, k = 0;
+
+	if (n->kind != YN_MAP)
+		return compile_pattern(c, n, sigi, owner, NULL, 0);
+	if (get_fields(c, n, "a pattern", owner, f))
+		return 0;
+	if (!f[0].val) {
+		err(c, n, owner, "a pattern given as a mapping needs 'regex'");
+		return 0;
+	}
+	if (get_strlist(c, &f[1], owner, &raw, &nraw))
+		return -1;
+	if (f[1].val && !nraw) {
+		err(c, f[1].val, owner, "'requires' must name at least one string");
+		return 0;
+	}
+	if (nraw) {
+		declared = own_calloc(c, nraw + 1, sizeof *declared);
+		if (!declared)
+			return -1;
+	}
+	for (size_t i = 0; i < nraw; i++) {
+		size_t nl;
+		char *norm = own(c, ms_norm_keyword(raw[i], strlen(raw[i]), &nl));
+
+		if (!norm)
+			return -1;
+		if (!nl) {
+			err(c, f[1].val, owner, "a required string must not be empty");
+			return 0;
+		}
+		declared[k++] = norm;
+	}
+	return compile_pattern(c, f[0].val, sigi, owner, declared, k);
+}
+
 static int parse_matchers(ms_compiler *c, ms_sig *sg, size_t sigi, field *kw, field *pat,
 			  const char *owner)
 {
@@ -458,7 +518,7 @@ static int parse_matchers(ms_compiler *c, ms_sig *sg, size_t sigi, field *kw, fi
 		} else {
 			size_t first = r->npats;
 			for (size_t i = 0; i < pat->val->n; i++)
-				if (compile_pattern(c, pat->val->items[i], sigi, owner))
+				if (parse_pattern(c, pat->val->items[i], sigi, owner))
 					return -1;
 			/* Patterns of one signal are contiguous in rules->pats. */
 			sg->npats = r->npats - first;
@@ -1374,6 +1434,31 @@ typedef struct prepjob {
 	size_t nth;
 } prepjob;
 
+/* The rule's own required strings become one more set (in place of the
+ * weakest found when there is no room).  Nothing bounds where they stand
+ * in a match.  Returns the number of sets, or -1 when memory runs out. */
+static int add_declared(const ms_pattern *p, ms_reqset *sets, int n)
+{
+	ms_reqset d = { calloc(p->ndeclared + 1, sizeof(char *)), 0, -1, 0 };
+
+	if (!d.strs)
+		goto oom;
+	for (size_t i = 0; i < p->ndeclared; i++) {
+		if (!(d.strs[i] = ms_strdup(p->declared[i])))
+			goto oom;
+		d.n++;
+	}
+	if (n == MS_MAX_REQSETS)
+		ms_reqset_free(&sets[--n]);
+	sets[n++] = d;
+	return n;
+oom:
+	ms_reqset_free(&d);
+	while (n > 0)
+		ms_reqset_free(&sets[--n]);
+	return -1;
+}
+
 static void *prep_worker(void *arg)
 {
 	prepjob *j = arg;
@@ -1385,9 +1470,11 @@ static void *prep_worker(void *arg)
 		if (i >= j->n)
 			return NULL;
 		p = &j->pats[j->todo[i]];
-		if (j->step == PREP_SETS)
+		if (j->step == PREP_SETS) {
 			j->nsets[i] = ms_regex_required(p->src, j->sets[i]);
-		else
+			if (p->ndeclared && j->nsets[i] >= 0)
+				j->nsets[i] = add_declared(p, j->sets[i], j->nsets[i]);
+		} else
 			j->jit[i] = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 	}
 }

@@ -181,6 +181,8 @@ typedef struct ms_pattern {
 	char **lits;      /* req[0].strs (listed by the public API), or NULL */
 	ms_reqset *req;   /* required sets: a match contains a string of each */
 	size_t nreq;
+	char **declared;  /* strings the rule declares every match contains, or NULL */
+	size_t ndeclared;
 	int windowed;     /* compiled with PCRE2_USE_OFFSET_LIMIT for windowed runs */
 	int jit;          /* JIT-compiled: matched with pcre2_jit_match() */
 	const char *file; /* where it is defined */

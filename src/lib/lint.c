@@ -172,6 +172,37 @@ static int wide_wildcard(const char *p, int *leading)
 	return 0;
 }
 
+/* A match of p in text that contains none of the strings its rule declares
+ * every match contains: returns 1 with the match in *a, *b. */
+static int declared_missing(const ms_pattern *p, const char *text, size_t *a, size_t *b)
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	size_t len = strlen(text), off = 0;
+	int missing = 0;
+
+	if (!md)
+		return 0;
+	while (!missing && off <= len &&
+	       pcre2_match(p->code, (PCRE2_SPTR)text, len, off, 0, md, NULL) > 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		size_t nl;
+		char *norm = ms_norm_keyword(text + ov[0], ov[1] - ov[0], &nl);
+		int found = 0;
+
+		for (size_t i = 0; norm && !found && i < p->ndeclared; i++)
+			found = strstr(norm, p->declared[i]) != NULL;
+		free(norm);
+		if (!found) {
+			*a = ov[0];
+			*b = ov[1];
+			missing = 1;
+		}
+		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	}
+	pcre2_match_data_free(md);
+	return missing;
+}
+
 size_t ms_rules_lint(const ms_rules *r, ms_diag_fn diag, void *ud)
 {
 	size_t n = 0;
@@ -190,7 +221,9 @@ size_t ms_rules_lint(const ms_rules *r, ms_diag_fn diag, void *ud)
 					  "so it runs on every text",
 					  p->src);
 				n++;
-			} else {
+			} else if (!p->ndeclared) {
+				/* (A rule's declared strings have no known place in a
+				 * match: nothing to advise there.) */
 				int bounded = 0;
 				for (size_t q = 0; q < p->nreq; q++)
 					bounded |= p->req[q].maxprefix >= 0;
@@ -202,6 +235,23 @@ size_t ms_rules_lint(const ms_rules *r, ms_diag_fn diag, void *ud)
 						  "repetitions before them (\\w{1,30} rather than \\w+)",
 						  p->src);
 					n++;
+				}
+			}
+			/* A declaration that a match example contradicts would make
+			 * the prefilter skip real matches. */
+			for (size_t e = 0; p->ndeclared && e < sg->nex; e++) {
+				size_t a, b;
+				if (sg->ex[e].expect && sg->ex[e].response &&
+				    declared_missing(p, sg->ex[e].response, &a, &b)) {
+					lint_warn(diag, ud, sg->ex[e].file ? sg->ex[e].file : sg->info.file,
+						  sg->ex[e].file ? sg->ex[e].line : sg->info.line,
+						  sg->info.id,
+						  "regex '%s' matches '%.*s' in an example, which "
+						  "contains none of the strings its rule says every "
+						  "match contains",
+						  p->src, (int)(b - a), sg->ex[e].response + a);
+					n++;
+					break;
 				}
 			}
 			if (wide_wildcard(p->src, &leading)) {

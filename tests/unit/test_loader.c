@@ -343,6 +343,19 @@ START_TEST(scope_list_types)
 }
 END_TEST
 
+START_TEST(pattern_mappings)
+{
+	expect_error("signals:\n  - id: s\n    patterns:\n      - {requires: [ml]}\n",
+		     "4:9: error: a pattern given as a mapping needs 'regex'");
+	expect_error("signals:\n  - id: s\n    patterns:\n      - {regex: 'a\\d+', requires: []}\n",
+		     "'requires' must name at least one string");
+	expect_error("signals:\n  - id: s\n    patterns:\n      - {regex: 'a\\d+', requires: ['  ']}\n",
+		     "a required string must not be empty");
+	expect_error("signals:\n  - id: s\n    patterns:\n      - {regex: 'a\\d+', literal: x}\n",
+		     "unknown key 'literal' in a pattern (expected one of: regex, requires)");
+}
+END_TEST
+
 START_TEST(lint_warnings)
 {
 	diags d;
@@ -367,6 +380,17 @@ START_TEST(lint_warnings)
 	memset(&d, 0, sizeof d);
 	ck_assert_uint_eq(ms_rules_lint(r, collect_diag, &d), 1);
 	ck_assert(diags_has(&d, "regex '\\w+ kg\\b': nothing bounds"));
+	ms_rules_destroy(r);
+
+	/* Declared strings that a match example lacks. */
+	r = compile_yaml("signals:\n  - id: s\n    patterns:\n"
+			 "      - {regex: '\\b\\d+(?=m[gl])\\w+', requires: [ml]}\n"
+			 "    examples:\n      match: [take 5ml, take 5mg]\n",
+			 NULL);
+	ck_assert_ptr_nonnull(r);
+	memset(&d, 0, sizeof d);
+	ck_assert_uint_eq(ms_rules_lint(r, collect_diag, &d), 1);
+	ck_assert(diags_has(&d, "matches '5mg' in an example, which contains none of the strings"));
 	ms_rules_destroy(r);
 }
 END_TEST
@@ -402,6 +426,7 @@ Suite *make_loader_suite(void)
 	tcase_add_test(tc, directory_and_missing_file);
 	tcase_add_test(tc, prompts_load);
 	tcase_add_test(tc, scope_list_types);
+	tcase_add_test(tc, pattern_mappings);
 	tcase_add_test(tc, lint_warnings);
 	suite_add_tcase(s, tc);
 	return s;

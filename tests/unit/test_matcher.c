@@ -798,6 +798,47 @@ START_TEST(metadata_scopes)
 }
 END_TEST
 
+/* A rule may declare the strings one of which every match contains, for a
+ * regex whose own analysis finds none; the prefilter then looks for them. */
+START_TEST(declared_required_strings)
+{
+	static const char yaml[] =
+		"signals:\n  - id: s\n    patterns:\n"
+		"      - {regex: '\\b\\d+(?=ml)\\w+', requires: [ML]}\n"
+		"      - '\\b\\d+(?=ml)\\w+'\n";
+	static const char *texts[] = { "take 5ml, then 10 ml, then 7MLS", "ml ml 5 ml", "" };
+	long n[2][3];
+
+	for (int pre = 0; pre < 2; pre++) {
+		ms_compiler *c;
+		ms_compile_options o = { 0 };
+		const ms_signal_info *si;
+
+		o.no_prefilter = !pre;
+		ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
+		ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
+		ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+		ms_compiler_destroy(c);
+		ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+		si = ms_rules_signal(rules, 0);
+		/* the declared strings, normalised, are the regex's only set; the
+		 * same regex without them has none and is not shared with it */
+		ck_assert_uint_eq(si->nrequired[0], 1);
+		ck_assert_str_eq(si->required[0][0][0], "ml");
+		ck_assert_ptr_null(si->required[0][0][1]);
+		ck_assert_uint_eq(si->nrequired[1], 0);
+		ck_assert_uint_eq(rules->pats[1].canon, 1);
+		for (int i = 0; i < 3; i++)
+			n[pre][i] = count(texts[i]);
+		teardown();
+	}
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(n[0][i], n[1][i]);
+	ck_assert_int_eq(n[1][0], 2);
+	ck_assert_int_eq(n[1][1], 0);
+}
+END_TEST
+
 START_TEST(kelvin_sign_folds)
 {
 	load("signals:\n  - {id: s, patterns: ['kilo']}\n");
@@ -921,6 +962,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, normalised_offsets);
 	tcase_add_test(tc, normalised_view_reference);
 	tcase_add_test(tc, metadata_scopes);
+	tcase_add_test(tc, declared_required_strings);
 	tcase_add_test(tc, kelvin_sign_folds);
 	tcase_add_test(tc, shared_patterns);
 	tcase_add_test(tc, examples_run);
