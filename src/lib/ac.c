@@ -117,12 +117,19 @@ static uint32_t trie_child(const uint32_t *child, const uint32_t *sib, const uin
  * renumbered breadth-first.  The shallowest states, where a scan spends
  * nearly all its time, get full transition rows; deeper states keep their
  * trie edges and failure link, which keeps the scanning tables in cache. */
+static uint32_t sparse_step(const ms_ac *ac, uint32_t s, uint32_t c);
+
 ms_ac *ms_ac_build(ms_ac_builder *b)
+{
+	return ms_ac_build_rows(b, DENSE_BYTES);
+}
+
+ms_ac *ms_ac_build_rows(ms_ac_builder *b, size_t row_bytes)
 {
 	ms_ac *ac = calloc(1, sizeof *ac);
 	size_t total = 1;
-	uint32_t *child = NULL, *sib = NULL, *fail = NULL, *queue = NULL, *perm = NULL;
-	uint32_t *out = NULL, *dict = NULL;
+	uint32_t *child = NULL, *sib = NULL, *queue = NULL, *perm = NULL, *out = NULL;
+	uint32_t root[256] = { 0 }; /* the root's children by class: it has the most */
 	uint8_t *ecls = NULL;
 	uint32_t n = 1, k, qt = 0;
 	size_t width;
@@ -158,12 +165,14 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 
 		for (size_t j = 0; j < p->len; j++) {
 			uint32_t c = ac->cls[(uint8_t)p->s[j]];
-			uint32_t t = trie_child(child, sib, ecls, s, c);
+			uint32_t t = s ? trie_child(child, sib, ecls, s, c) : root[c];
 			if (!t) {
 				t = n++;
 				ecls[t] = (uint8_t)c;
 				sib[t] = child[s];
 				child[s] = t;
+				if (!s)
+					root[c] = t;
 			}
 			s = t;
 		}
@@ -171,40 +180,23 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 		out[s] = (uint32_t)++ac->nouts;
 	}
 
-	/* Breadth-first: failure and dictionary links, and the new numbering. */
-	fail = calloc(n, sizeof *fail);
-	dict = calloc(n, sizeof *dict);
+	/* Breadth-first numbering: parents before children, shallow first. */
 	queue = calloc(n, sizeof *queue);
 	perm = calloc(n, sizeof *perm);
-	if (!fail || !dict || !queue || !perm)
+	if (!queue || !perm)
 		goto fail;
 	queue[qt++] = 0;
 	for (uint32_t qh = 0; qh < qt; qh++) {
 		uint32_t s = queue[qh];
 
 		perm[s] = qh;
-		for (uint32_t t = child[s]; t; t = sib[t]) {
-			uint32_t f = 0;
-			if (s != 0) {
-				for (f = fail[s];; f = fail[f]) {
-					uint32_t g = trie_child(child, sib, ecls, f, ecls[t]);
-					if (g) {
-						f = g;
-						break;
-					}
-					if (f == 0)
-						break;
-				}
-			}
-			fail[t] = f;
-			dict[t] = out[f] ? f : dict[f];
+		for (uint32_t t = child[s]; t; t = sib[t])
 			queue[qt++] = t;
-		}
 	}
 
 	/* Scanning tables in the new numbering. */
 	width = n <= 65535 ? sizeof(uint16_t) : sizeof(uint32_t);
-	k = (uint32_t)(DENSE_BYTES / (ac->ncls * width));
+	k = (uint32_t)(row_bytes / (ac->ncls * width));
 	if (k < 1)
 		k = 1;
 	if (k > n)
@@ -219,23 +211,16 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 	ac->ccls = malloc(n);
 	ac->ctgt = malloc((size_t)n * sizeof *ac->ctgt);
 	if (width == sizeof(uint16_t))
-		ac->delta16 = calloc((size_t)k * ac->ncls, sizeof *ac->delta16);
+		ac->delta16 = malloc((size_t)k * ac->ncls * sizeof *ac->delta16);
 	else
-		ac->delta = calloc((size_t)k * ac->ncls, sizeof *ac->delta);
+		ac->delta = malloc((size_t)k * ac->ncls * sizeof *ac->delta);
 	if (!ac->out || !ac->dict || !ac->fail || !ac->reports || !ac->first || !ac->ccls ||
 	    !ac->ctgt || (!ac->delta && !ac->delta16))
 		goto fail;
-	for (uint32_t old = 0; old < n; old++) {
-		uint32_t nw = perm[old];
-		ac->out[nw] = out[old];
-		ac->dict[nw] = dict[old] ? perm[dict[old]] : 0;
-		ac->fail[nw] = perm[fail[old]];
-		if (out[old] || dict[old])
-			ac->reports[nw >> 3] |= (uint8_t)(1u << (nw & 7));
-	}
-	/* Children, grouped by parent in the new order (the queue order). */
+	/* Outputs, and children grouped by parent, in the new numbering. */
 	for (uint32_t q = 0, e = 0; q < n; q++) {
 		uint32_t s = queue[q];
+		ac->out[q] = out[s];
 		ac->first[q] = e;
 		for (uint32_t t = child[s]; t; t = sib[t]) {
 			ac->ccls[e] = ecls[t];
@@ -244,35 +229,55 @@ ms_ac *ms_ac_build(ms_ac_builder *b)
 		}
 		ac->first[q + 1] = e;
 	}
-	/* Full rows: a state's row is its failure state's row (shallower, so
-	 * already filled) with its own edges written over it.  Entries fit 16
-	 * bits when there are fewer than 65536 states, which halves the table
-	 * and keeps more of it in cache. */
-	if (width == sizeof(uint16_t)) {
-		uint16_t *d = ac->delta16;
-		for (uint32_t q = 0; q < k; q++) {
-			uint16_t *row = &d[(size_t)q * ac->ncls];
-			if (q != 0)
-				memcpy(row, &d[(size_t)ac->fail[q] * ac->ncls], ac->ncls * sizeof *row);
-			for (uint32_t e = ac->first[q]; e < ac->first[q + 1]; e++)
-				row[ac->ccls[e]] = (uint16_t)ac->ctgt[e];
+	/* In breadth-first order: a state's full row is its failure state's
+	 * row (shallower, so done) with its own edges written over it; the
+	 * failure link of a child by class c is where the parent's failure
+	 * state goes on c, read off that row (or found by following edges
+	 * and failure links from a state without one).  Entries fit 16 bits
+	 * when there are fewer than 65536 states, which halves the table and
+	 * keeps more of it in cache. */
+	for (uint32_t q = 0; q < n; q++) {
+		uint32_t fq = ac->fail[q];
+
+		if (q < k) {
+			if (ac->delta16) {
+				uint16_t *row = &ac->delta16[(size_t)q * ac->ncls];
+				if (q)
+					memcpy(row, &ac->delta16[(size_t)fq * ac->ncls], ac->ncls * sizeof *row);
+				else
+					memset(row, 0, ac->ncls * sizeof *row);
+				for (uint32_t e = ac->first[q]; e < ac->first[q + 1]; e++)
+					row[ac->ccls[e]] = (uint16_t)ac->ctgt[e];
+			} else {
+				uint32_t *row = &ac->delta[(size_t)q * ac->ncls];
+				if (q)
+					memcpy(row, &ac->delta[(size_t)fq * ac->ncls], ac->ncls * sizeof *row);
+				else
+					memset(row, 0, ac->ncls * sizeof *row);
+				for (uint32_t e = ac->first[q]; e < ac->first[q + 1]; e++)
+					row[ac->ccls[e]] = ac->ctgt[e];
+			}
 		}
-	} else {
-		uint32_t *d = ac->delta;
-		for (uint32_t q = 0; q < k; q++) {
-			uint32_t *row = &d[(size_t)q * ac->ncls];
-			if (q != 0)
-				memcpy(row, &d[(size_t)ac->fail[q] * ac->ncls], ac->ncls * sizeof *row);
-			for (uint32_t e = ac->first[q]; e < ac->first[q + 1]; e++)
-				row[ac->ccls[e]] = ac->ctgt[e];
+		for (uint32_t e = ac->first[q]; e < ac->first[q + 1]; e++) {
+			uint32_t t = ac->ctgt[e], f = 0, c = ac->ccls[e];
+
+			if (q) {
+				if (fq < k)
+					f = ac->delta16 ? ac->delta16[(size_t)fq * ac->ncls + c]
+							: ac->delta[(size_t)fq * ac->ncls + c];
+				else
+					f = sparse_step(ac, fq, c);
+			}
+			ac->fail[t] = f;
+			ac->dict[t] = ac->out[f] ? f : ac->dict[f];
+			if (ac->out[t] || ac->dict[t])
+				ac->reports[t >> 3] |= (uint8_t)(1u << (t & 7));
 		}
 	}
 	free(child);
 	free(sib);
 	free(ecls);
 	free(out);
-	free(fail);
-	free(dict);
 	free(queue);
 	free(perm);
 	ms_ac_builder_free(b);
@@ -282,8 +287,6 @@ fail:
 	free(sib);
 	free(ecls);
 	free(out);
-	free(fail);
-	free(dict);
 	free(queue);
 	free(perm);
 	ms_ac_free(ac);

@@ -66,6 +66,9 @@ ms_ac_builder *ms_ac_builder_new(void);
 /* Add a pattern (already normalised); `id` is returned on a match. */
 int ms_ac_builder_add(ms_ac_builder *b, const char *pat, size_t len, uint32_t id);
 ms_ac *ms_ac_build(ms_ac_builder *b); /* consumes the builder */
+/* The same with at most `row_bytes` of full transition rows (at least the
+ * root's): the states beyond keep their trie edges and failure links. */
+ms_ac *ms_ac_build_rows(ms_ac_builder *b, size_t row_bytes);
 void ms_ac_free(ms_ac *ac);
 void ms_ac_builder_free(ms_ac_builder *b);
 
