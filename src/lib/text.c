@@ -360,8 +360,17 @@ size_t ms_word_count(const char *text, size_t len)
 
 	for (size_t i = 0; i < len;) {
 		char what = 0;
-		size_t k = t[i] >= 0x80 ? special_seq(t + i, len - i, &what) : 0;
+		size_t k;
 
+		/* ASCII other than the apostrophe: a word byte or not, at once. */
+		if (t[i] < 0x80 && t[i] != '\'') {
+			int w = ascii_alnum(t[i]) || t[i] == '_';
+			words += (size_t)(w && !in_word);
+			in_word = w;
+			i++;
+			continue;
+		}
+		k = t[i] >= 0x80 ? special_seq(t + i, len - i, &what) : 0;
 		if (k && what == '\'') {
 			/* Curly apostrophe: inside a word only when a word follows. */
 			in_word = in_word && ms_is_word_at(t, len, i + k);
