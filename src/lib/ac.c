@@ -82,7 +82,8 @@ int ms_ac_builder_add(ms_ac_builder *b, const char *pat, size_t len, uint32_t id
 void ms_achits_free(ms_achits *h)
 {
 	free(h->a.v);
-	free(h->b.v);
+	for (int j = 0; j < AC_STREAMS - 1; j++)
+		free(h->more[j].v);
 	memset(h, 0, sizeof *h);
 }
 
@@ -333,54 +334,77 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, size_t end)
 
 #define AC_REPORTS(ac, s) ((ac)->reports[(s) >> 3] & (1u << ((s) & 7)))
 
-/* Two streams through the text at once: the first half, and the second
- * half from far enough back that every occurrence ending in it starts
- * inside it.  The two chains of dependent table loads overlap, which nearly
- * halves the time per byte when loads, not instructions, set the pace. */
-#define AC_SCAN2(TABLE)                                                                \
+/* Four streams through the text at once, one per quarter.  A stream
+ * starts far enough before its quarter that every occurrence ending in the
+ * quarter starts after the stream does, and reports only the occurrences
+ * that end in its quarter.  The four chains of dependent table loads
+ * overlap, which is most of the gain when loads, not instructions, set the
+ * pace.  All streams take the same number of steps, that of the last one
+ * (the longest: the others start no later and end earlier), and never read
+ * past the text. */
+#define AC_STEP(TABLE, s, c) \
+	((s) < ndense ? (TABLE)[(size_t)(s) * ncls + (c)] : sparse_step(ac, (s), (c)))
+
+#define AC_SCAN4(TABLE)                                                                \
 	do {                                                                           \
-		for (size_t k = 0; k < nb; k++) {                                      \
-			uint32_t ca = cls[ta[k]], cb = cls[tb[k]];                     \
-			sa = sa < ndense ? (TABLE)[(size_t)sa * ncls + ca]             \
-					 : sparse_step(ac, sa, ca);                    \
-			sb = sb < ndense ? (TABLE)[(size_t)sb * ncls + cb]             \
-					 : sparse_step(ac, sb, cb);                    \
-			if (AC_REPORTS(ac, sa) && k < na && push_hits(ac, &h->a, sa, k + 1))  \
-				return -1;                                             \
-			if (AC_REPORTS(ac, sb) && bstart + k + 1 > mid &&              \
-			    push_hits(ac, &h->b, sb, bstart + k + 1))                   \
-				return -1;                                             \
-		}                                                                      \
+		for (size_t k = 0; k < n; k++) {                                       \
+			uint32_t c0 = cls[t0[k]], c1 = cls[t1[k]];                      \
+			uint32_t c2 = cls[t2[k]], c3 = cls[t3[k]];                      \
+			s0 = AC_STEP(TABLE, s0, c0);                                    \
+			s1 = AC_STEP(TABLE, s1, c1);                                    \
+			s2 = AC_STEP(TABLE, s2, c2);                                    \
+			s3 = AC_STEP(TABLE, s3, c3);                                    \
+			if (AC_REPORTS(ac, s0) && k + 1 <= q1 &&                        \
+			    push_hits(ac, &h->a, s0, k + 1))                            \
+				return -1;                                              \
+			if (AC_REPORTS(ac, s1) && st1 + k + 1 > q1 && st1 + k + 1 <= q2 && \
+			    push_hits(ac, &h->more[0], s1, st1 + k + 1))                \
+				return -1;                                              \
+			if (AC_REPORTS(ac, s2) && st2 + k + 1 > q2 && st2 + k + 1 <= q3 && \
+			    push_hits(ac, &h->more[1], s2, st2 + k + 1))                \
+				return -1;                                              \
+			if (AC_REPORTS(ac, s3) && st3 + k + 1 > q3 &&                   \
+			    push_hits(ac, &h->more[2], s3, st3 + k + 1))                \
+				return -1;                                              \
+		}                                                                       \
 	} while (0)
 
 int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *h)
 {
 	const uint8_t *cls = ac->cls;
-	uint32_t sa = 0, sb = 0, ncls = ac->ncls, ndense = ac->ndense;
-	size_t mid = len / 2, bstart = mid > ac->maxlen - 1 ? mid - (ac->maxlen - 1) : 0;
-	size_t na = mid, nb = len - bstart;
-	const unsigned char *ta = text, *tb = text + bstart;
+	uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, ncls = ac->ncls, ndense = ac->ndense;
+	size_t back = ac->maxlen ? ac->maxlen - 1 : 0;
+	/* Quarter ends; the last quarter takes the remainder, so it is the
+	 * longest, which the step count relies on. */
+	size_t q1 = len / 4, q2 = 2 * q1, q3 = 3 * q1;
+	size_t st1 = q1 > back ? q1 - back : 0, st2 = q2 > back ? q2 - back : 0;
+	size_t st3 = q3 > back ? q3 - back : 0, n = len - st3;
+	const unsigned char *t0 = text, *t1 = text + st1, *t2 = text + st2, *t3 = text + st3;
 
-	h->a.n = h->b.n = 0;
+	h->a.n = 0;
+	for (int j = 0; j < AC_STREAMS - 1; j++)
+		h->more[j].n = 0;
 	if (!ac->nouts)
 		return 0;
-	/* Stream a covers [0, mid), stream b [bstart, len); b is the longer,
-	 * and a idles (its hits dropped) once past mid. */
 	if (ac->delta16)
-		AC_SCAN2(ac->delta16);
+		AC_SCAN4(ac->delta16);
 	else
-		AC_SCAN2(ac->delta);
-	/* Stream b's hits follow a's: all in order of their ends. */
-	if (h->b.n) {
-		if (h->a.n + h->b.n > h->a.cap) {
-			ms_achit *v = realloc(h->a.v, (h->a.n + h->b.n) * sizeof *v);
+		AC_SCAN4(ac->delta);
+	/* The later quarters' hits follow the first's: all in order of ends. */
+	for (int j = 0; j < AC_STREAMS - 1; j++) {
+		ms_achitbuf *m = &h->more[j];
+
+		if (!m->n)
+			continue;
+		if (h->a.n + m->n > h->a.cap) {
+			ms_achit *v = realloc(h->a.v, (h->a.n + m->n) * sizeof *v);
 			if (!v)
 				return -1;
 			h->a.v = v;
-			h->a.cap = h->a.n + h->b.n;
+			h->a.cap = h->a.n + m->n;
 		}
-		memcpy(h->a.v + h->a.n, h->b.v, h->b.n * sizeof *h->a.v);
-		h->a.n += h->b.n;
+		memcpy(h->a.v + h->a.n, m->v, m->n * sizeof *h->a.v);
+		h->a.n += m->n;
 	}
 	return 0;
 }

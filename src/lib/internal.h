@@ -81,9 +81,12 @@ typedef struct ms_achitbuf {
 	ms_achit *v;
 	size_t n, cap;
 } ms_achitbuf;
-/* Scratch of a scan, kept between scans; the result is in `a`. */
+/* Scratch of a scan, kept between scans; the result is in `a`.  The text
+ * is scanned as AC_STREAMS interleaved streams, the later ones' hits
+ * gathered in `more` first. */
+#define AC_STREAMS 4
 typedef struct ms_achits {
-	ms_achitbuf a, b;
+	ms_achitbuf a, more[AC_STREAMS - 1];
 } ms_achits;
 /* Every occurrence of every pattern in text, into hits->a in order of their
  * ends.  Returns 0, or -1 when memory runs out. */
