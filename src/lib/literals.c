@@ -290,16 +290,26 @@ static const char *const common_words[] = {
 	"when", "which", "who", "will", "with", "would", "you", "your",
 };
 
+/* A string without the white space around it: its start, and its length. */
+static const char *trimmed(const char *s, size_t *len)
+{
+	size_t n;
+
+	while (*s == ' ')
+		s++;
+	n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		n--;
+	*len = n;
+	return s;
+}
+
 static int is_common_word(const char *str)
 {
 	size_t lo = 0, hi = sizeof common_words / sizeof common_words[0];
 	size_t len;
 
-	while (*str == ' ')
-		str++;
-	len = strlen(str);
-	while (len && str[len - 1] == ' ')
-		len--;
+	str = trimmed(str, &len);
 	if (len > 7)
 		return 0; /* longer than any of them */
 	while (lo < hi) {
@@ -987,13 +997,9 @@ static int implied(const sset *e, const sset *c)
 	for (int k = 0; k < 256; k++)
 		head[k] = -1;
 	for (size_t j = 0; j < e->n; j++) {
-		const char *t = e->s[j];
 		size_t len;
-		while (*t == ' ')
-			t++;
-		len = strlen(t);
-		while (len && t[len - 1] == ' ')
-			len--;
+		const char *t = trimmed(e->s[j], &len);
+
 		if (len == 0)
 			return 1;
 		w[j] = t;

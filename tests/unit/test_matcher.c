@@ -21,6 +21,20 @@ static void load(const char *yaml)
 	ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
 }
 
+/* The same, with the prefilter on or off. */
+static void load_prefilter(const char *yaml, int prefilter)
+{
+	ms_compiler *c;
+	ms_compile_options o = { 0 };
+
+	o.no_prefilter = !prefilter;
+	ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
+	ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
+	ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+	ms_compiler_destroy(c);
+	ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+}
+
 static void teardown(void)
 {
 	ms_scanner_destroy(sc);
@@ -376,16 +390,9 @@ START_TEST(prefilter_same_result)
 				"no match here", "seek care", "call  911" };
 
 	for (int pre = 0; pre < 2; pre++) {
-		ms_compiler *c;
-		ms_compile_options o = { 0 };
 		size_t nf[6];
 
-		o.no_prefilter = pre;
-		ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
-		ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
-		ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
-		ms_compiler_destroy(c);
-		ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+		load_prefilter(yaml, !pre);
 		for (int i = 0; i < 6; i++)
 			nf[i] = scan(texts[i])->nfindings;
 		ck_assert_uint_eq(nf[0], 1);
@@ -431,15 +438,7 @@ START_TEST(windowed_equals_full)
 	size_t n[2][11];
 
 	for (int pre = 0; pre < 2; pre++) {
-		ms_compiler *c;
-		ms_compile_options o = { 0 };
-
-		o.no_prefilter = !pre;
-		ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
-		ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
-		ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
-		ms_compiler_destroy(c);
-		ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+		load_prefilter(yaml, pre);
 		for (int i = 0; i < 11; i++) {
 			const ms_result *res = scan(texts[i]);
 			ck_assert_uint_eq(res->nfindings, 1);
@@ -816,16 +815,9 @@ START_TEST(declared_required_strings)
 	long n[2][3];
 
 	for (int pre = 0; pre < 2; pre++) {
-		ms_compiler *c;
-		ms_compile_options o = { 0 };
 		const ms_signal_info *si;
 
-		o.no_prefilter = !pre;
-		ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
-		ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
-		ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
-		ms_compiler_destroy(c);
-		ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+		load_prefilter(yaml, pre);
 		si = ms_rules_signal(rules, 0);
 		/* the declared strings, normalised, are the regex's only set; the
 		 * same regex without them has none and is not shared with it */
