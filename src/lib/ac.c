@@ -113,12 +113,13 @@ static uint32_t trie_child(const uint32_t *child, const uint32_t *sib, const uin
 	return 0;
 }
 
-/* The trie is built with child lists (a full transition table for every
- * state of a large keyword set would take tens of megabytes to build), then
- * renumbered breadth-first.  The shallowest states, where a scan spends
- * nearly all its time, get full transition rows; deeper states keep their
- * trie edges and failure link, which keeps the scanning tables in cache. */
 static uint32_t sparse_step(const ms_ac *ac, uint32_t s, uint32_t c);
+
+/* The trie is built with child lists, then renumbered breadth-first.  Full
+ * transition rows go to as many states as DENSE_BYTES allows, shallowest
+ * first (every state of the default pack); the states beyond keep their
+ * trie edges and failure link, so that a very large keyword set does not
+ * take tens of megabytes of table. */
 
 ms_ac *ms_ac_build(ms_ac_builder *b)
 {

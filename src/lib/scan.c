@@ -3,10 +3,11 @@
  *
  * For each text (the response, and the prompt when some signal looks at it)
  * the scanner builds the normalised view once and runs the keyword automaton
- * once; that pass yields every keyword match and marks which regex literals
- * occur.  A signal's regexes run lazily, the first time a rule or the signal
- * list asks for the signal, and only when their literal occurred.  All
- * buffers are kept between records, so a warm scanner allocates nothing. */
+ * once; that pass yields every keyword match and where the strings of the
+ * regexes' required sets occur.  A signal's regexes run lazily, the first
+ * time a rule or the signal list asks for the signal, and only on texts that
+ * hold a string of each of their sets.  All buffers are kept between
+ * records, so a warm scanner allocates nothing. */
 #include "config.h"
 
 #include <limits.h>
