@@ -1178,7 +1178,6 @@ void ms_rules_destroy(ms_rules *r)
 	free(r->rules);
 	free(r->acents);
 	free(r->named);
-	free(r->tags);
 	free(r);
 }
 
@@ -1253,16 +1252,6 @@ static int resolve_refs(ms_compiler *c)
 	return 0;
 }
 
-static int same_strings(const ms_reqset *a, const ms_reqset *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->strs[i], b->strs[i]) != 0)
-			return 0;
-	return 1;
-}
-
 static int build_automaton(ms_compiler *c)
 {
 	ms_rules *r = c->r;
@@ -1301,7 +1290,7 @@ static int build_automaton(ms_compiler *c)
 				size_t g;
 
 				for (g = 0; g < r->nreqs; g++)
-					if (same_strings(r->reqsets[g], rs))
+					if (same_list(r->reqsets[g]->strs, r->reqsets[g]->n, rs->strs, rs->n))
 						break;
 				rs->id = g;
 				if (g < r->nreqs)
@@ -1337,36 +1326,13 @@ fail:
 	return -1;
 }
 
-/* Number the scope tags so that scopes are tested with one AND per rule. */
-static int index_tags(ms_compiler *c)
-{
-	ms_rules *r = c->r;
-	size_t cap = 0;
-
-	for (size_t i = 0; i < r->nrules; i++)
-		for (size_t k = 0; k < r->rules[i].nscope_tags; k++) {
-			const char *t = r->rules[i].scope_tags[k];
-			size_t j;
-
-			for (j = 0; j < r->ntags; j++)
-				if (strcmp(r->tags[j], t) == 0)
-					break;
-			if (j == r->ntags) {
-				if (ms_grow(&r->tags, &cap, r->ntags + 1, sizeof *r->tags))
-					return -1;
-				r->tags[r->ntags++] = (char *)t;
-			}
-			if (j < 64)
-				r->rules[i].tagmask |= (uint64_t)1 << j;
-		}
-	r->tags_as_bits = r->ntags <= 64;
-	return 0;
-}
-
-/* The same for the model, model_group and weights scopes. */
+/* A rule's scope values of one kind. */
 static char **rule_meta(ms_rule_int *ru, int kind, size_t *n)
 {
 	switch (kind) {
+	case META_TAGS:
+		*n = ru->nscope_tags;
+		return ru->scope_tags;
 	case META_MODEL:
 		*n = ru->nscope_model;
 		return ru->scope_model;
@@ -1379,6 +1345,8 @@ static char **rule_meta(ms_rule_int *ru, int kind, size_t *n)
 	}
 }
 
+/* Number the distinct scope values of each kind, so that a record is looked
+ * up once per kind and each rule's scope is tested with one AND. */
 static int index_meta(ms_compiler *c)
 {
 	ms_rules *r = c->r;
@@ -1693,7 +1661,7 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 	}
 	rc = jit_and_automaton(c, &j);
 	prep_free(&j);
-	if (rc || index_tags(c) || index_meta(c))
+	if (rc || index_meta(c))
 		return MS_ERR_NOMEM;
 	*out = r;
 	c->r = NULL;

@@ -229,8 +229,9 @@ typedef struct ms_sig {
 	unsigned col;
 } ms_sig;
 
-/* Scopes on a record's metadata, tested as bits like the tags. */
-enum { META_MODEL, META_GROUP, META_WEIGHTS, META_KINDS };
+/* Scopes on a record's tags and metadata, numbered at compile time so that
+ * a rule's scope is tested with one AND per kind. */
+enum { META_TAGS, META_MODEL, META_GROUP, META_WEIGHTS, META_KINDS };
 
 typedef struct ms_rule_int {
 	ms_rule pub;
@@ -246,8 +247,7 @@ typedef struct ms_rule_int {
 	ms_example *ex;
 	size_t nex;
 	unsigned col;
-	uint64_t tagmask;        /* scope_tags as bits of rules->tags, when tags_as_bits */
-	uint64_t metamask[META_KINDS]; /* the same for model, model_group and weights */
+	uint64_t metamask[META_KINDS]; /* scope values as bits of rules->meta[kind] */
 } ms_rule_int;
 
 /* What the scanner checks before it runs a regex: the occurrence lists of
@@ -283,12 +283,9 @@ struct ms_rules {
 	uint32_t match_limit;
 	int no_prefilter;
 	int any_prompt;         /* some signal is evaluated on the prompt */
-	char **tags;            /* distinct scope tags of all rules */
-	size_t ntags;
-	int tags_as_bits;       /* at most 64 of them: scopes are tested as bit masks */
-	char **meta[META_KINDS]; /* distinct values of the metadata scopes */
+	char **meta[META_KINDS]; /* distinct values of each kind of scope in all rules */
 	size_t nmeta[META_KINDS];
-	int meta_as_bits[META_KINDS];
+	int meta_as_bits[META_KINDS]; /* at most 64 of them: scopes are tested as bits */
 	void **allocs;          /* every allocation owned by the set, freed at destroy */
 	size_t nallocs, capallocs;
 };

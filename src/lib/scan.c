@@ -80,10 +80,9 @@ struct ms_scanner {
 	ms_profile_entry *prof;      /* per signal (all of them) */
 	ms_profile_entry *prof_pub;  /* per named signal, filled on request */
 	ms_profile_entry *prof_rules; /* per rule */
-	uint64_t recmask;   /* the current record's tags as bits of rules->tags */
+	uint64_t recmask;   /* the current record's tags as bits of rules->meta[META_TAGS] */
 	tagmask_entry tagcache[TAGMASK_CACHE];
 	int recmeta[META_KINDS]; /* its model, group, weights in rules->meta, or -1 */
-	char metakey[META_KINDS][66]; /* [0]: 1 when recmeta is that of the value after it */
 };
 
 static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
@@ -279,9 +278,15 @@ static int select_prompt(ms_scanner *s, const ms_record *rec)
 				textstate_free(t, s->r);
 				return -1;
 			}
-			s->npcache++;
 			s->pt = t;
-			return prepare_text(s, t, text, rec->prompt_len);
+			if (prepare_text(s, t, text, rec->prompt_len)) {
+				/* Not kept half prepared. */
+				textstate_free(t, s->r);
+				s->pt = &s->t[1];
+				return -1;
+			}
+			s->npcache++;
+			return 0;
 		}
 	}
 	s->pt = &s->t[1];
@@ -442,11 +447,11 @@ static int spans_sorted(const spanvec *v)
 /* What a regex call costs besides scanning, in bytes scanned. */
 #define WINDOW_CALL_COST 64
 
-enum { RUN_SKIPPED = 0, RUN_OK = 1, RUN_NOMEM = INT_MIN };
+enum { RUN_OK = 1, RUN_NOMEM = INT_MIN };
 
-/* All matches of a regex on a text into pm: RUN_OK, RUN_SKIPPED when a
- * required set does not occur (so it cannot match), RUN_NOMEM, or the
- * negated PCRE2 error code of a failed run. */
+/* All matches of a regex on a text into pm: RUN_OK, RUN_NOMEM, or the
+ * negated PCRE2 error code of a failed run.  The caller has checked that
+ * every required set occurs. */
 static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec *pm,
 		       ms_profile_entry *pe)
 {
@@ -454,10 +459,10 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 
 	pm->n = 0;
 	if (p->windowed) {
-		/* Every required set must occur.  The windows go around the
-		 * occurrences of the set that promises the least work: a call
-		 * per occurrence, and the bytes the windows span (the whole text
-		 * at worst when the prefix is unbounded). */
+		/* The windows go around the occurrences of the set that
+		 * promises the least work: a call per occurrence, and the bytes
+		 * the windows span (the whole text at worst when the prefix is
+		 * unbounded). */
 		size_t best = 0, best_cost = (size_t)-1;
 		spanvec *occ;
 
@@ -465,8 +470,6 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 			size_t c = t->occ[p->req[q].id].n, cost;
 			long pre = p->req[q].maxprefix;
 
-			if (c == 0)
-				return RUN_SKIPPED;
 			cost = c * WINDOW_CALL_COST;
 			if (pre >= 0 && (size_t)pre < t->len / c)
 				cost += c * (size_t)pre;
@@ -481,8 +484,8 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 		occ = &t->occ[p->req[best].id];
 		/* Occurrences of several strings arrive in order of their ends;
 		 * the windows need their starts in order. */
-		if (occ->n > 1 && !spans_sorted(occ))
-			qsort(occ->v, occ->n, sizeof *occ->v, cmp_span);
+		if (!spans_sorted(occ))
+			sort_spans(occ);
 		rc = run_windowed(s, t, p, occ, p->req[best].maxprefix, pm, pe);
 	} else {
 		pe->runs++;
@@ -512,8 +515,9 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 
 		pe->evaluations++;
 		if (rc == 0) {
-			/* Most regexes lack a required set in most texts: tell
-			 * that from the small table before anything else. */
+			/* Most regexes lack a required set in most texts, and
+			 * then cannot match: tell that from the small table
+			 * before anything else. */
 			const ms_patreq *q = &r->patreq[pi];
 			int absent = 0;
 			for (uint32_t j = 0; j < q->nreq && !absent; j++)
@@ -526,8 +530,6 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 		if (rc == 0) {
 			/* First use of this regex on this text. */
 			rc = run_pattern(s, t, p, pm, pe);
-			if (rc == RUN_SKIPPED)
-				continue;
 			if (rc == RUN_NOMEM)
 				return -1;
 			t->prc[pi] = rc;
@@ -705,9 +707,9 @@ static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
 		int ok = 0;
 		if (lenient && !rec->have_tags)
 			ok = 1;
-		else if (s->r->tags_as_bits)
-			ok = (ru->tagmask & s->recmask) != 0;
-		for (size_t i = 0; !ok && !s->r->tags_as_bits && i < rec->ntags; i++)
+		else if (s->r->meta_as_bits[META_TAGS])
+			ok = (ru->metamask[META_TAGS] & s->recmask) != 0;
+		for (size_t i = 0; !ok && !s->r->meta_as_bits[META_TAGS] && i < rec->ntags; i++)
 			ok = in_list(ru->scope_tags, ru->nscope_tags, rec->tags[i]);
 		if (!ok)
 			return 0;
@@ -742,6 +744,41 @@ static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
 			return 0;
 	}
 	return 1;
+}
+
+/* A record's tags as bits, and its model, group and weights as indices,
+ * of the values the rules' scopes name. */
+static void record_scope_bits(ms_scanner *s, const ms_record *rec)
+{
+	const ms_rules *r = s->r;
+	const char *v[META_KINDS] = { NULL, rec->model, rec->model_group, rec->weights };
+
+	s->recmask = 0;
+	if (r->meta_as_bits[META_TAGS] && r->nmeta[META_TAGS] && rec->ntags) {
+		/* Stable tags (a prompt set's): their mask is kept for the next
+		 * records of the same prompt, in a small table by address. */
+		size_t slot = ((uintptr_t)rec->tags >> 4) % TAGMASK_CACHE;
+		tagmask_entry *e = &s->tagcache[slot];
+
+		if (rec->prompt_stable && e->tags == rec->tags && e->ntags == rec->ntags) {
+			s->recmask = e->mask;
+		} else {
+			for (size_t i = 0; i < rec->ntags; i++)
+				for (size_t j = 0; j < r->nmeta[META_TAGS]; j++)
+					if (strcmp(rec->tags[i], r->meta[META_TAGS][j]) == 0)
+						s->recmask |= (uint64_t)1 << j;
+			if (rec->prompt_stable)
+				*e = (tagmask_entry){ rec->tags, rec->ntags, s->recmask };
+		}
+	}
+	for (int k = META_MODEL; k < META_KINDS; k++) {
+		s->recmeta[k] = -1;
+		for (size_t j = 0; v[k] && j < r->nmeta[k] && j < 64; j++)
+			if (strcmp(v[k], r->meta[k][j]) == 0) {
+				s->recmeta[k] = (int)j;
+				break;
+			}
+	}
 }
 
 /* ---------------- scanning ---------------- */
@@ -794,45 +831,7 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 		return MS_ERR_NOMEM;
 	if (select_prompt(s, rec))
 		return MS_ERR_NOMEM;
-	s->recmask = 0;
-	if (r->tags_as_bits && r->ntags && rec->ntags) {
-		/* Stable tags (a prompt set's): their mask is kept for the next
-		 * records of the same prompt, in a small table by address. */
-		size_t slot = ((uintptr_t)rec->tags >> 4) % TAGMASK_CACHE;
-		tagmask_entry *e = &s->tagcache[slot];
-
-		if (rec->prompt_stable && e->tags == rec->tags && e->ntags == rec->ntags) {
-			s->recmask = e->mask;
-		} else {
-			for (size_t i = 0; i < rec->ntags; i++)
-				for (size_t j = 0; j < r->ntags; j++)
-					if (strcmp(rec->tags[i], r->tags[j]) == 0)
-						s->recmask |= (uint64_t)1 << j;
-			if (rec->prompt_stable)
-				*e = (tagmask_entry){ rec->tags, rec->ntags, s->recmask };
-		}
-	}
-	{
-		/* Records come grouped by model more often than not: the last
-		 * value looked up is kept (it must fit the buffer). */
-		const char *v[META_KINDS] = { rec->model, rec->model_group, rec->weights };
-		for (int k = 0; k < META_KINDS; k++) {
-			if (!r->nmeta[k] ||
-			    (v[k] && s->metakey[k][0] && strcmp(v[k], s->metakey[k] + 1) == 0))
-				continue;
-			s->recmeta[k] = -1;
-			s->metakey[k][0] = 0;
-			for (size_t j = 0; v[k] && j < r->nmeta[k] && j < 64; j++)
-				if (strcmp(v[k], r->meta[k][j]) == 0) {
-					s->recmeta[k] = (int)j;
-					break;
-				}
-			if (v[k] && strlen(v[k]) < sizeof s->metakey[k] - 1) {
-				s->metakey[k][0] = 1;
-				strcpy(s->metakey[k] + 1, v[k]);
-			}
-		}
-	}
+	record_scope_bits(s, rec);
 	memset(res, 0, sizeof *res);
 
 	/* Named response signals present in the answer. */
