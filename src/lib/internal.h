@@ -131,6 +131,10 @@ int ms_negated_before(const char *text, size_t start, unsigned window);
  * ("don't") not splitting it. */
 size_t ms_word_count(const char *text, size_t len);
 
+/* Does the text look cut off mid-sentence?  Returns 1 when it does, with
+ * [*from, *to) the unfinished last line. */
+int ms_truncated(const char *text, size_t len, size_t *from, size_t *to);
+
 /* Byte offset just past the first `n` characters (code points) of text. */
 size_t ms_char_limit(const char *text, size_t len, size_t n);
 /* Byte offset at which sentence n+1 starts (len when there are fewer). */
@@ -163,7 +167,8 @@ long ms_regex_maxlen(const char *p, const char *end);
 /* ---------------- compiled rules ---------------- */
 #define MS_MAX_WITHIN_SENTENCES 1000
 
-typedef enum { C_SIGNAL, C_ALL, C_ANY, C_NOT, C_WORDS } ms_cond_type;
+/* The kinds of condition; cond.c has one table entry for each. */
+typedef enum { C_SIGNAL, C_ALL, C_ANY, C_NOT, C_WORDS, C_REPEATED, C_TRUNCATED } ms_cond_type;
 
 typedef enum { ON_DEFAULT = 0, ON_RESPONSE, ON_PROMPT } ms_on;
 
@@ -176,6 +181,7 @@ typedef struct ms_cond {
 	size_t within_sentences; /* 0: no bound */
 	int negation;            /* -1: the signal's setting, 0: keep, 1: exclude */
 	unsigned negation_window;
+	unsigned unit_words;     /* C_REPEATED: words a repeated unit has at least */
 	struct ms_cond **kids;
 	size_t nkids;
 } ms_cond;

@@ -16,74 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
-
-#define MS_MAX_EVIDENCE 16
-
-typedef struct spanvec {
-	ms_span *v;
-	size_t n, cap;
-} spanvec;
-
-enum { SIG_PENDING = 0, SIG_DONE = 1 };
-
-typedef struct textstate {
-	const char *text;
-	size_t len;
-	int present;
-	ms_normtext nt;
-	spanvec *m;         /* per signal: matches (keywords first, then regexes) */
-	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
-	const char **err;   /* per signal: error message of a failed regex run */
-	spanvec *occ;       /* per required set: where its strings start (end = start) */
-	spanvec *pm;        /* per original pattern: its matches, once run */
-	int *prc;           /* per original pattern: 0 not run, 1 run, else -PCRE2 error */
-	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
-	size_t lim_sent_n, lim_sent;
-	size_t words;       /* word count, or (size_t)-1 until needed */
-	int in_prompt;
-	char errbuf[256];   /* message of the last failed regex run on this text */
-} textstate;
-
-/* Prompts repeat: a campaign has a few dozen prompts and thousands of
- * answers.  A prompt whose text the caller keeps unchanged (ms_record's
- * prompt_stable) is prepared once and its signals kept. */
-#define PROMPT_CACHE 64
-
-/* The tag mask of a prompt set's tags, by their address. */
-#define TAGMASK_CACHE 64
-
-typedef struct tagmask_entry {
-	const char *const *tags;
-	size_t ntags;
-	uint64_t mask;
-} tagmask_entry;
-
-struct ms_scanner {
-	const ms_rules *r;
-	pcre2_match_data *md;
-	pcre2_match_context *mctx;
-	pcre2_match_context *mctx_window;   /* the same, with an offset limit */
-	textstate t[2];     /* 0: response, 1: a prompt that is not cached */
-	textstate *pt;      /* the current record's prompt: &t[1] or a cache entry */
-	textstate pcache[PROMPT_CACHE];
-	size_t npcache;
-	ms_achits hits;     /* the automaton's scratch */
-	ms_finding *f;
-	size_t nf, capf;
-	spanvec ev;         /* evidence pool for the current record */
-	spanvec tmp;        /* evidence of the condition being evaluated */
-	size_t *sigs;
-	size_t nsigs, capsigs;
-	ms_result res;
-	int profiling;
-	ms_profile_entry *prof;      /* per signal (all of them) */
-	ms_profile_entry *prof_pub;  /* per named signal, filled on request */
-	ms_profile_entry *prof_rules; /* per rule */
-	uint64_t recmask;   /* the current record's tags as bits of rules->meta[META_TAGS] */
-	tagmask_entry tagcache[TAGMASK_CACHE];
-	int recmeta[META_KINDS]; /* its model, group, weights in rules->meta, or -1 */
-};
+#include "scanner.h"
 
 static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 {
@@ -117,6 +50,7 @@ static void textstate_free(textstate *t, const ms_rules *r)
 			free(t->pm[i].v);
 	free(t->pm);
 	free(t->prc);
+	free(t->rep.v);
 	ms_normtext_free(&t->nt);
 }
 
@@ -168,6 +102,7 @@ void ms_scanner_destroy(ms_scanner *s)
 	free(s->prof);
 	free(s->prof_pub);
 	free(s->prof_rules);
+	free(s->units);
 	free(s);
 }
 
@@ -193,7 +128,7 @@ const ms_profile_entry *ms_scanner_profile(const ms_scanner *s)
 	return s->prof_pub;
 }
 
-static int span_push(spanvec *v, size_t start, size_t end, int in_prompt)
+int ms_span_push(spanvec *v, size_t start, size_t end, int in_prompt)
 {
 	if (ms_grow(&v->v, &v->cap, v->n + 1, sizeof *v->v))
 		return -1;
@@ -220,7 +155,7 @@ static int file_hits(ms_scanner *s, textstate *t)
 		if (e->is_literal) {
 			/* The windows need only where an occurrence starts. */
 			size_t o = ms_normtext_orig(&t->nt, start, &hint);
-			if (span_push(&t->occ[e->index], o, o, t->in_prompt))
+			if (ms_span_push(&t->occ[e->index], o, o, t->in_prompt))
 				return -1;
 			continue;
 		}
@@ -229,7 +164,7 @@ static int file_hits(ms_scanner *s, textstate *t)
 		if (e->bound_end && ms_is_word_at(t->nt.s, t->nt.len, end))
 			continue;
 		v = &t->m[e->index];
-		if (span_push(v, ms_normtext_orig(&t->nt, start, &hint),
+		if (ms_span_push(v, ms_normtext_orig(&t->nt, start, &hint),
 			      ms_normtext_orig(&t->nt, end, &hint), t->in_prompt))
 			return -1;
 	}
@@ -245,6 +180,7 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	t->present = text != NULL;
 	t->lim_chars_n = t->lim_sent_n = 0;
 	t->words = (size_t)-1;
+	t->rep_done = 0;
 	for (size_t i = 0; i < r->nsigs; i++)
 		t->m[i].n = 0;
 	memset(t->state, SIG_PENDING, r->nsigs);
@@ -366,7 +302,7 @@ static int run_full(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec *m
 			off = a + 1;
 			continue;
 		}
-		if (span_push(m, a, b, t->in_prompt))
+		if (ms_span_push(m, a, b, t->in_prompt))
 			return -1;
 		pe->matches++;
 		off = b;
@@ -408,7 +344,7 @@ static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const 
 			return -rc;
 		if (b <= a)
 			continue;
-		if (span_push(m, a, b, t->in_prompt))
+		if (ms_span_push(m, a, b, t->in_prompt))
 			return -1;
 		pe->matches++;
 		prev_end = b;
@@ -539,7 +475,7 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 			break;
 		}
 		for (size_t i = 0; i < pm->n; i++)
-			if (span_push(m, pm->v[i].start, pm->v[i].end, pm->v[i].in_prompt))
+			if (ms_span_push(m, pm->v[i].start, pm->v[i].end, pm->v[i].in_prompt))
 				return -1;
 	}
 	if (m->n > 1) {
@@ -561,7 +497,7 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 	return 0;
 }
 
-static const spanvec *get_signal(ms_scanner *s, textstate *t, size_t si, const char **err)
+const spanvec *ms_signal_spans(ms_scanner *s, textstate *t, size_t si, const char **err)
 {
 	if (t->state[si] == SIG_PENDING && finish_signal(s, t, si))
 		return NULL;
@@ -569,111 +505,32 @@ static const spanvec *get_signal(ms_scanner *s, textstate *t, size_t si, const c
 	return &t->m[si];
 }
 
-/* ---------------- conditions ---------------- */
+/* ---------------- texts of conditions ---------------- */
 
-typedef struct evalctx {
-	ms_scanner *s;
-	const char *err;   /* first regex error met, if any */
-	int oom;
-} evalctx;
-
-static int eval(evalctx *e, const ms_cond *c, spanvec *ev)
+textstate *ms_cond_text(ms_scanner *s, ms_on on, int sig_on_prompt)
 {
-	ms_scanner *s = e->s;
+	return on == ON_PROMPT || (on == ON_DEFAULT && sig_on_prompt) ? s->pt : &s->t[0];
+}
 
-	switch (c->type) {
-	case C_NOT: {
-		size_t mark = ev ? ev->n : 0;
-		int v = eval(e, c->kids[0], ev);
-		if (ev)
-			ev->n = mark;
-		return !v;
-	}
-	case C_ALL: {
-		size_t mark = ev ? ev->n : 0;
-		for (size_t i = 0; i < c->nkids; i++)
-			if (!eval(e, c->kids[i], ev)) {
-				if (ev)
-					ev->n = mark;
-				return 0;
-			}
-		return 1;
-	}
-	case C_ANY: {
-		int any = 0;
-		for (size_t i = 0; i < c->nkids; i++)
-			any |= eval(e, c->kids[i], ev);
-		return any;
-	}
-	case C_WORDS: {
-		textstate *t = c->on == ON_PROMPT ? s->pt : &s->t[0];
-		size_t n = 0;
-		if (t->present) {
-			if (t->words == (size_t)-1)
-				t->words = ms_word_count(t->text, t->len);
-			n = t->words;
-		}
-		return n >= c->min && n <= c->max;
-	}
-	case C_SIGNAL:
-		break;
-	}
+size_t ms_text_limit(textstate *t, size_t chars, size_t sentences)
+{
+	size_t lc = 0, ls = 0;
 
-	{
-		const ms_sig *sg = &s->r->sigs[c->sig];
-		int prompt = c->on == ON_PROMPT || (c->on == ON_DEFAULT && sg->info.on_prompt);
-		textstate *t = prompt ? s->pt : &s->t[0];
-		const spanvec *m;
-		const char *serr = NULL;
-		int neg = c->negation >= 0 ? c->negation : sg->negation;
-		unsigned win = c->negation_window ? c->negation_window : sg->negation_window;
-		size_t lim = 0, count = 0, mark = ev ? ev->n : 0;
-		int bounded = c->within_chars || c->within_sentences;
-
-		if (!t->present)
-			return c->min == 0;
-		m = get_signal(s, t, c->sig, &serr);
-		if (!m) {
-			e->oom = 1;
-			return 0;
+	if (chars) {
+		if (t->lim_chars_n != chars) {
+			t->lim_chars = ms_char_limit(t->text, t->len, chars);
+			t->lim_chars_n = chars;
 		}
-		if (serr && !e->err)
-			e->err = serr;
-		if (bounded) {
-			size_t lc = 0, ls = 0;
-			if (c->within_chars) {
-				if (t->lim_chars_n != c->within_chars) {
-					t->lim_chars = ms_char_limit(t->text, t->len, c->within_chars);
-					t->lim_chars_n = c->within_chars;
-				}
-				lc = t->lim_chars;
-			}
-			if (c->within_sentences) {
-				if (t->lim_sent_n != c->within_sentences) {
-					t->lim_sent = ms_sentence_limit(t->text, t->len,
-									c->within_sentences);
-					t->lim_sent_n = c->within_sentences;
-				}
-				ls = t->lim_sent;
-			}
-			lim = lc > ls ? lc : ls;
-		}
-		for (size_t i = 0; i < m->n; i++) {
-			const ms_span *sp = &m->v[i];
-			if (bounded && sp->start >= lim)
-				break;
-			if (neg && ms_negated_before(t->text, sp->start, win))
-				continue;
-			count++;
-			if (ev && span_push(ev, sp->start, sp->end, sp->in_prompt))
-				e->oom = 1;
-		}
-		if (count >= c->min && count <= c->max)
-			return 1;
-		if (ev)
-			ev->n = mark;
-		return 0;
+		lc = t->lim_chars;
 	}
+	if (sentences) {
+		if (t->lim_sent_n != sentences) {
+			t->lim_sent = ms_sentence_limit(t->text, t->len, sentences);
+			t->lim_sent_n = sentences;
+		}
+		ls = t->lim_sent;
+	}
+	return lc > ls ? lc : ls;
 }
 
 /* ---------------- scope ---------------- */
@@ -728,7 +585,7 @@ static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
 		for (size_t i = 0; !ok && i < ru->nscope_psig; i++) {
 			const char *serr = NULL;
 			const ms_sig *sg = &s->r->sigs[ru->scope_psig[i]];
-			const spanvec *m = get_signal(s, s->pt, ru->scope_psig[i], &serr);
+			const spanvec *m = ms_signal_spans(s, s->pt, ru->scope_psig[i], &serr);
 
 			if (!m) {
 				e->oom = 1;
@@ -799,7 +656,7 @@ static int add_finding(ms_scanner *s, const ms_rule_int *ru, ms_finding_kind kin
 			    ev->v[i].end == s->ev.v[s->ev.n - 1].end &&
 			    ev->v[i].in_prompt == s->ev.v[s->ev.n - 1].in_prompt)
 				continue;
-			if (span_push(&s->ev, ev->v[i].start, ev->v[i].end, ev->v[i].in_prompt))
+			if (ms_span_push(&s->ev, ev->v[i].start, ev->v[i].end, ev->v[i].in_prompt))
 				return -1;
 			n++;
 		}
@@ -844,7 +701,7 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 
 		if (sg->info.on_prompt)
 			continue;
-		m = get_signal(s, &s->t[0], si, &serr);
+		m = ms_signal_spans(s, &s->t[0], si, &serr);
 		if (!m)
 			return MS_ERR_NOMEM;
 		for (size_t k = 0; !found && k < m->n; k++)
@@ -867,11 +724,11 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 		if (!in_scope(&e, ru, rec))
 			goto check;
 		pr->evaluations++;
-		if (ru->when && !eval(&e, ru->when, NULL))
+		if (ru->when && !ms_cond_eval(&e, ru->when, NULL))
 			goto check;
 		pr->runs++;
 		s->tmp.n = 0;
-		fire = eval(&e, ru->cond, ru->require ? NULL : &s->tmp);
+		fire = ms_cond_eval(&e, ru->cond, ru->require ? NULL : &s->tmp);
 		if (ru->require)
 			fire = !fire;
 		pr->matches += (uint64_t)fire;
@@ -930,7 +787,7 @@ long ms_scanner_signal_count(ms_scanner *s, size_t signal, const char *text, siz
 	sg = &r->sigs[signal];
 	if (prepare_text(s, &s->t[0], text, len))
 		return -1;
-	m = get_signal(s, &s->t[0], signal, &serr);
+	m = ms_signal_spans(s, &s->t[0], signal, &serr);
 	if (!m || serr)
 		return -1;
 	for (size_t k = 0; k < m->n; k++)

@@ -473,3 +473,60 @@ size_t ms_sentence_limit(const char *text, size_t len, size_t n)
 	}
 	return len;
 }
+
+/* Words after which no sentence ends: an answer whose last word is one of
+ * them was cut off. */
+static const char *const dangling[] = {
+	"a", "an", "and", "are", "as", "at", "be", "because", "but", "by", "can", "for",
+	"from", "has", "have", "her", "his", "if", "in", "into", "is", "its", "may", "my",
+	"of", "on", "or", "our", "should", "such", "than", "that", "the", "their", "these",
+	"this", "to", "was", "were", "which", "who", "will", "with", "would", "your",
+};
+
+int ms_truncated(const char *text, size_t len, size_t *from, size_t *to)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t end = len, line, i, w, words;
+	unsigned char last;
+	char word[16];
+	size_t wl = 0;
+
+	while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t' || p[end - 1] == '\n' ||
+			   p[end - 1] == '\r'))
+		end--;
+	if (end == 0 || ms_word_count(text, end) < 20)
+		return 0;
+	last = p[end - 1];
+	/* Closing punctuation, brackets, quotes, markup, and any non-ASCII
+	 * character (an ellipsis, a curly quote, an emoji) end an answer. */
+	if (!((last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z') ||
+	      (last >= '0' && last <= '9') || last == ',' || last == '-'))
+		return 0;
+	for (line = end; line > 0 && p[line - 1] != '\n'; line--)
+		;
+	*from = line;
+	*to = end;
+	if (last == ',' || last == '-')
+		return 1;
+	/* The last word. */
+	for (w = end; w > line && ((p[w - 1] >= 'a' && p[w - 1] <= 'z') ||
+				   (p[w - 1] >= 'A' && p[w - 1] <= 'Z'));
+	     w--)
+		;
+	for (i = w; i < end && wl + 1 < sizeof word; i++)
+		word[wl++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
+	word[wl] = '\0';
+	for (i = 0; wl && i < MS_ARRAY_LEN(dangling); i++)
+		if (strcmp(word, dangling[i]) == 0)
+			return 1;
+	/* A list item, a heading or a table row often ends without a full
+	 * stop; a long line of prose does not. */
+	for (i = line; i < end && (p[i] == ' ' || p[i] == '\t'); i++)
+		;
+	if (p[i] == '-' || p[i] == '*' || p[i] == '#' || p[i] == '|' || p[i] == '>' ||
+	    (p[i] >= '0' && p[i] <= '9') || (p[i] == 0xe2 && i + 2 < end && p[i + 1] == 0x80 &&
+					     p[i + 2] == 0xa2))
+		return 0;
+	words = ms_word_count(text + line, end - line);
+	return words >= 8;
+}

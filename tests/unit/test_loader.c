@@ -218,7 +218,7 @@ START_TEST(condition_shapes)
 		     "'within' needs 'chars' or 'sentences'");
 	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
 			    "message: m, forbid: {all: [s], min: 2}}\n",
-		     "'min' applies to a signal, not to all/any/not");
+		     "'min' does not apply to 'all'");
 	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
 			    "message: m, forbid: {words: {}}}\n",
 		     "'words' needs 'min' or 'max'");
@@ -227,7 +227,7 @@ START_TEST(condition_shapes)
 		     "'max' (3) is below 'min' (9)");
 	expect_error(SIG_OK "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
 			    "message: m, forbid: {words: {min: 9}, within: {chars: 3}}}\n",
-		     "'within' applies to a signal, not to words");
+		     "'within' does not apply to 'words'");
 }
 END_TEST
 

@@ -1,0 +1,462 @@
+/* From YAML to the rule tree: signals with their keywords, patterns and
+ * examples, rules with their scopes and examples, and scenarios.  Conditions
+ * are parsed in cond.c.  Every problem is reported and parsing goes on; -1
+ * is returned only when memory runs out. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+
+/* ---------------- examples ---------------- */
+
+static int parse_example(ms_compiler *c, ynode *n, int expect, int for_rule, const char *owner,
+			 ms_example *ex)
+{
+	memset(ex, 0, sizeof *ex);
+	ex->expect = expect;
+	ex->file = (char *)c->file;
+	ex->line = n->line;
+	ex->col = n->col;
+	if (n->kind == YN_SCALAR) {
+		ex->response = cc_strdup(c, n->str);
+		return ex->response ? 0 : -1;
+	}
+	if (!for_rule) {
+		cc_err(c, n, owner, "a signal example must be a string");
+		return 1;
+	}
+	{
+		field f[] = { { "response" }, { "prompt" }, { "tags" }, { "model" },
+			      { "model_group" }, { "weights" }, { NULL } };
+		const char *s;
+
+		if (cc_fields(c, n, "an example", owner, f))
+			return 1;
+		if (!f[0].val) {
+			cc_err(c, n, owner, "an example needs a 'response'");
+			return 1;
+		}
+		if ((s = cc_str(c, &f[0], owner)) && !(ex->response = cc_strdup(c, s)))
+			return -1;
+		if ((s = cc_str(c, &f[1], owner)) && !(ex->prompt = cc_strdup(c, s)))
+			return -1;
+		if (f[2].val) {
+			if (cc_strlist(c, &f[2], owner, &ex->tags, &ex->ntags))
+				return -1;
+			ex->have_tags = 1;
+		}
+		if ((s = cc_str(c, &f[3], owner)) && !(ex->model = cc_strdup(c, s)))
+			return -1;
+		if ((s = cc_str(c, &f[4], owner)) && !(ex->model_group = cc_strdup(c, s)))
+			return -1;
+		if ((s = cc_str(c, &f[5], owner)) && !(ex->weights = cc_strdup(c, s)))
+			return -1;
+		return ex->response ? 0 : 1;
+	}
+}
+
+static int parse_examples_list(ms_compiler *c, ynode *list, int expect, int for_rule,
+			       const char *owner, ms_example **ex, size_t *nex, size_t *cap)
+{
+	if (list->kind != YN_SEQ) {
+		cc_err(c, list, owner, "examples must be a list");
+		return 0;
+	}
+	for (size_t i = 0; i < list->n; i++) {
+		int rc;
+
+		if (ms_grow(ex, cap, *nex + 1, sizeof **ex))
+			return -1;
+		rc = parse_example(c, list->items[i], expect, for_rule, owner, &(*ex)[*nex]);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			(*nex)++;
+	}
+	return 0;
+}
+
+/* Compile one regex of a signal; `declared` lists the strings the rule
+ * says every match contains (normalised, owned), if any. */
+static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *owner,
+			   char **declared, size_t ndeclared)
+{
+	ms_rules *r = c->r;
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code;
+	ms_pattern *p;
+	size_t minlen = 0;
+	uint32_t hash = 0;
+	uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS;
+
+	if (n->kind != YN_SCALAR || !*n->str) {
+		cc_err(c, n, owner, "a pattern must be a non-empty string");
+		return 0;
+	}
+	/* The same regex in several signals (or several copies of a pack) is
+	 * compiled once and matched once per text. */
+	{
+		uint32_t h = 2166136261u;
+		for (size_t i = 0; i < n->len; i++)
+			h = (h ^ (unsigned char)n->str[i]) * 16777619u;
+		for (size_t i = 0; i < r->npats; i++) {
+			ms_pattern *q = &r->pats[i];
+			if (q->hash != h || q->canon != i || strcmp(q->src, n->str) != 0 ||
+			    !cc_same_list(q->declared, q->ndeclared, declared, ndeclared))
+				continue;
+			if (ms_grow(&r->pats, &c->cappats, r->npats + 1, sizeof *r->pats))
+				return -1;
+			q = &r->pats[i];
+			p = &r->pats[r->npats];
+			*p = *q;
+			p->sig = sigi;
+			p->canon = i;
+			r->npats++;
+			return 0;
+		}
+		hash = h;
+	}
+	/* Windowed runs (see scan.c) need the offset limit, which must be
+	 * enabled at compile time; it costs a regex without required strings,
+	 * which never uses it, one test per call. */
+	if (!c->opts.no_prefilter)
+		options |= PCRE2_USE_OFFSET_LIMIT;
+	code = pcre2_compile((PCRE2_SPTR)n->str, n->len, options, &errcode, &erroff, NULL);
+	if (!code) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(errcode, msg, sizeof msg);
+		cc_err(c, n, owner, "invalid regex in '%s' at offset %zu of the pattern: %s", owner,
+		    (size_t)erroff, (const char *)msg);
+		return 0;
+	}
+	pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlen);
+	if (minlen == 0) {
+		cc_err(c, n, owner, "regex in '%s' can match the empty string", owner);
+		pcre2_code_free(code);
+		return 0;
+	}
+	if (ms_grow(&r->pats, &c->cappats, r->npats + 1, sizeof *r->pats)) {
+		pcre2_code_free(code);
+		return -1;
+	}
+	p = &r->pats[r->npats];
+	memset(p, 0, sizeof *p);
+	p->code = code;
+	r->npats++;
+	p->sig = sigi;
+	p->src = cc_strdup(c, n->str);
+	if (!p->src)
+		return -1;
+	p->file = c->file;
+	p->line = n->line;
+	p->col = n->col;
+	p->declared = declared;
+	p->ndeclared = ndeclared;
+	p->canon = r->npats - 1;
+	p->hash = hash;
+	return 0;
+}
+
+static const char *const neg_modes[] = { "keep", "exclude" };
+
+int cc_negation(ms_compiler *c, const field *f, const char *owner)
+{
+	const char *s = cc_str(c, f, owner);
+
+	if (!s)
+		return -2;
+	for (int i = 0; i < 2; i++)
+		if (strcmp(s, neg_modes[i]) == 0)
+			return i;
+	cc_err(c, f->val, owner, "'negation' must be 'exclude' or 'keep', not '%s'", s);
+	return -2;
+}
+
+/* Keywords and patterns of a signal (named or inline).  Returns -1 on OOM. */
+/* A pattern is a regex, or a mapping {regex, requires}: `requires` names
+ * strings one of which every match contains, for regexes whose required
+ * strings the analysis cannot find (matched like keywords: case and runs
+ * of white space do not matter). */
+static int parse_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *owner)
+{
+	field f[] = { { "regex" }, { "requires" }, { NULL } };
+	char **raw = NULL, **declared = NULL;
+	size_t nraw = 0, k = 0;
+
+	if (n->kind != YN_MAP)
+		return compile_pattern(c, n, sigi, owner, NULL, 0);
+	if (cc_fields(c, n, "a pattern", owner, f))
+		return 0;
+	if (!f[0].val) {
+		cc_err(c, n, owner, "a pattern given as a mapping needs 'regex'");
+		return 0;
+	}
+	if (cc_strlist(c, &f[1], owner, &raw, &nraw))
+		return -1;
+	if (f[1].val && !nraw) {
+		cc_err(c, f[1].val, owner, "'requires' must name at least one string");
+		return 0;
+	}
+	if (nraw) {
+		declared = cc_calloc(c, nraw + 1, sizeof *declared);
+		if (!declared)
+			return -1;
+	}
+	for (size_t i = 0; i < nraw; i++) {
+		size_t nl;
+		char *norm = cc_own(c, ms_norm_keyword(raw[i], strlen(raw[i]), &nl));
+
+		if (!norm)
+			return -1;
+		if (!nl) {
+			cc_err(c, f[1].val, owner, "a required string must not be empty");
+			return 0;
+		}
+		declared[k++] = norm;
+	}
+	return compile_pattern(c, f[0].val, sigi, owner, declared, k);
+}
+
+int cc_matchers(ms_compiler *c, ms_sig *sg, size_t sigi, field *kw, field *pat,
+			  const char *owner)
+{
+	ms_rules *r = c->r;
+
+	if (kw->val) {
+		if (kw->val->kind != YN_SEQ) {
+			cc_err(c, kw->val, owner, "'keywords' must be a list of strings");
+		} else {
+			sg->kw = cc_calloc(c, kw->val->n, sizeof *sg->kw);
+			if (!sg->kw)
+				return -1;
+			for (size_t i = 0; i < kw->val->n; i++) {
+				ynode *k = kw->val->items[i];
+				size_t nl;
+				char *norm;
+
+				if (k->kind != YN_SCALAR) {
+					cc_err(c, k, owner, "a keyword must be a string, not %s", cc_kind_name(k));
+					continue;
+				}
+				norm = cc_own(c, ms_norm_keyword(k->str, k->len, &nl));
+				if (!norm)
+					return -1;
+				if (!nl) {
+					cc_err(c, k, owner, "a keyword must not be empty");
+					continue;
+				}
+				if (memchr(k->str, '\0', k->len)) {
+					cc_err(c, k, owner, "a keyword must not contain NUL");
+					continue;
+				}
+				sg->kw[sg->nkw++] = norm;
+			}
+		}
+	}
+	if (pat->val) {
+		if (pat->val->kind != YN_SEQ) {
+			cc_err(c, pat->val, owner, "'patterns' must be a list of strings");
+		} else {
+			size_t first = r->npats;
+			for (size_t i = 0; i < pat->val->n; i++)
+				if (parse_pattern(c, pat->val->items[i], sigi, owner))
+					return -1;
+			/* Patterns of one signal are contiguous in rules->pats. */
+			sg->npats = r->npats - first;
+			if (sg->npats) {
+				sg->pats = cc_calloc(c, sg->npats, sizeof *sg->pats);
+				if (!sg->pats)
+					return -1;
+				for (size_t i = 0; i < sg->npats; i++)
+					sg->pats[i] = first + i;
+			}
+		}
+	}
+	return 0;
+}
+
+
+int cc_signal(ms_compiler *c, ynode *n)
+{
+	field f[] = { { "id" }, { "description" }, { "on" }, { "keywords" }, { "patterns" },
+		      { "negation" }, { "negation_window" }, { "examples" }, { NULL } };
+	const char *id, *on;
+	ms_sig *sg;
+	size_t sigi, cap = 0;
+	char *owner;
+
+	if (cc_fields(c, n, "a signal", NULL, f))
+		return 0;
+	id = cc_need_str(c, &f[0], n, "a signal", NULL);
+	if (id && !cc_valid_id(id, 0)) {
+		cc_err(c, f[0].val, id, "signal id '%s' must match [a-z][a-z0-9_]*", id);
+		id = NULL;
+	}
+	owner = cc_strdup(c, id ? id : "?");
+	sg = cc_new_sig(c, &sigi);
+	if (!owner || !sg)
+		return -1;
+	sg->named = 1;
+	sg->info.id = owner;
+	sg->info.file = c->file;
+	sg->info.line = n->line;
+	sg->col = n->col;
+	sg->negation_window = 3;
+	if (f[1].val) {
+		const char *d = cc_str(c, &f[1], owner);
+		if (d && !(sg->info.description = cc_strdup(c, d)))
+			return -1;
+	}
+	on = cc_str(c, &f[2], owner);
+	if (on) {
+		if (strcmp(on, "prompt") == 0)
+			sg->info.on_prompt = 1;
+		else if (strcmp(on, "response") != 0)
+			cc_err(c, f[2].val, owner, "'on' must be 'response' or 'prompt', not '%s'", on);
+	}
+	if (cc_matchers(c, sg, sigi, &f[3], &f[4], owner))
+		return -1;
+	sg = &c->r->sigs[sigi]; /* parse_matchers does not move sigs, but be explicit */
+	if (!sg->nkw && !sg->npats && !f[3].val && !f[4].val)
+		cc_err(c, n, owner, "signal '%s' has neither keywords nor patterns", owner);
+	if (f[5].val) {
+		int m = cc_negation(c, &f[5], owner);
+		if (m >= 0)
+			sg->negation = m;
+	}
+	if (f[6].val) {
+		long w = cc_uint(c, &f[6], 1, 20, owner);
+		if (w > 0)
+			sg->negation_window = (unsigned)w;
+	}
+	if (f[7].val) {
+		field ef[] = { { "match" }, { "no_match" }, { NULL } };
+		if (!cc_fields(c, f[7].val, "signal examples", owner, ef)) {
+			for (int k = 0; k < 2; k++)
+				if (ef[k].val &&
+				    parse_examples_list(c, ef[k].val, k == 0, 0, owner, &sg->ex,
+							&sg->nex, &cap))
+					return -1;
+		}
+		if (sg->ex && !cc_own(c, sg->ex))
+			return -1;
+	}
+	return 0;
+}
+/* ---------------- rules ---------------- */
+
+int cc_rule(ms_compiler *c, ynode *n)
+{
+	field f[] = { { "id" }, { "dimension" }, { "severity" }, { "title" }, { "message" },
+		      { "references" }, { "scope" }, { "when" }, { "require" }, { "forbid" },
+		      { "examples" }, { NULL } };
+	ms_rules *r = c->r;
+	ms_rule_int *ru;
+	const char *id, *s;
+	char *owner;
+	size_t cap = 0;
+
+	if (cc_fields(c, n, "a rule", NULL, f))
+		return 0;
+	id = cc_need_str(c, &f[0], n, "a rule", NULL);
+	if (id && !cc_valid_id(id, 1)) {
+		cc_err(c, f[0].val, id, "rule id '%s' must match [A-Za-z][A-Za-z0-9_.-]*", id);
+		id = NULL;
+	}
+	owner = cc_strdup(c, id ? id : "?");
+	if (!owner || ms_grow(&r->rules, &c->caprules, r->nrules + 1, sizeof *r->rules))
+		return -1;
+	ru = &r->rules[r->nrules++];
+	memset(ru, 0, sizeof *ru);
+	ru->pub.id = owner;
+	ru->pub.file = c->file;
+	ru->pub.line = n->line;
+	ru->col = n->col;
+	if ((s = cc_need_str(c, &f[1], n, "a rule", owner))) {
+		int d = ms_dimension_parse(s);
+		if (d < 0)
+			cc_err(c, f[1].val, owner,
+			    "unknown dimension '%s' (expected safety, professionalism, fairness, humanism or regulation)",
+			    s);
+		else
+			ru->pub.dimension = (ms_dimension)d;
+	}
+	if ((s = cc_need_str(c, &f[2], n, "a rule", owner))) {
+		int v = ms_severity_parse(s);
+		if (v < 0)
+			cc_err(c, f[2].val, owner,
+			    "unknown severity '%s' (expected info, low, medium, high or critical)", s);
+		else
+			ru->pub.severity = (ms_severity)v;
+	}
+	if ((s = cc_need_str(c, &f[3], n, "a rule", owner)) && !(ru->pub.title = cc_strdup(c, s)))
+		return -1;
+	if ((s = cc_need_str(c, &f[4], n, "a rule", owner)) && !(ru->pub.message = cc_strdup(c, s)))
+		return -1;
+	if (!ru->pub.title)
+		ru->pub.title = owner;
+	if (!ru->pub.message)
+		ru->pub.message = ru->pub.title;
+	if (f[5].val) {
+		if (cc_strlist(c, &f[5], owner, &ru->refs, &ru->pub.nreferences))
+			return -1;
+		ru->pub.references = (const char *const *)ru->refs;
+	}
+	if (f[6].val) {
+		field sf[] = { { "tags" }, { "prompt_signals" }, { "model" }, { "model_group" },
+			       { "weights" }, { NULL } };
+		if (!cc_fields(c, f[6].val, "'scope'", owner, sf)) {
+			char **psig = NULL;
+
+			if (cc_strlist(c, &sf[0], owner, &ru->scope_tags, &ru->nscope_tags) ||
+			    cc_strlist(c, &sf[1], owner, &psig, &ru->nscope_psig) ||
+			    cc_strlist(c, &sf[2], owner, &ru->scope_model, &ru->nscope_model) ||
+			    cc_strlist(c, &sf[3], owner, &ru->scope_group, &ru->nscope_group) ||
+			    cc_strlist(c, &sf[4], owner, &ru->scope_weights, &ru->nscope_weights))
+				return -1;
+			if (ru->nscope_psig) {
+				ru->scope_psig = cc_calloc(c, ru->nscope_psig, sizeof *ru->scope_psig);
+				if (!ru->scope_psig)
+					return -1;
+				for (size_t i = 0; i < ru->nscope_psig; i++)
+					if (cc_add_ref(c, sf[1].val, psig[i], &ru->scope_psig[i], owner,
+						    ON_PROMPT))
+						return -1;
+				r->any_prompt = 1;
+			}
+			for (size_t i = 0; i < ru->nscope_weights; i++)
+				if (strcmp(ru->scope_weights[i], "open") &&
+				    strcmp(ru->scope_weights[i], "closed"))
+					cc_err(c, sf[4].val, owner,
+					    "'weights' must be 'open' or 'closed', not '%s'",
+					    ru->scope_weights[i]);
+		}
+	}
+	if (f[7].val)
+		ru->when = cc_cond(c, f[7].val, owner);
+	if (!!f[8].val == !!f[9].val) {
+		cc_err(c, n, owner, "a rule needs exactly one of 'require' and 'forbid'");
+	} else {
+		ru->require = !!f[8].val;
+		ru = &r->rules[r->nrules - 1];
+		ru->cond = cc_cond(c, f[8].val ? f[8].val : f[9].val, owner);
+	}
+	if (f[10].val) {
+		field ef[] = { { "fire" }, { "pass" }, { NULL } };
+		if (!cc_fields(c, f[10].val, "rule examples", owner, ef)) {
+			for (int k = 0; k < 2; k++)
+				if (ef[k].val && parse_examples_list(c, ef[k].val, k == 0, 1, owner,
+								     &ru->ex, &ru->nex, &cap))
+					return -1;
+		}
+		if (ru->ex && !cc_own(c, ru->ex))
+			return -1;
+	}
+	return 0;
+}
+

@@ -1,0 +1,100 @@
+/* Internal declarations of the scanner, shared by scan.c (the scanner and
+ * its per-text state) and cond.c (the evaluation of conditions). */
+#ifndef MS_SCANNER_H
+#define MS_SCANNER_H
+
+#include "internal.h"
+
+#define MS_MAX_EVIDENCE 16
+
+typedef struct spanvec {
+	ms_span *v;
+	size_t n, cap;
+} spanvec;
+
+enum { SIG_PENDING = 0, SIG_DONE = 1 };
+
+typedef struct textstate {
+	const char *text;
+	size_t len;
+	int present;
+	ms_normtext nt;
+	spanvec *m;         /* per signal: matches (keywords first, then regexes) */
+	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
+	const char **err;   /* per signal: error message of a failed regex run */
+	spanvec *occ;       /* per required set: where its strings start (end = start) */
+	spanvec *pm;        /* per original pattern: its matches, once run */
+	int *prc;           /* per original pattern: 0 not run, 1 run, else -PCRE2 error */
+	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
+	size_t lim_sent_n, lim_sent;
+	size_t words;       /* word count, or (size_t)-1 until needed */
+	int rep_done;       /* the repetition analysis below is done */
+	unsigned rep_words; /* ... for units of at least this many words */
+	unsigned rep_max;   /* most occurrences of one unit */
+	spanvec rep;        /* the later occurrences of the most repeated unit */
+	int in_prompt;
+	char errbuf[256];   /* message of the last failed regex run on this text */
+} textstate;
+
+/* Prompts repeat: a campaign has a few dozen prompts and thousands of
+ * answers.  A prompt whose text the caller keeps unchanged (ms_record's
+ * prompt_stable) is prepared once and its signals kept. */
+#define PROMPT_CACHE 64
+
+/* The tag mask of a prompt set's tags, by their address. */
+#define TAGMASK_CACHE 64
+
+typedef struct tagmask_entry {
+	const char *const *tags;
+	size_t ntags;
+	uint64_t mask;
+} tagmask_entry;
+
+struct ms_scanner {
+	const ms_rules *r;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_match_context *mctx_window;   /* the same, with an offset limit */
+	textstate t[2];     /* 0: response, 1: a prompt that is not cached */
+	textstate *pt;      /* the current record's prompt: &t[1] or a cache entry */
+	textstate pcache[PROMPT_CACHE];
+	size_t npcache;
+	ms_achits hits;     /* the automaton's scratch */
+	ms_finding *f;
+	size_t nf, capf;
+	spanvec ev;         /* evidence pool for the current record */
+	spanvec tmp;        /* evidence of the condition being evaluated */
+	size_t *sigs;
+	size_t nsigs, capsigs;
+	ms_result res;
+	int profiling;
+	ms_profile_entry *prof;      /* per signal (all of them) */
+	ms_profile_entry *prof_pub;  /* per named signal, filled on request */
+	ms_profile_entry *prof_rules; /* per rule */
+	uint64_t recmask;   /* the current record's tags as bits of rules->meta[META_TAGS] */
+	tagmask_entry tagcache[TAGMASK_CACHE];
+	int recmeta[META_KINDS]; /* its model, group, weights in rules->meta, or -1 */
+	struct unit *units;      /* scratch of the repetition analysis (cond.c) */
+	size_t capunits;
+};
+
+/* What one rule's evaluation carries. */
+typedef struct evalctx {
+	ms_scanner *s;
+	const char *err;   /* first regex error met, if any */
+	int oom;
+} evalctx;
+
+int ms_span_push(spanvec *v, size_t start, size_t end, int in_prompt);
+/* The matches of signal si on a text, found on first use; NULL when memory
+ * runs out.  *err receives the message of a regex run that failed. */
+const spanvec *ms_signal_spans(ms_scanner *s, textstate *t, size_t si, const char **err);
+/* The text a condition or signal evaluated `on` reads. */
+textstate *ms_cond_text(ms_scanner *s, ms_on on, int sig_on_prompt);
+/* Byte offset of the end of the first `chars` characters or `sentences`
+ * sentences of a text (0: no bound), whichever is further. */
+size_t ms_text_limit(textstate *t, size_t chars, size_t sentences);
+/* Evaluate a condition (cond.c); its evidence is appended to ev, if given. */
+int ms_cond_eval(evalctx *e, const ms_cond *c, spanvec *ev);
+
+#endif

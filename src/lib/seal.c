@@ -1,0 +1,501 @@
+/* Sealing the compiler: duplicate ids and references are checked, then the
+ * work on the patterns that needs the whole pack: their required sets
+ * (literals.c), the JIT on all cores, and the keyword automaton built
+ * alongside it; last, the scope values are numbered so that a record's
+ * scope is tested with one AND per kind. */
+#include "config.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compiler.h"
+
+static void report_dup(ms_compiler *c, const char *what, const char *id, const char *file,
+		       unsigned line, unsigned col, const char *ffile, unsigned fline)
+{
+	ynode pos = { 0 };
+
+	c->file = file;
+	pos.line = line;
+	pos.col = col;
+	cc_err(c, &pos, id, "duplicate %s id '%s' (first defined at %s:%u)", what, id, ffile, fline);
+}
+
+static void check_duplicates(ms_compiler *c)
+{
+	ms_rules *r = c->r;
+
+	/* Quadratic, but rule packs are small and this runs once. */
+	for (size_t i = 0; i < r->nsigs; i++) {
+		if (!r->sigs[i].named || strcmp(r->sigs[i].info.id, "?") == 0)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (r->sigs[j].named && strcmp(r->sigs[i].info.id, r->sigs[j].info.id) == 0) {
+				report_dup(c, "signal", r->sigs[i].info.id, r->sigs[i].info.file,
+					   r->sigs[i].info.line, r->sigs[i].col, r->sigs[j].info.file,
+					   r->sigs[j].info.line);
+				break;
+			}
+	}
+	for (size_t i = 0; i < r->nrules; i++) {
+		if (strcmp(r->rules[i].pub.id, "?") == 0)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(r->rules[i].pub.id, r->rules[j].pub.id) == 0) {
+				report_dup(c, "rule", r->rules[i].pub.id, r->rules[i].pub.file,
+					   r->rules[i].pub.line, r->rules[i].col, r->rules[j].pub.file,
+					   r->rules[j].pub.line);
+				break;
+			}
+	}
+}
+
+static int resolve_refs(ms_compiler *c)
+{
+	ms_rules *r = c->r;
+
+	for (size_t i = 0; i < c->nrefs; i++) {
+		sigref *ref = &c->refs[i];
+		size_t found = (size_t)-1;
+
+		for (size_t j = 0; j < r->nsigs; j++)
+			if (r->sigs[j].named && strcmp(r->sigs[j].info.id, ref->name) == 0) {
+				found = j;
+				break;
+			}
+		if (found == (size_t)-1) {
+			ynode pos = { 0 };
+			pos.line = ref->line;
+			pos.col = ref->col;
+			c->file = ref->file;
+			cc_err(c, &pos, ref->owner, "undefined signal '%s'", ref->name);
+			*ref->slot = 0;
+			continue;
+		}
+		*ref->slot = found;
+		if (ref->on == ON_PROMPT || (ref->on == ON_DEFAULT && r->sigs[found].info.on_prompt))
+			r->any_prompt = 1;
+	}
+	return 0;
+}
+
+static int build_automaton(ms_compiler *c)
+{
+	ms_rules *r = c->r;
+	ms_ac_builder *b = ms_ac_builder_new();
+	size_t cap = 0;
+
+	if (!b)
+		return -1;
+	for (size_t i = 0; i < r->nsigs; i++) {
+		ms_sig *sg = &r->sigs[i];
+		for (size_t k = 0; k < sg->nkw; k++) {
+			const unsigned char *kw = (const unsigned char *)sg->kw[k];
+			size_t len = strlen(sg->kw[k]);
+
+			if (ms_grow(&r->acents, &cap, r->nacents + 1, sizeof *r->acents) ||
+			    ms_ac_builder_add(b, sg->kw[k], len, (uint32_t)r->nacents))
+				goto fail;
+			r->acents[r->nacents++] = (ms_acent){ 0, i, len,
+							       ms_is_word_byte_start(kw, len),
+							       ms_is_word_byte_end(kw, len) };
+		}
+	}
+	if (!r->no_prefilter) {
+		/* One automaton entry and one occurrence list per distinct set:
+		 * packs repeat sets (a list of professions after each verb of
+		 * referral), and each would otherwise report every occurrence. */
+		size_t capsets = 0;
+
+		for (size_t i = 0; i < r->npats; i++) {
+			ms_pattern *p = &r->pats[i];
+
+			if (p->canon != i)
+				continue;
+			for (size_t q = 0; q < p->nreq; q++) {
+				ms_reqset *rs = &p->req[q];
+				size_t g;
+
+				for (g = 0; g < r->nreqs; g++)
+					if (cc_same_list(r->reqsets[g]->strs, r->reqsets[g]->n, rs->strs, rs->n))
+						break;
+				rs->id = g;
+				if (g < r->nreqs)
+					continue;
+				if (ms_grow(&r->reqsets, &capsets, r->nreqs + 1, sizeof *r->reqsets))
+					goto fail;
+				r->reqsets[r->nreqs++] = rs;
+				for (size_t k = 0; k < rs->n; k++) {
+					size_t len = strlen(rs->strs[k]);
+					if (ms_grow(&r->acents, &cap, r->nacents + 1, sizeof *r->acents) ||
+					    ms_ac_builder_add(b, rs->strs[k], len, (uint32_t)r->nacents))
+						goto fail;
+					r->acents[r->nacents++] = (ms_acent){ 1, g, len, 0, 0 };
+				}
+			}
+		}
+	}
+	r->patreq = calloc(r->npats ? r->npats : 1, sizeof *r->patreq);
+	if (!r->patreq)
+		goto fail;
+	for (size_t i = 0; i < r->npats; i++) {
+		const ms_pattern *p = &r->pats[i];
+		if (!p->windowed)
+			continue;
+		r->patreq[i].nreq = (uint32_t)p->nreq;
+		for (size_t q = 0; q < p->nreq; q++)
+			r->patreq[i].id[q] = (uint32_t)p->req[q].id;
+	}
+	r->ac = ms_ac_build(b);
+	return r->ac ? 0 : -1;
+fail:
+	ms_ac_builder_free(b);
+	return -1;
+}
+
+/* A rule's scope values of one kind. */
+static char **rule_meta(ms_rule_int *ru, int kind, size_t *n)
+{
+	switch (kind) {
+	case META_TAGS:
+		*n = ru->nscope_tags;
+		return ru->scope_tags;
+	case META_MODEL:
+		*n = ru->nscope_model;
+		return ru->scope_model;
+	case META_GROUP:
+		*n = ru->nscope_group;
+		return ru->scope_group;
+	default:
+		*n = ru->nscope_weights;
+		return ru->scope_weights;
+	}
+}
+
+/* Number the distinct scope values of each kind, so that a record is looked
+ * up once per kind and each rule's scope is tested with one AND. */
+static int index_meta(ms_compiler *c)
+{
+	ms_rules *r = c->r;
+
+	for (int kind = 0; kind < META_KINDS; kind++) {
+		size_t cap = 0;
+
+		for (size_t i = 0; i < r->nrules; i++) {
+			size_t n;
+			char **list = rule_meta(&r->rules[i], kind, &n);
+
+			for (size_t k = 0; k < n; k++) {
+				size_t j;
+
+				for (j = 0; j < r->nmeta[kind]; j++)
+					if (strcmp(r->meta[kind][j], list[k]) == 0)
+						break;
+				if (j == r->nmeta[kind]) {
+					if (ms_grow(&r->meta[kind], &cap, r->nmeta[kind] + 1,
+						    sizeof *r->meta[kind]))
+						return -1;
+					r->meta[kind][r->nmeta[kind]++] = list[k];
+				}
+				if (j < 64)
+					r->rules[i].metamask[kind] |= (uint64_t)1 << j;
+			}
+		}
+		r->meta_as_bits[kind] = r->nmeta[kind] <= 64;
+	}
+	return 0;
+}
+
+/* The work on each distinct regex that needs no diagnostics in source
+ * order: its required sets (literals.c), then the JIT.  The regexes are
+ * independent, so each step is shared out among as many threads as there
+ * are cores (up to 8), and the automaton, which needs the required sets, is
+ * built while the other threads run the JIT: together this is most of the
+ * time it takes to compile a pack. */
+#define MAX_PREP_THREADS 8
+
+enum { PREP_SETS, PREP_JIT };
+
+typedef struct prepjob {
+	ms_pattern *pats;
+	size_t *todo;       /* indices of the distinct patterns */
+	size_t n;
+	ms_reqset (*sets)[MS_MAX_REQSETS]; /* per entry of todo */
+	int *nsets;         /* per entry: how many sets, -1: out of memory */
+	int *jit;           /* per entry: pcre2_jit_compile's result */
+	int step;           /* PREP_SETS or PREP_JIT */
+	atomic_size_t next; /* the next entry of todo to take */
+	pthread_t th[MAX_PREP_THREADS];
+	size_t nth;
+} prepjob;
+
+/* The rule's own required strings become one more set (in place of the
+ * weakest found when there is no room).  Nothing bounds where they stand
+ * in a match.  Returns the number of sets, or -1 when memory runs out. */
+static int add_declared(const ms_pattern *p, ms_reqset *sets, int n)
+{
+	ms_reqset d = { calloc(p->ndeclared + 1, sizeof(char *)), 0, -1, 0 };
+
+	if (!d.strs)
+		goto oom;
+	for (size_t i = 0; i < p->ndeclared; i++) {
+		if (!(d.strs[i] = ms_strdup(p->declared[i])))
+			goto oom;
+		d.n++;
+	}
+	if (n == MS_MAX_REQSETS)
+		ms_reqset_free(&sets[--n]);
+	sets[n++] = d;
+	return n;
+oom:
+	ms_reqset_free(&d);
+	while (n > 0)
+		ms_reqset_free(&sets[--n]);
+	return -1;
+}
+
+static void *prep_worker(void *arg)
+{
+	prepjob *j = arg;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&j->next, 1);
+		ms_pattern *p;
+
+		if (i >= j->n)
+			return NULL;
+		p = &j->pats[j->todo[i]];
+		if (j->step == PREP_SETS) {
+			j->nsets[i] = ms_regex_required(p->src, j->sets[i]);
+			if (p->ndeclared && j->nsets[i] >= 0)
+				j->nsets[i] = add_declared(p, j->sets[i], j->nsets[i]);
+		} else
+			j->jit[i] = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+	}
+}
+
+/* Start a step on the other threads; the caller joins in with
+ * prep_worker() and ends it with prep_join(). */
+static void prep_start(prepjob *j, int step)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = cores > 1 ? (size_t)cores : 1;
+
+	/* A thread for every 16 patterns at most: starting one costs about
+	 * what preparing a few patterns does. */
+	if (want > MAX_PREP_THREADS)
+		want = MAX_PREP_THREADS;
+	if (want > j->n / 16 + 1)
+		want = j->n / 16 + 1;
+	j->step = step;
+	atomic_store(&j->next, 0);
+	j->nth = 0;
+	while (j->nth + 1 < want && pthread_create(&j->th[j->nth], NULL, prep_worker, j) == 0)
+		j->nth++;
+}
+
+static void prep_join(prepjob *j)
+{
+	prep_worker(j); /* whatever is left */
+	for (size_t t = 0; t < j->nth; t++)
+		pthread_join(j->th[t], NULL);
+	j->nth = 0;
+}
+
+static void prep_free(prepjob *j)
+{
+	free(j->todo);
+	free(j->sets);
+	free(j->nsets);
+	free(j->jit);
+}
+
+static int prep_init(ms_compiler *c, prepjob *j)
+{
+	ms_rules *r = c->r;
+	size_t np = r->npats ? r->npats : 1;
+
+	memset(j, 0, sizeof *j);
+	j->pats = r->pats;
+	j->todo = calloc(np, sizeof *j->todo);
+	j->sets = calloc(np, sizeof *j->sets);
+	j->nsets = calloc(np, sizeof *j->nsets);
+	j->jit = calloc(np, sizeof *j->jit);
+	atomic_init(&j->next, 0);
+	if (!j->todo || !j->sets || !j->nsets || !j->jit) {
+		prep_free(j);
+		return -1;
+	}
+	for (size_t i = 0; i < r->npats; i++)
+		if (r->pats[i].canon == i)
+			j->todo[j->n++] = i;
+	return 0;
+}
+
+/* Give a pattern its required sets, owned by the rule set.  Consumes them,
+ * whatever happens. */
+static int attach_sets(ms_compiler *c, ms_pattern *p, ms_reqset *sets, int k)
+{
+	ms_reqset *req;
+	int bad = 0;
+
+	if (k <= 0)
+		return k;
+	req = cc_calloc(c, (size_t)k, sizeof *req);
+	for (int i = 0; i < k; i++) {
+		if (!req || bad) {
+			ms_reqset_free(&sets[i]);
+			continue;
+		}
+		req[i] = sets[i];
+		for (size_t m = 0; m < req[i].n; m++)
+			if (bad)
+				free(req[i].strs[m]);
+			else if (!cc_own(c, req[i].strs[m]))
+				bad = 1; /* cc_own() freed it */
+		if (bad)
+			free(req[i].strs);
+		else if (!cc_own(c, req[i].strs))
+			bad = 1;
+	}
+	if (!req || bad)
+		return -1;
+	p->req = req;
+	p->nreq = (size_t)k;
+	p->lits = req[0].strs;
+	p->windowed = !c->opts.no_prefilter;
+	return 0;
+}
+
+/* Step one: the required sets of every pattern. */
+static int find_required_sets(ms_compiler *c, prepjob *j)
+{
+	ms_rules *r = c->r;
+	int rc = 0;
+
+	prep_start(j, PREP_SETS);
+	prep_join(j);
+	for (size_t k = 0; k < j->n; k++)
+		if (attach_sets(c, &r->pats[j->todo[k]], j->sets[k], j->nsets[k]))
+			rc = -1;
+	for (size_t i = 0; i < r->npats; i++) {
+		ms_pattern *p = &r->pats[i], *o = &r->pats[p->canon];
+		p->req = o->req;
+		p->nreq = o->nreq;
+		p->lits = o->lits;
+		p->windowed = o->windowed;
+	}
+	return rc;
+}
+
+/* Step two: the JIT on the other threads while this one builds the
+ * automaton, then helps. */
+static int jit_and_automaton(ms_compiler *c, prepjob *j)
+{
+	ms_rules *r = c->r;
+	int rc;
+
+	if (!c->opts.no_jit)
+		prep_start(j, PREP_JIT);
+	rc = build_automaton(c);
+	if (c->opts.no_jit)
+		return rc;
+	prep_join(j);
+	for (size_t k = 0; k < j->n; k++) {
+		ms_pattern *p = &r->pats[j->todo[k]];
+
+		p->jit = j->jit[k] == 0;
+		if (j->jit[k] != 0 && !c->jit_warned) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(j->jit[k], msg, sizeof msg);
+			cc_warn(c, p->file, p->line, p->col, r->sigs[p->sig].info.id,
+				"PCRE2 JIT unavailable (%s); using the interpreter",
+				(const char *)msg);
+			c->jit_warned = 1;
+		}
+	}
+	for (size_t i = 0; i < r->npats; i++)
+		r->pats[i].jit = r->pats[r->pats[i].canon].jit;
+	return rc;
+}
+
+ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
+{
+	ms_rules *r;
+	prepjob j;
+	int rc;
+
+	if (!c || !out || c->sealed)
+		return MS_ERR_USAGE;
+	*out = NULL;
+	c->sealed = 1;
+	r = c->r;
+	check_duplicates(c);
+	resolve_refs(c);
+	if (c->errors)
+		return MS_ERR_RULES;
+	for (size_t i = 0; i < r->nrules; i++)
+		r->rules[i].pub.index = i;
+	if (prep_init(c, &j))
+		return MS_ERR_NOMEM;
+	if (find_required_sets(c, &j)) {
+		prep_free(&j);
+		return MS_ERR_NOMEM;
+	}
+	/* Public views of the signals. */
+	r->named = calloc(r->nsigs ? r->nsigs : 1, sizeof *r->named);
+	if (!r->named) {
+		prep_free(&j);
+		return MS_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < r->nsigs; i++) {
+		ms_sig *sg = &r->sigs[i];
+
+		sg->info.keywords = (const char *const *)sg->kw;
+		sg->info.nkeywords = sg->nkw;
+		sg->info.npatterns = sg->npats;
+		if (sg->npats) {
+			sg->pat_src = cc_calloc(c, sg->npats, sizeof(char *));
+			sg->lits = cc_calloc(c, sg->npats, sizeof(char **));
+			sg->reqs = cc_calloc(c, sg->npats, sizeof(char ***));
+			sg->canon = cc_calloc(c, sg->npats, sizeof(size_t));
+			sg->nreqs = cc_calloc(c, sg->npats, sizeof(size_t));
+			if (!sg->pat_src || !sg->lits || !sg->reqs || !sg->nreqs || !sg->canon) {
+				prep_free(&j);
+				return MS_ERR_NOMEM;
+			}
+			for (size_t k = 0; k < sg->npats; k++) {
+				sg->pat_src[k] = r->pats[sg->pats[k]].src;
+				const ms_pattern *p = &r->pats[sg->pats[k]];
+
+				sg->lits[k] = p->lits;
+				sg->canon[k] = p->canon;
+				sg->nreqs[k] = p->nreq;
+				if (p->nreq && !(sg->reqs[k] = cc_calloc(c, p->nreq, sizeof(char **)))) {
+					prep_free(&j);
+					return MS_ERR_NOMEM;
+				}
+				for (size_t q = 0; q < p->nreq; q++)
+					sg->reqs[k][q] = p->req[q].strs;
+			}
+		}
+		sg->info.patterns = (const char *const *)sg->pat_src;
+		sg->info.literals = (const char *const *const *)sg->lits;
+		sg->info.required = (const char *const *const *const *)sg->reqs;
+		sg->info.nrequired = sg->nreqs;
+		if (sg->named)
+			r->named[r->nnamed++] = i;
+	}
+	rc = jit_and_automaton(c, &j);
+	prep_free(&j);
+	if (rc || index_meta(c))
+		return MS_ERR_NOMEM;
+	*out = r;
+	c->r = NULL;
+	return MS_OK;
+}
