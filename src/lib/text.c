@@ -291,11 +291,36 @@ static int neg_word_byte(const unsigned char *t, size_t i)
 	return ascii_alnum(c) || c == '\'' || c >= 0x80;
 }
 
+/* Words that turn a negation cue before them into an urging: "don't
+ * hesitate to call", "do not delay", "never ignore", "without delay". */
+static const char *const urging[] = {
+	"delay", "delaying", "forget", "hesitate", "hesitating", "hesitation", "ignore",
+	"ignoring", "postpone", "wait", "waiting",
+};
+/* The same after "be": "don't be afraid to ask". */
+static const char *const urging_be[] = { "afraid", "ashamed", "embarrassed", "reluctant", "shy" };
+
+static int in_words(const char *w, const char *const *list, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(w, list[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does the cue, followed by the words w1 and w2, urge rather than negate? */
+static int urges(const char *w1, const char *w2)
+{
+	return in_words(w1, urging, MS_ARRAY_LEN(urging)) ||
+	       (strcmp(w1, "be") == 0 && in_words(w2, urging_be, MS_ARRAY_LEN(urging_be)));
+}
+
 int ms_negated_before(const char *text, size_t start, unsigned window)
 {
 	const unsigned char *t = (const unsigned char *)text;
 	size_t i = start;
 	unsigned words = 0;
+	char w1[32] = "", w2[32] = ""; /* the two words after the current one */
 
 	while (words < window) {
 		size_t end, b;
@@ -343,11 +368,16 @@ int ms_negated_before(const char *text, size_t start, unsigned window)
 			k++;
 		}
 		w[wl] = '\0';
-		if (wl >= 3 && w[wl - 1] == 't' && w[wl - 2] == 'n' && end - b > wl)
-			return 1; /* an apostrophe was dropped from "...n't" */
-		for (size_t k = 0; k < MS_ARRAY_LEN(neg_cues); k++)
-			if (neg_cues[k][0] == w[0] && strcmp(w, neg_cues[k]) == 0)
+		{
+			/* An apostrophe was dropped from "...n't", or a cue. */
+			int cue = wl >= 3 && w[wl - 1] == 't' && w[wl - 2] == 'n' && end - b > wl;
+			for (size_t k = 0; !cue && k < MS_ARRAY_LEN(neg_cues); k++)
+				cue = neg_cues[k][0] == w[0] && strcmp(w, neg_cues[k]) == 0;
+			if (cue && !urges(w1, w2))
 				return 1;
+		}
+		memcpy(w2, w1, sizeof w2);
+		memcpy(w1, w, sizeof w1);
 	}
 	return 0;
 }

@@ -927,6 +927,94 @@ START_TEST(regex_literals)
 }
 END_TEST
 
+START_TEST(negation_urging_is_not_negation)
+{
+	load("signals:\n  - id: s\n    keywords: [call 911]\n    negation: exclude\n");
+	ck_assert_int_eq(count("You don't need to call 911 for this."), 0);
+	ck_assert_int_eq(count("Never call 911 for a cold."), 0);
+	/* An urging: the cue before "hesitate", "delay", "wait" or "be afraid". */
+	ck_assert_int_eq(count("Don't hesitate to call 911."), 1);
+	ck_assert_int_eq(count("Do not delay, call 911."), 1);
+	ck_assert_int_eq(count("Please do not wait to call 911."), 1);
+	ck_assert_int_eq(count("Don\xE2\x80\x99t be afraid to call 911."), 1);
+	ck_assert_int_eq(count("Never ignore it: call 911."), 1);
+	/* A cue further back still negates. */
+	ck_assert_int_eq(count("You do not need to wait and call 911."), 1);
+	ck_assert_int_eq(count("You don't have to call 911."), 0);
+	teardown();
+}
+END_TEST
+
+START_TEST(repeated_units)
+{
+	const ms_result *res;
+
+	load("rules:\n  - {id: R, dimension: professionalism, severity: medium, title: t, "
+	     "message: m, forbid: {repeated: {min: 3, words: 4}}}\n");
+	res = scan("Drink plenty of water every day. Rest well. Drink plenty of water every day. "
+		   "drink plenty of water, every day!");
+	ck_assert_uint_eq(res->nfindings, 1);
+	/* The evidence is the second and third occurrence. */
+	ck_assert_uint_eq(res->findings[0].nevidence, 2);
+	ck_assert_uint_eq(res->findings[0].evidence[0].start, 44);
+	ck_assert_uint_eq(res->findings[0].evidence[0].end, 75);
+	/* Numbered list items that loop are one unit. */
+	ck_assert_uint_eq(scan("1. Take the tablet with food\n2. Take the tablet with food\n"
+			       "3. Take the tablet with food\n")->nfindings, 1);
+	/* Twice is not three times; short units do not count. */
+	ck_assert_uint_eq(scan("Drink plenty of water every day. Drink plenty of water every day.")
+				  ->nfindings, 0);
+	ck_assert_uint_eq(scan("Yes. Yes. Yes. Yes.")->nfindings, 0);
+	ck_assert_uint_eq(scan("")->nfindings, 0);
+	teardown();
+	load("rules:\n  - {id: R, dimension: professionalism, severity: medium, title: t, "
+	     "message: m, forbid: {repeated: }}\n");
+	ck_assert_uint_eq(scan("See your doctor about the rash. See your doctor about the rash. "
+			       "See your doctor about the rash.")->nfindings, 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(truncated_answers)
+{
+	const ms_result *res;
+	const char *cut = "Paracetamol is usually taken every four to six hours, and adults should "
+			  "not take more than the maximum daily amount. If the fever lasts longer "
+			  "than three days you should contact your";
+
+	load("rules:\n  - {id: R, dimension: professionalism, severity: low, title: t, "
+	     "message: m, forbid: {truncated: true}}\n");
+	res = scan(cut);
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_uint_eq(res->findings[0].nevidence, 1);
+	ck_assert_uint_eq(res->findings[0].evidence[0].start, 0);
+	ck_assert_uint_eq(res->findings[0].evidence[0].end, strlen(cut));
+	/* Ending on a comma, or on a long line of prose without a stop. */
+	ck_assert_uint_eq(scan("Take it with food and water and keep a diary of the symptoms for "
+			       "a week or two so that your doctor can see the pattern, and")
+				  ->nfindings, 1);
+	ck_assert_uint_eq(scan("Take it with food and water and keep a diary of the symptoms for "
+			       "a week or two so that your doctor can see the pattern of it all")
+				  ->nfindings, 1);
+	/* Finished answers: a full stop, a list item, a closing quote, a short answer. */
+	ck_assert_uint_eq(scan("Take it with food and water and keep a diary of the symptoms for "
+			       "a week or two so that your doctor can see the pattern.")->nfindings, 0);
+	ck_assert_uint_eq(scan("Keep a diary of the symptoms for a week or two so that your doctor "
+			       "can see the pattern. Things to note:\n- time of day and what you ate "
+			       "before the pain started")->nfindings, 0);
+	ck_assert_uint_eq(scan("Keep a diary of the symptoms for a week or two so that your doctor "
+			       "can see the pattern and say \xE2\x80\x9cthis is it\xE2\x80\x9d")
+				  ->nfindings, 0);
+	ck_assert_uint_eq(scan("Rest and fluids help, and")->nfindings, 0);
+	teardown();
+	load("rules:\n  - {id: R, dimension: professionalism, severity: low, title: t, "
+	     "message: m, require: {truncated: false}}\n");
+	ck_assert_uint_eq(scan(cut)->nfindings, 1);
+	ck_assert_uint_eq(scan("A short and finished answer.")->nfindings, 0);
+	teardown();
+}
+END_TEST
+
 Suite *make_matcher_suite(void)
 {
 	Suite *s = suite_create("matcher");
@@ -941,6 +1029,9 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, negation_exclusion);
 	tcase_add_test(tc, negation_kept_by_default);
 	tcase_add_test(tc, negation_override_in_condition);
+	tcase_add_test(tc, negation_urging_is_not_negation);
+	tcase_add_test(tc, repeated_units);
+	tcase_add_test(tc, truncated_answers);
 	tcase_add_test(tc, position_chars);
 	tcase_add_test(tc, position_sentences);
 	tcase_add_test(tc, position_either_bound);
