@@ -126,6 +126,8 @@ typedef struct ms_rule {
 	ms_severity severity;
 	const char *const *references;
 	size_t nreferences;
+	const char *const *scope_tags;   /* the tags of its scope (none: any record) */
+	size_t nscope_tags;
 } ms_rule;
 
 typedef struct ms_signal_info {
@@ -147,6 +149,20 @@ typedef struct ms_signal_info {
 	const char *const *const *const *required;
 	const size_t *nrequired;
 } ms_signal_info;
+
+/* A scenario: a tag that a record gets when one of the scenario's signals
+ * matches its prompt (or its response, when the record has no prompt). */
+typedef struct ms_scenario_info {
+	const char *tag;
+	const char *description;      /* or NULL */
+	const char *file;
+	unsigned line;
+	const char *const *signals;   /* ids of its signals */
+	size_t nsignals;
+} ms_scenario_info;
+
+MS_API size_t ms_rules_scenario_count(const ms_rules *rules);
+MS_API const ms_scenario_info *ms_rules_scenario(const ms_rules *rules, size_t i);
 
 MS_API size_t ms_rules_count(const ms_rules *rules);
 MS_API const ms_rule *ms_rules_get(const ms_rules *rules, size_t i);
@@ -188,7 +204,7 @@ typedef struct ms_record {
 	const char *model;
 	const char *model_group;
 	const char *weights;
-	const char *const *tags;   /* the prompt's tags */
+	const char *const *tags;   /* the record's tags: its prompt's and its own */
 	size_t ntags;
 	/* Nonzero: scope fields that are NULL (no tags given, no prompt, no model
 	 * metadata) are taken as matching.  Used for embedded rule examples. */
@@ -219,6 +235,11 @@ typedef struct ms_finding {
 	const ms_span *evidence;
 	size_t nevidence;
 	const char *error;   /* MS_FINDING_ERROR only */
+	/* What brought the rule into play: the matches of its `when`
+	 * condition, of its prompt-signal scope, and of the scenarios that
+	 * gave the record a tag of its scope (prompt or response spans). */
+	const ms_span *trigger;
+	size_t ntrigger;
 } ms_finding;
 
 typedef struct ms_result {
@@ -231,6 +252,10 @@ typedef struct ms_result {
 	ms_severity max_severity;            /* meaningful when nfindings > 0 */
 	const size_t *signals;               /* indices of named signals that matched */
 	size_t nsignals;
+	const ms_span *signal_spans;         /* per entry of signals: its first match */
+	/* Tags the scenarios gave the record (beyond those it came with). */
+	const char *const *tags;
+	size_t ntags;
 } ms_result;
 
 typedef struct ms_scanner ms_scanner;

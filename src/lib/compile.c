@@ -300,11 +300,12 @@ int cc_same_list(char **a, size_t na, char **b, size_t nb)
 
 static int compile_tree(ms_compiler *c, ynode *root)
 {
-	field f[] = { { "signals" }, { "rules" }, { NULL } };
+	static int (*const parse[])(ms_compiler *, ynode *) = { cc_signal, cc_rule, cc_scenario };
+	field f[] = { { "signals" }, { "rules" }, { "scenarios" }, { NULL } };
 
 	if (cc_fields(c, root, "a rule file", NULL, f))
 		return 0;
-	for (int k = 0; k < 2; k++) {
+	for (size_t k = 0; k < MS_ARRAY_LEN(parse); k++) {
 		ynode *v = f[k].val;
 		if (!v)
 			continue;
@@ -313,7 +314,7 @@ static int compile_tree(ms_compiler *c, ynode *root)
 			continue;
 		}
 		for (size_t i = 0; i < v->n; i++)
-			if ((k == 0 ? cc_signal(c, v->items[i]) : cc_rule(c, v->items[i])))
+			if (parse[k](c, v->items[i]))
 				return -1;
 	}
 	return 0;
@@ -481,6 +482,7 @@ void ms_rules_destroy(ms_rules *r)
 	free(r->rules);
 	free(r->acents);
 	free(r->named);
+	free(r->scen);
 	free(r);
 }
 
@@ -504,5 +506,15 @@ size_t ms_rules_signal_count(const ms_rules *r)
 const ms_signal_info *ms_rules_signal(const ms_rules *r, size_t i)
 {
 	return r && i < r->nnamed ? &r->sigs[r->named[i]].info : NULL;
+}
+
+size_t ms_rules_scenario_count(const ms_rules *r)
+{
+	return r ? r->nscen : 0;
+}
+
+const ms_scenario_info *ms_rules_scenario(const ms_rules *r, size_t i)
+{
+	return r && i < r->nscen ? &r->scen[i].info : NULL;
 }
 

@@ -69,6 +69,9 @@ int cc_valid_id(const char *s, int upper);
 /* 'response' or 'prompt' (reported otherwise); ON_DEFAULT when absent. */
 ms_on cc_on(ms_compiler *c, const field *f, const char *owner);
 
+/* A position bound: {chars: N, sentences: M} (cond.c). */
+void cc_within(ms_compiler *c, ynode *v, const char *owner, size_t *chars, size_t *sentences);
+
 /* ---- signals (compile.c, parse.c) ---- */
 int cc_add_ref(ms_compiler *c, const ynode *n, const char *name, size_t *slot,
 	       const char *owner, ms_on on);

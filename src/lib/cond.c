@@ -233,6 +233,21 @@ static ms_cond *parse_truncated(ms_compiler *c, ynode *n, field *kf, const char 
 	return k;
 }
 
+void cc_within(ms_compiler *c, ynode *v, const char *owner, size_t *chars, size_t *sentences)
+{
+	field wf[] = { { "chars" }, { "sentences" }, { NULL } };
+	unsigned ch = 0, se = 0;
+
+	if (cc_fields(c, v, "'within'", owner, wf))
+		return;
+	if (!wf[0].val && !wf[1].val)
+		cc_err(c, v, owner, "'within' needs 'chars' or 'sentences'");
+	opt_uint(c, &wf[0], 1, 100000000, owner, &ch);
+	opt_uint(c, &wf[1], 1, MS_MAX_WITHIN_SENTENCES, owner, &se);
+	*chars = ch;
+	*sentences = se;
+}
+
 ms_on cc_on(ms_compiler *c, const field *f, const char *owner)
 {
 	const char *on = cc_str(c, f, owner);
@@ -262,20 +277,8 @@ static void parse_options(ms_compiler *c, field *of, ms_cond *k, int kind, const
 	opt_uint(c, &of[OPT_MAX], 0, 100000, owner, &k->max);
 	if (of[OPT_MAX].val && k->min > k->max)
 		cc_err(c, of[OPT_MAX].val, owner, "'max' (%u) is below 'min' (%u)", k->max, k->min);
-	if (of[OPT_WITHIN].val) {
-		field wf[] = { { "chars" }, { "sentences" }, { NULL } };
-		unsigned ch = 0, se = 0;
-
-		if (!cc_fields(c, of[OPT_WITHIN].val, "'within'", owner, wf)) {
-			if (!wf[0].val && !wf[1].val)
-				cc_err(c, of[OPT_WITHIN].val, owner,
-				       "'within' needs 'chars' or 'sentences'");
-			opt_uint(c, &wf[0], 1, 100000000, owner, &ch);
-			opt_uint(c, &wf[1], 1, MS_MAX_WITHIN_SENTENCES, owner, &se);
-			k->within_chars = ch;
-			k->within_sentences = se;
-		}
-	}
+	if (of[OPT_WITHIN].val)
+		cc_within(c, of[OPT_WITHIN].val, owner, &k->within_chars, &k->within_sentences);
 	if (of[OPT_NEGATION].val) {
 		int m = cc_negation(c, &of[OPT_NEGATION], owner);
 		if (m >= 0)

@@ -233,7 +233,20 @@ typedef struct ms_sig {
 	ms_example *ex;
 	size_t nex;
 	unsigned col;
+	/* A derived signal: the matches of another signal (*base) that start
+	 * within a bound, negated ones left out when that signal excludes them. */
+	size_t *base;
+	size_t within_chars, within_sentences;
 } ms_sig;
+
+/* A scenario: a tag a record gets when one of its signals matches the
+ * prompt, or the response when the record has no prompt. */
+typedef struct ms_scenario {
+	ms_scenario_info info;
+	size_t *sigs;
+	unsigned col;
+	int bit;                /* index in rules->meta[META_TAGS] below 64, or -1 */
+} ms_scenario;
 
 /* Scopes on a record's tags and metadata, numbered at compile time so that
  * a rule's scope is tested with one AND per kind. */
@@ -253,6 +266,7 @@ typedef struct ms_rule_int {
 	ms_example *ex;
 	size_t nex;
 	unsigned col;
+	int tags_derivable;     /* some scope tag is a scenario's */
 	uint64_t metamask[META_KINDS]; /* scope values as bits of rules->meta[kind] */
 } ms_rule_int;
 
@@ -280,6 +294,8 @@ struct ms_rules {
 	size_t *named;          /* indices of named signals in sigs, in definition order */
 	ms_pattern *pats;
 	size_t npats;
+	ms_scenario *scen;
+	size_t nscen;
 	ms_reqset **reqsets;    /* the distinct required sets of all patterns */
 	ms_patreq *patreq;      /* per pattern, the ids of its sets (none: not windowed) */
 	size_t nreqs;

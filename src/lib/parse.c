@@ -284,8 +284,9 @@ int cc_matchers(ms_compiler *c, ms_sig *sg, size_t sigi, field *kw, field *pat,
 int cc_signal(ms_compiler *c, ynode *n)
 {
 	field f[] = { { "id" }, { "description" }, { "on" }, { "keywords" }, { "patterns" },
-		      { "negation" }, { "negation_window" }, { "examples" }, { NULL } };
-	const char *id, *on;
+		      { "negation" }, { "negation_window" }, { "examples" }, { "signal" },
+		      { "within" }, { NULL } };
+	const char *id;
 	ms_sig *sg;
 	size_t sigi, cap = 0;
 	char *owner;
@@ -312,18 +313,36 @@ int cc_signal(ms_compiler *c, ynode *n)
 		if (d && !(sg->info.description = cc_strdup(c, d)))
 			return -1;
 	}
-	on = cc_str(c, &f[2], owner);
-	if (on) {
-		if (strcmp(on, "prompt") == 0)
-			sg->info.on_prompt = 1;
-		else if (strcmp(on, "response") != 0)
-			cc_err(c, f[2].val, owner, "'on' must be 'response' or 'prompt', not '%s'", on);
+	if (f[2].val)
+		sg->info.on_prompt = cc_on(c, &f[2], owner) == ON_PROMPT;
+	if (f[8].val) {
+		/* Derived from another signal: no matchers of its own. */
+		const char *base = cc_str(c, &f[8], owner);
+
+		if (f[3].val || f[4].val)
+			cc_err(c, f[8].key, owner,
+			       "a signal derived from another ('signal') has no keywords or patterns of its own");
+		if (!f[9].val)
+			cc_err(c, f[8].key, owner, "a derived signal needs 'within'");
+		else
+			cc_within(c, f[9].val, owner, &sg->within_chars, &sg->within_sentences);
+		if (f[5].val || f[6].val)
+			cc_err(c, f[5].val ? f[5].key : f[6].key, owner,
+			       "a derived signal takes the negation setting of the signal it derives from");
+		if (!(sg->base = cc_calloc(c, 1, sizeof *sg->base)))
+			return -1;
+		if (base && cc_add_ref(c, f[8].val, base, sg->base, owner, ON_DEFAULT))
+			return -1;
+	} else {
+		if (f[9].val)
+			cc_err(c, f[9].key, owner,
+			       "'within' applies to a signal derived from another ('signal')");
+		if (cc_matchers(c, sg, sigi, &f[3], &f[4], owner))
+			return -1;
+		sg = &c->r->sigs[sigi];
+		if (!sg->nkw && !sg->npats && !f[3].val && !f[4].val)
+			cc_err(c, n, owner, "signal '%s' has neither keywords nor patterns", owner);
 	}
-	if (cc_matchers(c, sg, sigi, &f[3], &f[4], owner))
-		return -1;
-	sg = &c->r->sigs[sigi]; /* parse_matchers does not move sigs, but be explicit */
-	if (!sg->nkw && !sg->npats && !f[3].val && !f[4].val)
-		cc_err(c, n, owner, "signal '%s' has neither keywords nor patterns", owner);
 	if (f[5].val) {
 		int m = cc_negation(c, &f[5], owner);
 		if (m >= 0)
@@ -460,3 +479,56 @@ int cc_rule(ms_compiler *c, ynode *n)
 	return 0;
 }
 
+
+/* ---------------- scenarios ---------------- */
+
+int cc_scenario(ms_compiler *c, ynode *n)
+{
+	field f[] = { { "tag" }, { "description" }, { "signals" }, { NULL } };
+	ms_rules *r = c->r;
+	ms_scenario *sc;
+	const char *tag;
+	char **names = NULL;
+
+	if (cc_fields(c, n, "a scenario", NULL, f))
+		return 0;
+	tag = cc_need_str(c, &f[0], n, "a scenario", NULL);
+	if (tag && !cc_valid_id(tag, 0)) {
+		cc_err(c, f[0].val, tag, "scenario tag '%s' must match [a-z][a-z0-9_]*", tag);
+		tag = NULL;
+	}
+	if (ms_grow(&r->scen, &c->capscen, r->nscen + 1, sizeof *r->scen))
+		return -1;
+	sc = &r->scen[r->nscen++];
+	memset(sc, 0, sizeof *sc);
+	sc->info.file = c->file;
+	sc->info.line = n->line;
+	sc->col = n->col;
+	sc->bit = -1;
+	if (!(sc->info.tag = cc_strdup(c, tag ? tag : "?")))
+		return -1;
+	tag = sc->info.tag;
+	if (f[1].val) {
+		const char *d = cc_str(c, &f[1], tag);
+		if (d && !(sc->info.description = cc_strdup(c, d)))
+			return -1;
+	}
+	if (!f[2].val) {
+		cc_err(c, n, tag, "a scenario has no 'signals'");
+		return 0;
+	}
+	if (cc_strlist(c, &f[2], tag, &names, &sc->info.nsignals))
+		return -1;
+	sc->info.signals = (const char *const *)names;
+	if (!sc->info.nsignals) {
+		cc_err(c, f[2].val, tag, "'signals' must name at least one signal");
+		return 0;
+	}
+	if (!(sc->sigs = cc_calloc(c, sc->info.nsignals, sizeof *sc->sigs)))
+		return -1;
+	for (size_t i = 0; i < sc->info.nsignals; i++)
+		if (cc_add_ref(c, f[2].val, names[i], &sc->sigs[i], tag, ON_PROMPT))
+			return -1;
+	r->any_prompt = 1;
+	return 0;
+}

@@ -71,7 +71,8 @@ ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
 	s->prof = calloc(r->nsigs ? r->nsigs : 1, sizeof *s->prof);
 	s->prof_pub = calloc(r->nnamed ? r->nnamed : 1, sizeof *s->prof_pub);
 	s->prof_rules = calloc(r->nrules ? r->nrules : 1, sizeof *s->prof_rules);
-	if (!s->md || !s->mctx || !s->mctx_window || !s->prof || !s->prof_pub || !s->prof_rules || textstate_init(&s->t[0], r, 0) ||
+	s->dtrig = calloc(r->nscen ? r->nscen : 1, sizeof *s->dtrig);
+	if (!s->dtrig || !s->md || !s->mctx || !s->mctx_window || !s->prof || !s->prof_pub || !s->prof_rules || textstate_init(&s->t[0], r, 0) ||
 	    textstate_init(&s->t[1], r, 1)) {
 		ms_scanner_destroy(s);
 		return MS_ERR_NOMEM;
@@ -103,6 +104,10 @@ void ms_scanner_destroy(ms_scanner *s)
 	free(s->prof_pub);
 	free(s->prof_rules);
 	free(s->units);
+	free(s->dtrig);
+	free(s->dtags);
+	free(s->trig.v);
+	free(s->sigspans);
 	free(s);
 }
 
@@ -200,6 +205,14 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 static int select_prompt(ms_scanner *s, const ms_record *rec)
 {
 	const char *text = s->r->any_prompt ? rec->prompt : NULL;
+
+	/* A record without a prompt: what looks at the prompt reads the
+	 * response (not for embedded examples, whose missing prompt means
+	 * "any prompt"). */
+	if (s->r->any_prompt && !rec->prompt && !rec->lenient_scope) {
+		s->pt = &s->t[0];
+		return 0;
+	}
 
 	if (text && rec->prompt_stable) {
 		for (size_t i = 0; i < s->npcache; i++)
@@ -443,6 +456,24 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 	ms_profile_entry *pe = &s->prof[si];
 
 	t->state[si] = SIG_DONE;
+	if (sg->base) {
+		/* Derived: the base signal's matches within the bound. */
+		const ms_sig *bs = &r->sigs[*sg->base];
+		const char *serr = NULL;
+		const spanvec *bm = ms_signal_spans(s, t, *sg->base, &serr);
+		size_t lim;
+
+		if (!bm)
+			return -1;
+		t->err[si] = serr;
+		lim = ms_text_limit(t, sg->within_chars, sg->within_sentences);
+		for (size_t i = 0; i < bm->n && bm->v[i].start < lim; i++)
+			if ((!bs->negation ||
+			     !ms_negated_before(t->text, bm->v[i].start, bs->negation_window)) &&
+			    ms_span_push(m, bm->v[i].start, bm->v[i].end, bm->v[i].in_prompt))
+				return -1;
+		return 0;
+	}
 	for (size_t k = 0; k < sg->npats; k++) {
 		size_t pi = sg->canon[k];
 		const ms_pattern *p;
@@ -555,20 +586,52 @@ static int meta_ok(const ms_scanner *s, int kind, char *const *list, size_t n, u
 	return in_list(list, n, v);
 }
 
-static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
+/* Is the rule in scope through a tag the scenarios gave the record (and
+ * not one it came with)?  Then the matches that gave it are its trigger. */
+static int derived_scope(ms_scanner *s, const ms_rule_int *ru, const ms_record *rec,
+			 spanvec *trig)
+{
+	const ms_rules *r = s->r;
+	int ok = 0;
+
+	if (r->meta_as_bits[META_TAGS]) {
+		if (ru->metamask[META_TAGS] & s->recmask)
+			return 1;
+		if (!(ru->metamask[META_TAGS] & s->dmask))
+			return 0;
+	} else {
+		for (size_t i = 0; i < rec->ntags; i++)
+			if (in_list(ru->scope_tags, ru->nscope_tags, rec->tags[i]))
+				return 1;
+	}
+	for (size_t k = 0; k < r->nscen; k++) {
+		const ms_scenario *sc = &r->scen[k];
+		if (s->dtrig[k].start == SIZE_MAX ||
+		    !in_list(ru->scope_tags, ru->nscope_tags, sc->info.tag))
+			continue;
+		ok = 1;
+		if (ms_span_push(trig, s->dtrig[k].start, s->dtrig[k].end, s->dtrig[k].in_prompt))
+			return -1;
+	}
+	return ok;
+}
+
+static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec, spanvec *trig)
 {
 	ms_scanner *s = e->s;
 	int lenient = rec->lenient_scope;
 
 	if (ru->nscope_tags) {
-		int ok = 0;
+		int ok;
 		if (lenient && !rec->have_tags)
 			ok = 1;
-		else if (s->r->meta_as_bits[META_TAGS])
+		else if (s->r->meta_as_bits[META_TAGS] && !ru->tags_derivable)
 			ok = (ru->metamask[META_TAGS] & s->recmask) != 0;
-		for (size_t i = 0; !ok && !s->r->meta_as_bits[META_TAGS] && i < rec->ntags; i++)
-			ok = in_list(ru->scope_tags, ru->nscope_tags, rec->tags[i]);
-		if (!ok)
+		else
+			ok = derived_scope(s, ru, rec, trig);
+		if (ok < 0)
+			e->oom = 1;
+		if (ok <= 0)
 			return 0;
 	}
 	if (!meta_ok(s, META_MODEL, ru->scope_model, ru->nscope_model, ru->metamask[META_MODEL],
@@ -593,9 +656,13 @@ static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec)
 			}
 			if (serr && !e->err)
 				e->err = serr;
-			for (size_t k = 0; !ok && k < m->n; k++)
+			for (size_t k = 0; !ok && k < m->n; k++) {
 				ok = !sg->negation ||
 				     !ms_negated_before(s->pt->text, m->v[k].start, sg->negation_window);
+				if (ok && ms_span_push(trig, m->v[k].start, m->v[k].end,
+						       m->v[k].in_prompt))
+					e->oom = 1;
+			}
 		}
 		if (!ok)
 			return 0;
@@ -638,36 +705,105 @@ static void record_scope_bits(ms_scanner *s, const ms_record *rec)
 	}
 }
 
+/* ---------------- scenarios ---------------- */
+
+static int has_tag(const char *const *tags, size_t n, const char *tag)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tags[i], tag) == 0)
+			return 1;
+	return 0;
+}
+
+/* The tags the scenarios give the record: a scenario's tag when one of its
+ * signals matches (and is not negated, where the signal excludes that) in
+ * the prompt, or in the response when there is no prompt. */
+static int derive_tags(ms_scanner *s, const ms_record *rec)
+{
+	const ms_rules *r = s->r;
+	textstate *t = s->pt->present ? s->pt : &s->t[0];
+
+	s->dmask = 0;
+	s->ndtags = 0;
+	for (size_t k = 0; k < r->nscen; k++) {
+		const ms_scenario *sc = &r->scen[k];
+		ms_span *d = &s->dtrig[k];
+
+		d->start = SIZE_MAX;
+		for (size_t i = 0; i < sc->info.nsignals && d->start == SIZE_MAX; i++) {
+			const ms_sig *sg = &r->sigs[sc->sigs[i]];
+			const char *serr = NULL;
+			const spanvec *m = ms_signal_spans(s, t, sc->sigs[i], &serr);
+
+			if (!m)
+				return -1;
+			for (size_t j = 0; j < m->n; j++)
+				if (!sg->negation ||
+				    !ms_negated_before(t->text, m->v[j].start, sg->negation_window)) {
+					*d = m->v[j];
+					break;
+				}
+		}
+		if (d->start == SIZE_MAX)
+			continue;
+		if (sc->bit >= 0)
+			s->dmask |= (uint64_t)1 << sc->bit;
+		if (has_tag(rec->tags, rec->ntags, sc->info.tag) ||
+		    has_tag(s->dtags, s->ndtags, sc->info.tag))
+			continue;
+		if (ms_grow(&s->dtags, &s->capdtags, s->ndtags + 1, sizeof *s->dtags))
+			return -1;
+		s->dtags[s->ndtags++] = sc->info.tag;
+	}
+	return 0;
+}
+
 /* ---------------- scanning ---------------- */
 
+/* Spans into the evidence pool: sorted, duplicates dropped, at most
+ * MS_MAX_EVIDENCE of them.  Returns how many, or -1. */
+static long pool_spans(ms_scanner *s, spanvec *v)
+{
+	size_t n = 0;
+
+	if (!v || !v->n)
+		return 0;
+	sort_spans(v);
+	for (size_t i = 0; i < v->n && n < MS_MAX_EVIDENCE; i++) {
+		if (n && v->v[i].start == s->ev.v[s->ev.n - 1].start &&
+		    v->v[i].end == s->ev.v[s->ev.n - 1].end &&
+		    v->v[i].in_prompt == s->ev.v[s->ev.n - 1].in_prompt)
+			continue;
+		if (ms_span_push(&s->ev, v->v[i].start, v->v[i].end, v->v[i].in_prompt))
+			return -1;
+		n++;
+	}
+	return (long)n;
+}
+
 static int add_finding(ms_scanner *s, const ms_rule_int *ru, ms_finding_kind kind,
-		       spanvec *ev, const char *errmsg)
+		       spanvec *ev, spanvec *trig, const char *errmsg)
 {
 	ms_finding *f;
-	size_t first = s->ev.n, n = 0;
+	size_t first = s->ev.n, tfirst;
+	long n, nt;
 
 	if (ms_grow(&s->f, &s->capf, s->nf + 1, sizeof *s->f))
 		return -1;
-	if (ev && ev->n) {
-		/* Sorted, duplicates dropped, at most MS_MAX_EVIDENCE spans. */
-		sort_spans(ev);
-		for (size_t i = 0; i < ev->n && n < MS_MAX_EVIDENCE; i++) {
-			if (n && ev->v[i].start == s->ev.v[s->ev.n - 1].start &&
-			    ev->v[i].end == s->ev.v[s->ev.n - 1].end &&
-			    ev->v[i].in_prompt == s->ev.v[s->ev.n - 1].in_prompt)
-				continue;
-			if (ms_span_push(&s->ev, ev->v[i].start, ev->v[i].end, ev->v[i].in_prompt))
-				return -1;
-			n++;
-		}
-	}
+	if ((n = pool_spans(s, ev)) < 0)
+		return -1;
+	tfirst = s->ev.n;
+	if ((nt = pool_spans(s, trig)) < 0)
+		return -1;
 	f = &s->f[s->nf++];
 	f->rule = &ru->pub;
 	f->kind = kind;
-	/* Evidence pointers are fixed once the pool stops growing; keep the
-	 * offset in the pointer's place until then. */
+	/* Span pointers are fixed once the pool stops growing; keep the
+	 * offsets in the pointers' places until then. */
 	f->evidence = (const ms_span *)(uintptr_t)first;
-	f->nevidence = n;
+	f->nevidence = (size_t)n;
+	f->trigger = (const ms_span *)(uintptr_t)tfirst;
+	f->ntrigger = (size_t)nt;
 	f->error = errmsg;
 	return 0;
 }
@@ -689,6 +825,8 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 	if (select_prompt(s, rec))
 		return MS_ERR_NOMEM;
 	record_scope_bits(s, rec);
+	if (r->nscen && derive_tags(s, rec))
+		return MS_ERR_NOMEM;
 	memset(res, 0, sizeof *res);
 
 	/* Named response signals present in the answer. */
@@ -704,13 +842,17 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 		m = ms_signal_spans(s, &s->t[0], si, &serr);
 		if (!m)
 			return MS_ERR_NOMEM;
-		for (size_t k = 0; !found && k < m->n; k++)
+		for (size_t k = 0; !found && k < m->n; k++) {
 			found = !sg->negation ||
 				!ms_negated_before(rec->response, m->v[k].start, sg->negation_window);
-		if (found) {
-			if (ms_grow(&s->sigs, &s->capsigs, s->nsigs + 1, sizeof *s->sigs))
-				return MS_ERR_NOMEM;
-			s->sigs[s->nsigs++] = i;
+			if (found) {
+				if (ms_grow(&s->sigs, &s->capsigs, s->nsigs + 1, sizeof *s->sigs) ||
+				    ms_grow(&s->sigspans, &s->capsigspans, s->nsigs + 1,
+					    sizeof *s->sigspans))
+					return MS_ERR_NOMEM;
+				s->sigspans[s->nsigs] = m->v[k];
+				s->sigs[s->nsigs++] = i;
+			}
 		}
 	}
 
@@ -721,10 +863,11 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 		uint64_t t0 = s->profiling ? now_ns() : 0;
 		int fire = 0;
 
-		if (!in_scope(&e, ru, rec))
+		s->trig.n = 0;
+		if (!in_scope(&e, ru, rec, &s->trig))
 			goto check;
 		pr->evaluations++;
-		if (ru->when && !ms_cond_eval(&e, ru->when, NULL))
+		if (ru->when && !ms_cond_eval(&e, ru->when, &s->trig))
 			goto check;
 		pr->runs++;
 		s->tmp.n = 0;
@@ -734,7 +877,7 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 		pr->matches += (uint64_t)fire;
 		if (!e.oom && !e.err && fire &&
 		    add_finding(s, ru, ru->require ? MS_FINDING_MISSING : MS_FINDING_PRESENT,
-				&s->tmp, NULL))
+				&s->tmp, &s->trig, NULL))
 			return MS_ERR_NOMEM;
 check:
 		if (s->profiling)
@@ -744,7 +887,7 @@ check:
 		if (e.err) {
 			/* A regex that could not finish leaves the rule undecided:
 			 * report that instead of a silent pass. */
-			if (add_finding(s, ru, MS_FINDING_ERROR, NULL, e.err))
+			if (add_finding(s, ru, MS_FINDING_ERROR, NULL, NULL, e.err))
 				return MS_ERR_NOMEM;
 			res->error = 1;
 		}
@@ -755,6 +898,7 @@ check:
 		ms_severity sev = f->rule->severity;
 
 		f->evidence = s->ev.v + (size_t)(uintptr_t)f->evidence;
+		f->trigger = s->ev.v + (size_t)(uintptr_t)f->trigger;
 		if (f->kind == MS_FINDING_ERROR)
 			continue;
 		res->score += ms_severity_weight(sev);
@@ -769,6 +913,9 @@ check:
 	res->nfindings = s->nf;
 	res->signals = s->sigs;
 	res->nsignals = s->nsigs;
+	res->signal_spans = s->sigspans;
+	res->tags = s->dtags;
+	res->ntags = s->ndtags;
 	*out = res;
 	return MS_OK;
 }

@@ -74,6 +74,13 @@ struct ms_scanner {
 	uint64_t recmask;   /* the current record's tags as bits of rules->meta[META_TAGS] */
 	tagmask_entry tagcache[TAGMASK_CACHE];
 	int recmeta[META_KINDS]; /* its model, group, weights in rules->meta, or -1 */
+	uint64_t dmask;     /* the tags the scenarios gave it, as the same bits */
+	const char **dtags; /* ... as names */
+	size_t ndtags, capdtags;
+	ms_span *dtrig;     /* per scenario: the match that gave its tag (start SIZE_MAX: none) */
+	spanvec trig;       /* what brought the rule being evaluated into play */
+	ms_span *sigspans;  /* per entry of sigs: its first match */
+	size_t capsigspans;
 	struct unit *units;      /* scratch of the repetition analysis (cond.c) */
 	size_t capunits;
 };

@@ -208,7 +208,43 @@ static int index_meta(ms_compiler *c)
 		}
 		r->meta_as_bits[kind] = r->nmeta[kind] <= 64;
 	}
+	/* The scenarios' tags among the scope tags. */
+	for (size_t k = 0; k < r->nscen; k++)
+		for (size_t j = 0; j < r->nmeta[META_TAGS] && j < 64; j++)
+			if (strcmp(r->meta[META_TAGS][j], r->scen[k].info.tag) == 0)
+				r->scen[k].bit = (int)j;
+	for (size_t i = 0; i < r->nrules; i++) {
+		ms_rule_int *ru = &r->rules[i];
+		for (size_t t = 0; t < ru->nscope_tags && !ru->tags_derivable; t++)
+			for (size_t k = 0; k < r->nscen && !ru->tags_derivable; k++)
+				ru->tags_derivable = strcmp(ru->scope_tags[t], r->scen[k].info.tag) == 0;
+	}
 	return 0;
+}
+
+/* A derived signal must not lead back to itself. */
+static void check_derived(ms_compiler *c)
+{
+	ms_rules *r = c->r;
+
+	for (size_t i = 0; i < r->nsigs; i++) {
+		size_t at = i, steps = 0;
+
+		while (r->sigs[at].base && steps <= r->nsigs) {
+			at = *r->sigs[at].base;
+			steps++;
+			if (at == i)
+				break;
+		}
+		if (r->sigs[i].base && (at == i || steps > r->nsigs)) {
+			ynode pos = { 0 };
+			pos.line = r->sigs[i].info.line;
+			pos.col = r->sigs[i].col;
+			c->file = r->sigs[i].info.file;
+			cc_err(c, &pos, r->sigs[i].info.id,
+			       "signal '%s' is derived from itself, through 'signal'", r->sigs[i].info.id);
+		}
+	}
 }
 
 /* The work on each distinct regex that needs no diagnostics in source
@@ -437,10 +473,15 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 	r = c->r;
 	check_duplicates(c);
 	resolve_refs(c);
+	if (!c->errors)
+		check_derived(c);
 	if (c->errors)
 		return MS_ERR_RULES;
-	for (size_t i = 0; i < r->nrules; i++)
+	for (size_t i = 0; i < r->nrules; i++) {
 		r->rules[i].pub.index = i;
+		r->rules[i].pub.scope_tags = (const char *const *)r->rules[i].scope_tags;
+		r->rules[i].pub.nscope_tags = r->rules[i].nscope_tags;
+	}
 	if (prep_init(c, &j))
 		return MS_ERR_NOMEM;
 	if (find_required_sets(c, &j)) {

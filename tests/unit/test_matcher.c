@@ -1015,6 +1015,112 @@ START_TEST(truncated_answers)
 }
 END_TEST
 
+START_TEST(scenario_tags)
+{
+	const char *em[] = { "emergency" };
+	const ms_result *res;
+
+	load("signals:\n  - {id: red, on: prompt, keywords: [chest pain], negation: exclude}\n"
+	     "  - {id: er, keywords: [call 911], negation: exclude}\n"
+	     "scenarios:\n  - {tag: emergency, description: d, signals: [red]}\n"
+	     "rules:\n  - id: R\n    dimension: safety\n    severity: critical\n    title: t\n"
+	     "    message: m\n    scope: {tags: [emergency]}\n    require: er\n");
+	/* The tag comes from the prompt text; the trigger is its match. */
+	res = scan_p("Rest and see how it goes.", "I have had chest pain for an hour");
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_MISSING);
+	ck_assert_uint_eq(res->findings[0].nevidence, 0);
+	ck_assert_uint_eq(res->findings[0].ntrigger, 1);
+	ck_assert_int_eq(res->findings[0].trigger[0].in_prompt, 1);
+	ck_assert_uint_eq(res->findings[0].trigger[0].start, 11);
+	ck_assert_uint_eq(res->findings[0].trigger[0].end, 21);
+	ck_assert_uint_eq(res->ntags, 1);
+	ck_assert_str_eq(res->tags[0], "emergency");
+	/* No prompt: from the response. */
+	res = scan_p("Chest pain can be many things; rest.", NULL);
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_int_eq(res->findings[0].trigger[0].in_prompt, 0);
+	ck_assert_uint_eq(res->findings[0].trigger[0].start, 0);
+	/* A negated match gives no tag. */
+	res = scan_p("Rest.", "I have no chest pain, just a cough");
+	ck_assert_uint_eq(res->nfindings, 0);
+	ck_assert_uint_eq(res->ntags, 0);
+	/* A negated requirement does not satisfy it; an urging does. */
+	ck_assert_uint_eq(scan_p("You don't need to call 911.", "chest pain")->nfindings, 1);
+	ck_assert_uint_eq(scan_p("Don't hesitate to call 911.", "chest pain")->nfindings, 0);
+	/* A tag the record comes with: in scope, no trigger, not listed as derived. */
+	res = scan_rec("Rest.", 5, "I feel odd", em, 1);
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_uint_eq(res->findings[0].ntrigger, 0);
+	res = scan_rec("Rest.", 5, "chest pain", em, 1);
+	ck_assert_uint_eq(res->ntags, 0);
+	ck_assert_uint_eq(res->findings[0].ntrigger, 0);
+	/* Neither: out of scope. */
+	ck_assert_uint_eq(scan_p("Rest.", "I have a cold")->nfindings, 0);
+	ck_assert_uint_eq(ms_rules_scenario_count(rules), 1);
+	ck_assert_str_eq(ms_rules_scenario(rules, 0)->tag, "emergency");
+	ck_assert_str_eq(ms_rules_scenario(rules, 0)->signals[0], "red");
+	ck_assert_uint_eq(ms_rules_get(rules, 0)->nscope_tags, 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(when_is_the_trigger)
+{
+	const ms_result *res;
+
+	load("signals:\n  - {id: red, on: prompt, keywords: [chest pain]}\n"
+	     "  - {id: er, keywords: [call 911]}\n"
+	     "rules:\n  - id: R\n    dimension: safety\n    severity: critical\n    title: t\n"
+	     "    message: m\n    when: {any: [{signal: red, on: prompt}, {signal: red, on: response}]}\n"
+	     "    require: er\n");
+	res = scan_p("Chest pain at rest needs care.", "I have chest pain");
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_uint_eq(res->findings[0].ntrigger, 2);
+	/* Sorted: the response's span and the prompt's, both from 0. */
+	ck_assert_int_eq(res->findings[0].trigger[0].in_prompt, 0);
+	ck_assert_int_eq(res->findings[0].trigger[1].in_prompt, 1);
+	ck_assert_uint_eq(res->findings[0].trigger[1].start, 7);
+	teardown();
+}
+END_TEST
+
+START_TEST(derived_signal)
+{
+	diags d;
+	ms_rules *r;
+
+	load("signals:\n  - {id: disc, keywords: [not a doctor], negation: exclude}\n"
+	     "  - {id: disc_early, signal: disc, within: {sentences: 2}}\n");
+	ck_assert_int_eq(ms_scanner_signal_count(sc, 1, "I'm not a doctor. Rest.", 23), 1);
+	ck_assert_int_eq(ms_scanner_signal_count(sc, 1, "Rest. Drink. I'm not a doctor.", 30), 0);
+	/* The base signal's negation applies. */
+	ck_assert_int_eq(ms_scanner_signal_count(sc, 1, "It's never not a doctor.", 24), 0);
+	ck_assert_uint_eq(scan("Rest. Drink. I'm not a doctor.")->nsignals, 1);
+	ck_assert_uint_eq(scan("I am not a doctor. Rest.")->nsignals, 2);
+	teardown();
+	r = compile_yaml("signals:\n  - {id: a, signal: b, within: {chars: 9}}\n"
+			 "  - {id: b, signal: a, within: {chars: 9}}\n", &d);
+	ck_assert_ptr_null(r);
+	ck_assert(diags_has(&d, "signal 'a' is derived from itself"));
+	r = compile_yaml("signals:\n  - {id: a, keywords: [x]}\n  - {id: b, signal: a}\n", &d);
+	ck_assert_ptr_null(r);
+	ck_assert(diags_has(&d, "a derived signal needs 'within'"));
+	r = compile_yaml("signals:\n  - {id: a, keywords: [x]}\n"
+			 "  - {id: b, signal: a, keywords: [y], within: {chars: 3}}\n", &d);
+	ck_assert_ptr_null(r);
+	ck_assert(diags_has(&d, "has no keywords or patterns of its own"));
+	r = compile_yaml("signals:\n  - {id: a, keywords: [x]}\n"
+			 "scenarios:\n  - {tag: t, signals: [zz]}\n", &d);
+	ck_assert_ptr_null(r);
+	ck_assert(diags_has(&d, "undefined signal 'zz'"));
+	r = compile_yaml("signals:\n  - {id: a, keywords: [x]}\n"
+			 "scenarios:\n  - {tag: Bad, signals: []}\n", &d);
+	ck_assert_ptr_null(r);
+	ck_assert(diags_has(&d, "scenario tag 'Bad' must match"));
+}
+END_TEST
+
 Suite *make_matcher_suite(void)
 {
 	Suite *s = suite_create("matcher");
@@ -1032,6 +1138,9 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, negation_urging_is_not_negation);
 	tcase_add_test(tc, repeated_units);
 	tcase_add_test(tc, truncated_answers);
+	tcase_add_test(tc, scenario_tags);
+	tcase_add_test(tc, when_is_the_trigger);
+	tcase_add_test(tc, derived_signal);
 	tcase_add_test(tc, position_chars);
 	tcase_add_test(tc, position_sentences);
 	tcase_add_test(tc, position_either_bound);
