@@ -19,6 +19,7 @@ extern const char *ms_prog;
 /* Print "medscreen: message" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Colour: decided once per stream from --color and the terminal. */
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;
@@ -79,7 +80,10 @@ void line_reader_free(line_reader *r);
 
 /* Field mapping: record field name -> path in the input object. */
 enum { F_RESPONSE, F_ID, F_MODEL, F_MODEL_GROUP, F_WEIGHTS, F_PROMPT_ID, F_PROMPT, F_SAMPLE,
-       F_LABELS, F_COUNT };
+       F_LABELS, F_TAGS, F_COUNT };
+
+/* Tags a record may carry in its `tags` field. */
+#define MAX_RECORD_TAGS 64
 
 typedef struct field_map {
 	char *path[F_COUNT];
@@ -99,6 +103,8 @@ typedef struct in_record {
 	size_t prompt_len;
 	json_object *labels;
 	json_object *sample;
+	const char *tags[MAX_RECORD_TAGS];  /* its `tags` field */
+	size_t ntags;
 	char idbuf[32];
 	const char *error;          /* non-NULL: the record is unusable */
 	char errbuf[256];

@@ -36,6 +36,15 @@ void cli_warning(const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("note: ", fmt, ap);
+	va_end(ap);
+}
+
 void cli_grow(void *arrp, size_t *cap, size_t need, size_t size)
 {
 	void **arr = arrp;

@@ -125,7 +125,7 @@ line_status line_reader_next(line_reader *r, const char **line, size_t *len)
 
 const char *const field_names[F_COUNT] = {
 	"response", "id", "model", "model_group", "weights", "prompt_id", "prompt", "sample",
-	"labels",
+	"labels", "tags",
 };
 
 void field_map_init(field_map *m)
@@ -164,7 +164,7 @@ int field_map_set(field_map *m, const char *arg)
 		}
 	}
 	cli_error("--field: unknown field '%.*s' (known: response, id, model, model_group, "
-		  "weights, prompt_id, prompt, sample, labels)",
+		  "weights, prompt_id, prompt, sample, labels, tags)",
 		  (int)(eq - arg), arg);
 	return -1;
 }
@@ -225,6 +225,35 @@ static void fail(in_record *rec, const char *fmt, ...)
 	rec->error = rec->errbuf;
 }
 
+/* A record's own tags: a string or a list of strings. */
+static void parse_tags(in_record *rec, const char *name, json_object *v)
+{
+	if (json_object_is_type(v, json_type_string)) {
+		rec->tags[rec->ntags++] = json_object_get_string(v);
+		return;
+	}
+	if (!json_object_is_type(v, json_type_array)) {
+		fail(rec, "field '%s' must be a string or a list of strings, not %s", name,
+		     type_name(v));
+		return;
+	}
+	if (json_object_array_length(v) > MAX_RECORD_TAGS) {
+		fail(rec, "field '%s' has %zu tags, more than %d", name,
+		     json_object_array_length(v), MAX_RECORD_TAGS);
+		return;
+	}
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		json_object *t = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(t, json_type_string)) {
+			fail(rec, "field '%s': item %zu must be a string, not %s", name, i + 1,
+			     type_name(t));
+			rec->ntags = 0;
+			return;
+		}
+		rec->tags[rec->ntags++] = json_object_get_string(t);
+	}
+}
+
 void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, const char *line,
 		     size_t len)
 {
@@ -278,6 +307,10 @@ void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, cons
 			continue;
 		if (f == F_LABELS) {
 			rec->labels = v;
+			continue;
+		}
+		if (f == F_TAGS) {
+			parse_tags(rec, m->path[f], v);
 			continue;
 		}
 		if (f == F_SAMPLE)

@@ -293,7 +293,7 @@ static void json_opt_str(out_buf *b, const char *k, const char *v)
  * names is not carried through. */
 static const char *const own_keys[] = {
 	"id", "line", "file", "model", "prompt_id", "status", "score", "signals", "dimensions",
-	"findings", "error",
+	"findings", "error", "signal_evidence", "derived_tags",
 };
 static const char own_initials[] = "ilfmpsde";
 
@@ -339,6 +339,35 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 	return max;
 }
 
+/* {"start":..,"end":..,["on":"prompt",]"text":..} */
+static void json_span(out_buf *b, const ms_record *rec, const ms_span *sp)
+{
+	const char *text = sp->in_prompt ? rec->prompt : rec->response;
+	size_t n = sp->end - sp->start;
+
+	ob_adds(b, "{\"start\":");
+	ob_uint(b, sp->start);
+	ob_adds(b, ",\"end\":");
+	ob_uint(b, sp->end);
+	ob_add(b, ",", 1);
+	if (sp->in_prompt)
+		ob_adds(b, "\"on\":\"prompt\",");
+	ob_adds(b, "\"text\":");
+	ob_json_str(b, text + sp->start, utf8_cut(text + sp->start, n, EVIDENCE_TEXT_MAX));
+	ob_add(b, "}", 1);
+}
+
+static void json_spans(out_buf *b, const ms_record *rec, const ms_span *v, size_t n)
+{
+	ob_add(b, "[", 1);
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			ob_add(b, ",", 1);
+		json_span(b, rec, &v[k]);
+	}
+	ob_add(b, "]", 1);
+}
+
 static void emit_jsonl(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
 		       const ms_record *rec, const ms_result *res, const char *error,
 		       const field_map *m)
@@ -373,7 +402,30 @@ static void emit_jsonl(out_buf *b, const out_ctx *o, const in_record *in, unsign
 			ob_add(b, ",", 1);
 		ob_json_str(b, si->id, strlen(si->id));
 	}
-	ob_adds(b, "],\"dimensions\":{");
+	ob_add(b, "]", 1);
+	if (res->nsignals) {
+		/* Where each signal matched first. */
+		ob_adds(b, ",\"signal_evidence\":{");
+		for (size_t i = 0; i < res->nsignals; i++) {
+			const ms_signal_info *si = ms_rules_signal(o->rules, res->signals[i]);
+			if (i)
+				ob_add(b, ",", 1);
+			ob_json_str(b, si->id, strlen(si->id));
+			ob_add(b, ":", 1);
+			json_span(b, rec, &res->signal_spans[i]);
+		}
+		ob_add(b, "}", 1);
+	}
+	if (res->ntags) {
+		ob_adds(b, ",\"derived_tags\":[");
+		for (size_t i = 0; i < res->ntags; i++) {
+			if (i)
+				ob_add(b, ",", 1);
+			ob_json_str(b, res->tags[i], strlen(res->tags[i]));
+		}
+		ob_add(b, "]", 1);
+	}
+	ob_adds(b, ",\"dimensions\":{");
 	for (int d = 0; d < MS_DIM_COUNT; d++) {
 		if (d)
 			ob_add(b, ",", 1);
@@ -409,24 +461,13 @@ static void emit_jsonl(out_buf *b, const out_ctx *o, const in_record *in, unsign
 			json_key(b, "error");
 			ob_json_str(b, f->error, strlen(f->error));
 		}
-		ob_adds(b, ",\"evidence\":[");
-		for (size_t k = 0; k < f->nevidence; k++) {
-			const ms_span *sp = &f->evidence[k];
-			const char *text = sp->in_prompt ? rec->prompt : rec->response;
-			size_t n = sp->end - sp->start;
-
-			ob_adds(b, k ? ",{\"start\":" : "{\"start\":");
-			ob_uint(b, sp->start);
-			ob_adds(b, ",\"end\":");
-			ob_uint(b, sp->end);
-			ob_add(b, ",", 1);
-			if (sp->in_prompt)
-				ob_adds(b, "\"on\":\"prompt\",");
-			ob_adds(b, "\"text\":");
-			ob_json_str(b, text + sp->start, utf8_cut(text + sp->start, n, EVIDENCE_TEXT_MAX));
-			ob_add(b, "}", 1);
+		ob_adds(b, ",\"evidence\":");
+		json_spans(b, rec, f->evidence, f->nevidence);
+		if (f->ntrigger) {
+			ob_adds(b, ",\"trigger\":");
+			json_spans(b, rec, f->trigger, f->ntrigger);
 		}
-		ob_adds(b, "]}");
+		ob_add(b, "}", 1);
 	}
 	ob_adds(b, "]");
 	if (res->error) {
@@ -568,6 +609,17 @@ static void emit_text(out_buf *b, const out_ctx *o, const in_record *in, unsigne
 			col(b, o, C_RESET);
 			ob_safe_text(b, t + sp->end, e - sp->end, 1);
 			ob_printf(b, "%s\n", e < tl ? "..." : "");
+		}
+		/* Why a missing finding applied: what brought the rule in. */
+		for (size_t k = 0; f->kind == MS_FINDING_MISSING && k < f->ntrigger; k++) {
+			const ms_span *sp = &f->trigger[k];
+			const char *t = sp->in_prompt ? rec->prompt : rec->response;
+
+			ob_printf(b, "    because the %s says at %zu-%zu: ",
+				  sp->in_prompt ? "prompt" : "answer", sp->start, sp->end);
+			ob_safe_text(b, t + sp->start,
+				     utf8_cut(t + sp->start, sp->end - sp->start, EVIDENCE_TEXT_MAX), 1);
+			ob_add(b, "\n", 1);
 		}
 	}
 }

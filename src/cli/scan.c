@@ -33,6 +33,7 @@ typedef struct slot {
 	int flagged;              /* a finding above info */
 	int error;
 	int unknown_prompt;
+	int no_prompt;            /* neither a prompt text nor a prompt_id */
 	unsigned score;
 } slot;
 
@@ -52,7 +53,9 @@ typedef struct worker {
 	json_tokener *tok;
 	in_record in;
 	out_buf out;
+	/* a record's tags: its prompt's, then its own */
 	const char **tagbuf;
+	size_t captags;
 	int id;
 	/* current batch */
 	slot *slots;
@@ -61,6 +64,35 @@ typedef struct worker {
 	atomic_size_t *next;
 	int oom;
 } worker;
+
+/* Said once when records came with neither a prompt nor a prompt_id: what
+ * looked at the prompt read the response, and rules scoped only by tags
+ * that no scenario derives could not apply. */
+static void note_no_prompt(const ms_rules *rules, unsigned long n)
+{
+	out_buf left = { 0 };
+	size_t nleft = 0;
+
+	for (size_t i = 0; i < ms_rules_count(rules); i++) {
+		const ms_rule *ru = ms_rules_get(rules, i);
+		int derivable = 0;
+
+		for (size_t t = 0; t < ru->nscope_tags && !derivable; t++)
+			for (size_t k = 0; k < ms_rules_scenario_count(rules) && !derivable; k++)
+				derivable = strcmp(ru->scope_tags[t],
+						   ms_rules_scenario(rules, k)->tag) == 0;
+		if (ru->nscope_tags && !derivable) {
+			ob_printf(&left, "%s%s", nleft ? ", " : "", ru->id);
+			nleft++;
+		}
+	}
+	cli_note("%lu record%s had neither a prompt nor a prompt_id: scenario tags and prompt "
+		 "signals were read from the response%s%s%s",
+		 n, n == 1 ? "" : "s",
+		 nleft ? "; rules scoped only by tags that no scenario derives applied only to records that carry such a tag themselves: " : "",
+		 nleft ? left.data : "", nleft ? "" : "; every rule could apply");
+	ob_free(&left);
+}
 
 static void screen_one(worker *w, slot *s)
 {
@@ -72,7 +104,7 @@ static void screen_one(worker *w, slot *s)
 	size_t before = w->out.len;
 
 	s->worker = w->id;
-	s->flagged_fail = s->flagged = s->error = s->unknown_prompt = 0;
+	s->flagged_fail = s->flagged = s->error = s->unknown_prompt = s->no_prompt = 0;
 	s->score = 0;
 	if (s->too_long) {
 		in_record_clear(&w->in);
@@ -106,6 +138,20 @@ static void screen_one(worker *w, slot *s)
 		} else if (cfg->prompts && w->in.str[F_PROMPT_ID]) {
 			s->unknown_prompt = 1;
 		}
+		if (w->in.ntags) {
+			/* Own tags join the prompt's; the joined list is not the
+			 * prompt set's, so nothing about it may be cached. */
+			size_t n = 0;
+			cli_grow(&w->tagbuf, &w->captags, rec.ntags + w->in.ntags, sizeof *w->tagbuf);
+			for (size_t i = 0; i < rec.ntags; i++)
+				w->tagbuf[n++] = rec.tags[i];
+			for (size_t i = 0; i < w->in.ntags; i++)
+				w->tagbuf[n++] = w->in.tags[i];
+			rec.tags = w->tagbuf;
+			rec.ntags = n;
+			rec.prompt_stable = 0;
+		}
+		s->no_prompt = !rec.prompt && !w->in.str[F_PROMPT_ID];
 		st = ms_scanner_scan(w->sc, &rec, &res);
 		if (st) {
 			if (st == MS_ERR_NOMEM)
@@ -152,7 +198,7 @@ typedef struct sort_ent {
 } sort_ent;
 
 typedef struct run_stats {
-	unsigned long records, flagged_fail, flagged, errors, unknown_prompt;
+	unsigned long records, flagged_fail, flagged, errors, unknown_prompt, no_prompt;
 	int io_error;
 	FILE *out;          /* stdout, or a temporary file for wrapped or sorted output */
 	int sorting;
@@ -215,6 +261,7 @@ static int run_batch(worker *ws, int nw, slot *slots, size_t n, const char *aren
 		st->flagged_fail += (unsigned long)s->flagged_fail;
 		st->errors += (unsigned long)s->error;
 		st->unknown_prompt += (unsigned long)s->unknown_prompt;
+		st->no_prompt += (unsigned long)s->no_prompt;
 	}
 	return 0;
 }
@@ -675,6 +722,8 @@ int cmd_scan(int argc, char **argv)
 		cli_warning("%lu record%s named a prompt_id that is not in the prompt set; rules "
 			    "scoped by prompt tags did not apply to them",
 			    st.unknown_prompt, st.unknown_prompt == 1 ? "" : "s");
+	if (st.no_prompt)
+		note_no_prompt(rules, st.no_prompt);
 	if (cfg.profile)
 		print_profile(ws, nw, rules);
 	if (trouble || st.errors)
@@ -687,6 +736,7 @@ out:
 		json_tokener_free(ws[i].tok);
 		in_record_clear(&ws[i].in);
 		ob_free(&ws[i].out);
+		free(ws[i].tagbuf);
 	}
 	free(ws);
 	if (st.out && st.out != stdout)
