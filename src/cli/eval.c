@@ -1,7 +1,9 @@
 /* medscreen eval: agreement between scan results and human labels, carried
  * by the scanned records ("labels") or joined to them by id from labels
  * files (--labels).  A positive is a non-compliant answer (for dimensions)
- * or a present signal.
+ * or a present signal.  With labels files, the labels the records carry are
+ * not used: a record without an entry in the files is unlabelled (datasets
+ * often carry "labels" of their own, in another scheme).
  *
  * Label shapes, in records and in labels files alike:
  *   {"dimensions": {dim: 1|0|true|false}, "signals": [names present]}
@@ -304,6 +306,7 @@ typedef struct evalstate {
 	labent *labs;                /* from --labels, sorted by id */
 	size_t nlabs, caplabs;
 	int keep_errors;
+	int use_files;               /* --labels given: the files alone are the labels */
 } evalstate;
 
 static int has_name(json_object *arr, const char *name)
@@ -450,7 +453,7 @@ static int eval_obj(json_object *obj, const char *path, unsigned long line, void
 	if (le) {
 		le->used = 1;
 		ls = &le->ls;
-	} else if (labels && json_object_is_type(labels, json_type_object)) {
+	} else if (!e->use_files && labels && json_object_is_type(labels, json_type_object)) {
 		if (parse_labels(labels, &own, path, line)) {
 			labelset_free(&own);
 			return -1;
@@ -926,8 +929,8 @@ int cmd_eval(int argc, char **argv)
 		"                      [--rules PATH]... [--min-recall X] [--min-precision Y] "
 		"SCANFILE...\n"
 		"Compare scan results (medscreen scan --format jsonl) with human labels, carried\n"
-		"by the records or joined to them by id from JSON Lines labels files (--labels,\n"
-		"which take precedence): per dimension and per labelled signal, TP/FP/FN/TN,\n"
+		"by the records or joined to them by id from JSON Lines labels files (--labels;\n"
+		"then the records' own labels are not used): per dimension and per labelled signal, TP/FP/FN/TN,\n"
 		"precision and recall with 95% Wilson intervals, F1 and Cohen's kappa, and\n"
 		"macro-F1.  --errors lists each false positive and false negative with its\n"
 		"evidence.  --rules names the scanned pack, whose signals labels may name without\n"
@@ -990,6 +993,7 @@ int cmd_eval(int argc, char **argv)
 	}
 	if (ro.npaths && !(rules = load_rules(&ro)))
 		goto out;
+	e.use_files = nlabfiles > 0;
 	for (size_t i = 0; i < nlabfiles; i++)
 		if (read_labels(&e, labfiles[i]))
 			goto out;
@@ -1036,8 +1040,9 @@ int cmd_eval(int argc, char **argv)
 			cli_warning("%lu id%s of the labels file%s matched no scan record", unmatched,
 				    unmatched == 1 ? "" : "s", nlabfiles == 1 ? "" : "s");
 		if (e.skipped_unlabelled)
-			cli_warning("%lu scan record%s had no labels", e.skipped_unlabelled,
-				    e.skipped_unlabelled == 1 ? "" : "s");
+			cli_warning("%lu scan record%s had no labels in the labels file%s",
+				    e.skipped_unlabelled, e.skipped_unlabelled == 1 ? "" : "s",
+				    nlabfiles == 1 ? "" : "s");
 	}
 	if (!e.used) {
 		cli_error("no labelled records to evaluate (%lu read, %lu errors, %lu without labels)",
