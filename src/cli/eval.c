@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -293,6 +294,7 @@ typedef struct sigstat {
 	confusion lc;     /* records with a list of signals: tn is derived at the end */
 	int labelled;     /* the name occurs in some record's labels */
 	int emitted;      /* some scan record has it in "signals" */
+	size_t seq;       /* order of first count: the order of the tables */
 	errlist errs;
 } sigstat;
 
@@ -307,6 +309,7 @@ typedef struct evalstate {
 	size_t nlabs, caplabs;
 	int keep_errors;
 	int use_files;               /* --labels given: the files alone are the labels */
+	size_t nextseq;
 } evalstate;
 
 static int has_name(json_object *arr, const char *name)
@@ -331,12 +334,30 @@ static sigstat *sig_get(evalstate *e, const char *name)
 			return &e->sigs[i];
 	cli_grow(&e->sigs, &e->capsigs, e->nsigs + 1, sizeof *e->sigs);
 	memset(&e->sigs[e->nsigs], 0, sizeof e->sigs[0]);
+	e->sigs[e->nsigs].seq = SIZE_MAX;
 	e->sigs[e->nsigs].name = strdup(name);
 	if (!e->sigs[e->nsigs].name) {
 		cli_error("out of memory");
 		exit(EXIT_TROUBLE);
 	}
 	return &e->sigs[e->nsigs++];
+}
+
+/* The signal's entry, placed in the tables' order when first counted. */
+static sigstat *sig_count(evalstate *e, const char *name)
+{
+	sigstat *st = sig_get(e, name);
+
+	if (st->seq == SIZE_MAX)
+		st->seq = e->nextseq++;
+	return st;
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const sigstat *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void err_add(evalstate *e, errlist *l, int fp, json_object *id, const char *file,
@@ -496,7 +517,7 @@ static int eval_obj(json_object *obj, const char *path, unsigned long line, void
 				dup = strcmp(ls->s[j].name, ls->s[i].name) == 0;
 			if (dup)
 				continue;
-			st = sig_get(e, ls->s[i].name);
+			st = sig_count(e, ls->s[i].name);
 			st->labelled = 1;
 			if (labelset_signal(ls, st->name))
 				count_signal(e, st, &st->lc, 1, has_name(psigs, st->name), id, path, line,
@@ -512,7 +533,7 @@ static int eval_obj(json_object *obj, const char *path, unsigned long line, void
 			if (labelset_signal(ls, name))
 				continue; /* counted from the labels' side */
 			{
-				sigstat *st = sig_get(e, name);
+				sigstat *st = sig_count(e, name);
 				count_signal(e, st, &st->lc, 0, 1, id, path, line, sev);
 			}
 		}
@@ -525,7 +546,7 @@ static int eval_obj(json_object *obj, const char *path, unsigned long line, void
 				dup = strcmp(ls->s[j].name, ls->s[i].name) == 0;
 			if (dup)
 				continue;
-			st = sig_get(e, ls->s[i].name);
+			st = sig_count(e, ls->s[i].name);
 			st->labelled = 1;
 			count_signal(e, st, &st->c, labelset_signal(ls, st->name) == 1,
 				     has_name(psigs, st->name), id, path, line, sev);
@@ -1002,7 +1023,7 @@ int cmd_eval(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		if (scan_file_each(argv[i], eval_obj, &e))
 			goto out;
-	/* Keep the labelled signals, in order of first appearance, and derive
+	/* Keep the labelled signals, in order of first count, and derive
 	 * the true negatives of the records with a list of signals. */
 	{
 		size_t k = 0;
@@ -1021,6 +1042,8 @@ int cmd_eval(int argc, char **argv)
 			e.sigs[k++] = *s;
 		}
 		e.nsigs = k;
+		if (k)
+			qsort(e.sigs, k, sizeof *e.sigs, cmp_seq);
 	}
 	/* A labelled name that no record emitted and the pack does not define
 	 * is probably a typo. */
