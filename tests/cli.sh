@@ -142,6 +142,20 @@ for case in '{"id":"r2","labels":{"signals":["refusal",3]}}|labels.signals[1]: e
 	fi
 done
 
+# eval: labels from standard input; not both inputs on it.
+set +e
+run_ms eval --labels - "$DATA/eval/scan.jsonl" <"$DATA/eval/labels.jsonl" >"$TMP/out" 2>/dev/null
+s1=$?
+run_ms eval --labels - - <"$DATA/eval/labels.jsonl" >/dev/null 2>"$TMP/err"
+s2=$?
+set -e
+if [ "$s1" = 0 ] && cmp -s "$TMP/out" "$DATA/cli/eval-labels/stdout" && [ "$s2" = 2 ] &&
+	[ "$(cat "$TMP/err")" = "medscreen: error: --labels and a scan file cannot both be standard input" ]; then
+	ok "eval --labels -: labels from standard input"
+else
+	not_ok "eval --labels -: status $s1 / $s2"
+fi
+
 # eval: 95% Wilson score intervals of precision and recall, against reference
 # values computed once with statsmodels 0.13.5 (not with this code):
 #   python3 -c 'from statsmodels.stats.proportion import proportion_confint as p; [print(k, n, p(k, n, alpha=0.05, method="wilson")) for k, n in [(37,42),(37,49),(4,5),(4,10)]]'

@@ -1012,6 +1012,12 @@ int cmd_eval(int argc, char **argv)
 		fputs(usage, stderr);
 		goto out;
 	}
+	for (size_t i = 0; i < nlabfiles; i++)
+		for (int j = optind; j < argc; j++)
+			if (strcmp(labfiles[i], "-") == 0 && strcmp(argv[j], "-") == 0) {
+				cli_error("--labels and a scan file cannot both be standard input");
+				goto out;
+			}
 	if (ro.npaths && !(rules = load_rules(&ro)))
 		goto out;
 	e.use_files = nlabfiles > 0;
