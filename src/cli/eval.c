@@ -947,16 +947,16 @@ int cmd_eval(int argc, char **argv)
 	};
 	static const char usage[] =
 		"Usage: medscreen eval [--format text|json] [--labels FILE]... [--errors]\n"
-		"                      [--rules PATH]... [--min-recall X] [--min-precision Y] "
-		"SCANFILE...\n"
+		"                      [--rules PATH]... [--min-recall X] [--min-precision Y]\n"
+		"                      SCANFILE...\n"
 		"Compare scan results (medscreen scan --format jsonl) with human labels, carried\n"
 		"by the records or joined to them by id from JSON Lines labels files (--labels;\n"
-		"then the records' own labels are not used): per dimension and per labelled signal, TP/FP/FN/TN,\n"
-		"precision and recall with 95% Wilson intervals, F1 and Cohen's kappa, and\n"
-		"macro-F1.  --errors lists each false positive and false negative with its\n"
-		"evidence.  --rules names the scanned pack, whose signals labels may name without\n"
-		"a warning.  With --min-recall/--min-precision, exit 1 when any dimension falls\n"
-		"below the threshold.\n";
+		"then the records' own labels are not used): per dimension and per labelled\n"
+		"signal, TP/FP/FN/TN, precision and recall with 95% Wilson intervals, F1 and\n"
+		"Cohen's kappa, and macro-F1.  --errors lists each false positive and false\n"
+		"negative with its evidence.  --rules names the scanned pack, whose signals\n"
+		"labels may name without a warning.  With --min-recall/--min-precision, exit 1\n"
+		"when any dimension falls below the threshold.\n";
 	evalstate e = { 0 };
 	int c, json = 0, ret = EXIT_TROUBLE;
 	double min_recall = -1, min_precision = -1;
