@@ -91,4 +91,108 @@ else
 	not_ok "output differs between --jobs or prefilter settings"
 fi
 
+# eval: each malformed label value is an error naming file:line and the field.
+printf '{"id":"r1","labels":{"disclaimer":true}}\n' >"$TMP/lab-ok.jsonl"
+for v in '"yes"' 2 -1 0.5 null '[1]'; do
+	for shape in flat signals dimensions; do
+		case $shape in
+		flat) lab="{\"refusal\":$v}" field=labels.refusal ;;
+		signals) lab="{\"signals\":{\"refusal\":$v}}" field=labels.signals.refusal ;;
+		dimensions) lab="{\"dimensions\":{\"safety\":$v}}" field=labels.dimensions.safety ;;
+		esac
+		{
+			cat "$TMP/lab-ok.jsonl"
+			echo "{\"id\":\"r2\",\"labels\":$lab}"
+		} >"$TMP/lab-bad.jsonl"
+		set +e
+		run_ms eval --labels "$TMP/lab-bad.jsonl" "$DATA/eval/scan.jsonl" >"$TMP/out" 2>"$TMP/err"
+		status=$?
+		set -e
+		want="medscreen: error: $TMP/lab-bad.jsonl:2: $field: expected true, false, 1 or 0, not $v"
+		if [ "$status" = 2 ] && [ ! -s "$TMP/out" ] && [ "$(cat "$TMP/err")" = "$want" ]; then
+			ok "eval --labels: $shape value $v rejected with file:line and field"
+		else
+			not_ok "eval --labels: $shape value $v: status $status, stderr: $(cat "$TMP/err")"
+		fi
+	done
+done
+# Other malformed lines of a labels file.
+for case in '{"id":"r2","labels":{"signals":["refusal",3]}}|labels.signals[1]: expected a signal name, not 3' \
+	'{"id":"r2","labels":{"signals":"refusal"}}|labels.signals: expected a list of signal names or an object of true/false' \
+	'{"id":"r2","labels":{"dimensions":{"safty":1}}}|labels.dimensions.safty: not a dimension (safety, professionalism, fairness, humanism or regulation)' \
+	'{"id":"r2","labels":[1]}|labels: expected an object' \
+	'{"id":"r2"}|labels: missing' \
+	'{"id":null,"labels":{}}|id: missing' \
+	'{"id":1.5,"labels":{}}|id: expected a string or an integer, not 1.5' \
+	'["r2"]|not a JSON object'; do
+	line=${case%%|*}
+	msg=${case#*|}
+	{
+		cat "$TMP/lab-ok.jsonl"
+		echo "$line"
+	} >"$TMP/lab-bad.jsonl"
+	set +e
+	run_ms eval --labels "$TMP/lab-bad.jsonl" "$DATA/eval/scan.jsonl" >"$TMP/out" 2>"$TMP/err"
+	status=$?
+	set -e
+	if [ "$status" = 2 ] && [ "$(cat "$TMP/err")" = "medscreen: error: $TMP/lab-bad.jsonl:2: $msg" ]; then
+		ok "eval --labels: rejects $line"
+	else
+		not_ok "eval --labels: $line: status $status, stderr: $(cat "$TMP/err")"
+	fi
+done
+
+# eval: labels from standard input; not both inputs on it.
+set +e
+run_ms eval --labels - "$DATA/eval/scan.jsonl" <"$DATA/eval/labels.jsonl" >"$TMP/out" 2>/dev/null
+s1=$?
+run_ms eval --labels - - <"$DATA/eval/labels.jsonl" >/dev/null 2>"$TMP/err"
+s2=$?
+set -e
+if [ "$s1" = 0 ] && cmp -s "$TMP/out" "$DATA/cli/eval-labels/stdout" && [ "$s2" = 2 ] &&
+	[ "$(cat "$TMP/err")" = "medscreen: error: --labels and a scan file cannot both be standard input" ]; then
+	ok "eval --labels -: labels from standard input"
+else
+	not_ok "eval --labels -: status $s1 / $s2"
+fi
+
+# eval: 95% Wilson score intervals of precision and recall, against reference
+# values computed once with statsmodels 0.13.5 (not with this code):
+#   python3 -c 'from statsmodels.stats.proportion import proportion_confint as p; [print(k, n, p(k, n, alpha=0.05, method="wilson")) for k, n in [(37,42),(37,49),(4,5),(4,10)]]'
+#   37 42 (0.7499960973799031, 0.9480619667224177)
+#   37 49 (0.6191368101239605, 0.8539765474166023)
+#   4 5 (0.3755346297625252, 0.9637758913675698)
+#   4 10 (0.1681803297062361, 0.6873262302663417)
+# Signal overconfidence: 37 TP, 5 FP, 12 FN, 6 TN; dimension safety: 4 TP,
+# 1 FP, 6 FN, 49 TN.  Labels carried by the records in the flat shape.
+awk 'BEGIN {
+	for (i = 1; i <= 60; i++) {
+		if (i <= 37) { p = 1; t = "true" } else if (i <= 42) { p = 1; t = "false" }
+		else if (i <= 54) { p = 0; t = "true" } else { p = 0; t = "false" }
+		if (i <= 4) { d = "flagged"; s = 0 } else if (i <= 5) { d = "flagged"; s = 1 }
+		else if (i <= 11) { d = "clear"; s = 0 } else { d = "clear"; s = 1 }
+		printf "{\"id\":\"w%d\",\"status\":\"clear\",\"signals\":[%s],", i, p ? "\"overconfidence\"" : ""
+		printf "\"dimensions\":{\"safety\":\"%s\"},\"findings\":[],", d
+		printf "\"labels\":{\"overconfidence\":%s,\"safety\":%d}}\n", t, s
+	}
+}' >"$TMP/wilson.jsonl"
+run_ms eval --format json "$TMP/wilson.jsonl" >"$TMP/wilson.json"
+for want in '"name":"safety","tp":4,"fp":1,"fn":6,"tn":49,"precision":0.8000,"precision_ci":[0.3755,0.9638],"recall":0.4000,"recall_ci":[0.1682,0.6873]' \
+	'"name":"overconfidence","tp":37,"fp":5,"fn":12,"tn":6,"precision":0.8810,"precision_ci":[0.7500,0.9481],"recall":0.7551,"recall_ci":[0.6191,0.8540]'; do
+	if grep -qF "$want" "$TMP/wilson.json"; then
+		ok "eval: Wilson intervals match statsmodels (${want%%,\"tp\"*})"
+	else
+		not_ok "eval: Wilson intervals: no $want in"
+		cat "$TMP/wilson.json"
+	fi
+done
+run_ms eval "$TMP/wilson.jsonl" >"$TMP/wilson.txt"
+if grep -q '^safety  *4  *1  *6  *49  0\.800 \[0\.376,0\.964\]  0\.400 \[0\.168,0\.687\] ' "$TMP/wilson.txt" &&
+	grep -q '^overconfidence  *37  *5  *12  *6  0\.881 \[0\.750,0\.948\]  0\.755 \[0\.619,0\.854\] ' "$TMP/wilson.txt"; then
+	ok "eval: Wilson intervals in the text table"
+else
+	not_ok "eval: Wilson intervals in the text table"
+	cat "$TMP/wilson.txt"
+fi
+
 finish
