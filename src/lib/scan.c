@@ -825,7 +825,13 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 	if (select_prompt(s, rec))
 		return MS_ERR_NOMEM;
 	record_scope_bits(s, rec);
-	if (r->nscen && derive_tags(s, rec))
+	/* An example that gives its tags tests the scope itself: its tags
+	 * are all it has. */
+	s->dmask = 0;
+	s->ndtags = 0;
+	for (size_t k = 0; k < r->nscen; k++)
+		s->dtrig[k].start = SIZE_MAX;
+	if (r->nscen && !(rec->lenient_scope && rec->have_tags) && derive_tags(s, rec))
 		return MS_ERR_NOMEM;
 	memset(res, 0, sizeof *res);
 
