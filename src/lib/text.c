@@ -524,13 +524,16 @@ int ms_truncated(const char *text, size_t len, size_t *from, size_t *to)
 	while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t' || p[end - 1] == '\n' ||
 			   p[end - 1] == '\r'))
 		end--;
-	if (end == 0 || ms_word_count(text, end) < 20)
+	if (end == 0)
 		return 0;
 	last = p[end - 1];
 	/* Closing punctuation, brackets, quotes, markup, and any non-ASCII
-	 * character (an ellipsis, a curly quote, an emoji) end an answer. */
+	 * character (an ellipsis, a curly quote, an emoji) end an answer:
+	 * most answers are decided here, before any counting. */
 	if (!((last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z') ||
 	      (last >= '0' && last <= '9') || last == ',' || last == '-'))
+		return 0;
+	if (ms_word_count(text, end) < 20)
 		return 0;
 	for (line = end; line > 0 && p[line - 1] != '\n'; line--)
 		;
