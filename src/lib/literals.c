@@ -791,9 +791,10 @@ static int quantifier(const char *p, const char *end, long *min, long *max, cons
 		*min = strtol(p + 1, &e, 10);
 		*max = *min;
 		if (*e == ',') {
-			if (e[1] == '}')
+			if (e[1] == '}') {
 				*max = -1;
-			else if (isdigit((unsigned char)e[1]))
+				e++;
+			} else if (isdigit((unsigned char)e[1]))
 				*max = strtol(e + 1, &e, 10);
 			else
 				return 0;

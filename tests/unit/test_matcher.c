@@ -893,6 +893,17 @@ START_TEST(examples_run)
 }
 END_TEST
 
+START_TEST(open_ended_repetition)
+{
+	/* {n,} is a quantifier, not text the prefilter must find. */
+	load("signals:\n  - id: s\n    patterns: ['\\bcode \\d{4,}\\b', '\\bab(?:cd){3,}\\b']\n");
+	ck_assert_int_eq(count("code 12345"), 1);
+	ck_assert_int_eq(count("abcdcdcd and abcdcdcdcdcd"), 2);
+	ck_assert_int_eq(count("code 12 and abcdcd"), 0);
+	teardown();
+}
+END_TEST
+
 START_TEST(regex_literals)
 {
 	ms_rules *r = compile_yaml(
@@ -1165,6 +1176,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, shared_patterns);
 	tcase_add_test(tc, examples_run);
 	tcase_add_test(tc, regex_literals);
+	tcase_add_test(tc, open_ended_repetition);
 	suite_add_tcase(s, tc);
 	return s;
 }
