@@ -556,90 +556,59 @@ static int eval_obj(json_object *obj, const char *path, unsigned long line, void
 	return 0;
 }
 
-/* Read one labels file: {"id": ..., "labels": {...}} per line. */
+typedef struct labctx {
+	evalstate *e;
+	const char *shown;
+} labctx;
+
+/* One line of a labels file: {"id": ..., "labels": {...}}. */
+static int read_label_line(json_object *obj, const char *path, unsigned long line, void *ctx)
+{
+	labctx *lc = ctx;
+	evalstate *e = lc->e;
+	json_object *id = NULL, *labels = NULL;
+	const char *ids;
+	labent *le;
+
+	if (!json_object_object_get_ex(obj, "id", &id) || !id) {
+		cli_error("%s:%lu: id: missing", lc->shown, line);
+		return -1;
+	}
+	if (!(ids = id_string(id))) {
+		cli_error("%s:%lu: id: expected a string or an integer, not %.60s", lc->shown, line,
+			  json_object_to_json_string_ext(id, JSON_C_TO_STRING_PLAIN));
+		return -1;
+	}
+	if (!json_object_object_get_ex(obj, "labels", &labels) || !labels) {
+		cli_error("%s:%lu: labels: missing", lc->shown, line);
+		return -1;
+	}
+	cli_grow(&e->labs, &e->caplabs, e->nlabs + 1, sizeof *e->labs);
+	le = &e->labs[e->nlabs];
+	memset(le, 0, sizeof *le);
+	labelset_init(&le->ls);
+	le->file = lc->shown;
+	le->line = line;
+	le->seq = e->nlabs;
+	if (parse_labels(labels, &le->ls, path, line)) {
+		labelset_free(&le->ls);
+		return -1;
+	}
+	if (!(le->id = strdup(ids))) {
+		cli_error("out of memory");
+		labelset_free(&le->ls);
+		return -1;
+	}
+	e->nlabs++;
+	return 0;
+}
+
+/* Read one labels file. */
 static int read_labels(evalstate *e, const char *path)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	const char *shown = shown_path(path);
-	line_reader lr;
-	json_tokener *tok;
-	int rc = 0;
+	labctx lc = { e, shown_path(path) };
 
-	if (!f) {
-		cli_error("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	tok = json_tokener_new_ex(64);
-	if (!tok) {
-		cli_error("out of memory");
-		if (f != stdin)
-			fclose(f);
-		return -1;
-	}
-	line_reader_init(&lr, f, (size_t)1 << 30);
-	while (!rc) {
-		const char *line, *ids;
-		size_t len, k;
-		line_status ls = line_reader_next(&lr, &line, &len);
-		json_object *obj, *id = NULL, *labels = NULL;
-		labent *le;
-
-		if (ls == LINE_EOF)
-			break;
-		if (ls != LINE_OK) {
-			cli_error("%s:%lu: cannot read line", shown, lr.lineno);
-			rc = -1;
-			break;
-		}
-		for (k = 0; k < len && strchr(" \t\r", line[k]); k++)
-			;
-		if (k == len)
-			continue; /* blank line */
-		json_tokener_reset(tok);
-		obj = json_tokener_parse_ex(tok, line, (int)len);
-		if (!obj || json_tokener_get_error(tok) != json_tokener_success ||
-		    !json_object_is_type(obj, json_type_object)) {
-			cli_error("%s:%lu: not a JSON object", shown, lr.lineno);
-			json_object_put(obj);
-			rc = -1;
-			break;
-		}
-		if (!json_object_object_get_ex(obj, "id", &id) || !id) {
-			cli_error("%s:%lu: id: missing", shown, lr.lineno);
-			rc = -1;
-		} else if (!(ids = id_string(id))) {
-			cli_error("%s:%lu: id: expected a string or an integer, not %.60s", shown,
-				  lr.lineno, json_object_to_json_string_ext(id, JSON_C_TO_STRING_PLAIN));
-			rc = -1;
-		} else if (!json_object_object_get_ex(obj, "labels", &labels) || !labels) {
-			cli_error("%s:%lu: labels: missing", shown, lr.lineno);
-			rc = -1;
-		} else {
-			cli_grow(&e->labs, &e->caplabs, e->nlabs + 1, sizeof *e->labs);
-			le = &e->labs[e->nlabs];
-			memset(le, 0, sizeof *le);
-			labelset_init(&le->ls);
-			le->file = shown;
-			le->line = lr.lineno;
-			le->seq = e->nlabs;
-			if (parse_labels(labels, &le->ls, path, lr.lineno)) {
-				labelset_free(&le->ls);
-				rc = -1;
-			} else if (!(le->id = strdup(ids))) {
-				cli_error("out of memory");
-				labelset_free(&le->ls);
-				rc = -1;
-			} else {
-				e->nlabs++;
-			}
-		}
-		json_object_put(obj);
-	}
-	line_reader_free(&lr);
-	json_tokener_free(tok);
-	if (f != stdin)
-		fclose(f);
-	return rc;
+	return jsonl_each(path, lc.shown, "not a JSON object", 1, read_label_line, &lc);
 }
 
 /* Sort the labels by id; a duplicate id is an error naming both lines. */

@@ -115,7 +115,8 @@ static int parse_rec(scan_rec *r, json_object *obj)
 	return 0;
 }
 
-int scan_file_each(const char *path, scan_obj_fn fn, void *ctx)
+int jsonl_each(const char *path, const char *shown, const char *not_object, int skip_blank,
+	       scan_obj_fn fn, void *ctx)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	line_reader lr;
@@ -136,24 +137,26 @@ int scan_file_each(const char *path, scan_obj_fn fn, void *ctx)
 	line_reader_init(&lr, f, (size_t)1 << 30);
 	for (;;) {
 		const char *line;
-		size_t len;
+		size_t len, k;
 		line_status ls = line_reader_next(&lr, &line, &len);
 		json_object *obj;
 
 		if (ls == LINE_EOF)
 			break;
 		if (ls != LINE_OK) {
-			cli_error("%s:%lu: cannot read line", path, lr.lineno);
+			cli_error("%s:%lu: cannot read line", shown, lr.lineno);
 			rc = -1;
 			break;
 		}
+		for (k = 0; skip_blank && k < len && strchr(" \t\r", line[k]); k++)
+			;
+		if (skip_blank && k == len)
+			continue;
 		json_tokener_reset(tok);
 		obj = json_tokener_parse_ex(tok, line, (int)len);
 		if (!obj || json_tokener_get_error(tok) != json_tokener_success ||
 		    !json_object_is_type(obj, json_type_object)) {
-			cli_error("%s:%lu: not a scan result (expected a JSON object written by "
-				  "'medscreen scan --format jsonl')",
-				  path, lr.lineno);
+			cli_error("%s:%lu: %s", shown, lr.lineno, not_object);
 			if (obj)
 				json_object_put(obj);
 			rc = -1;
@@ -169,6 +172,13 @@ int scan_file_each(const char *path, scan_obj_fn fn, void *ctx)
 	if (f != stdin)
 		fclose(f);
 	return rc;
+}
+
+int scan_file_each(const char *path, scan_obj_fn fn, void *ctx)
+{
+	return jsonl_each(path, path, "not a scan result (expected a JSON object written by "
+				      "'medscreen scan --format jsonl')",
+			  0, fn, ctx);
 }
 
 typedef struct set_ctx {

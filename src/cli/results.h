@@ -37,6 +37,11 @@ typedef struct scan_set {
  * reading, as does a nonzero return of fn.  Returns 0 or -1. */
 typedef int (*scan_obj_fn)(json_object *obj, const char *path, unsigned long line, void *ctx);
 int scan_file_each(const char *path, scan_obj_fn fn, void *ctx);
+/* The same for any JSON Lines file of objects: `shown` names it in errors,
+ * `not_object` says what a line that is not an object should have been, and
+ * with skip_blank blank lines are skipped. */
+int jsonl_each(const char *path, const char *shown, const char *not_object, int skip_blank,
+	       scan_obj_fn fn, void *ctx);
 
 /* Append the records of one scan file; errors are reported with file:line. */
 int scan_set_read(scan_set *s, const char *path);
