@@ -552,11 +552,13 @@ int ms_truncated(const char *text, size_t len, size_t *from, size_t *to)
 	for (i = 0; wl && i < MS_ARRAY_LEN(dangling); i++)
 		if (strcmp(word, dangling[i]) == 0)
 			return 1;
-	/* A list item, a heading or a table row often ends without a full
-	 * stop; a long line of prose does not. */
+	/* A list item, a reference ("[3] Author, Journal 2021"), a heading
+	 * or a table row often ends without a full stop; a long line of prose
+	 * does not. */
 	for (i = line; i < end && (p[i] == ' ' || p[i] == '\t'); i++)
 		;
 	if (p[i] == '-' || p[i] == '*' || p[i] == '#' || p[i] == '|' || p[i] == '>' ||
+	    p[i] == '[' || p[i] == '(' ||
 	    (p[i] >= '0' && p[i] <= '9') || (p[i] == 0xe2 && i + 2 < end && p[i + 1] == 0x80 &&
 					     p[i + 2] == 0xa2))
 		return 0;

@@ -1017,6 +1017,9 @@ START_TEST(truncated_answers)
 			       "can see the pattern and say \xE2\x80\x9cthis is it\xE2\x80\x9d")
 				  ->nfindings, 0);
 	ck_assert_uint_eq(scan("Rest and fluids help, and")->nfindings, 0);
+	ck_assert_uint_eq(scan("Keep a diary of the symptoms for a week or two so that your doctor "
+			       "can see the pattern.\n\nSources:\n[1] Jones A, Patel R et al. Symptom "
+			       "diaries in primary care, Fam Pract 2019")->nfindings, 0);
 	teardown();
 	load("rules:\n  - {id: R, dimension: professionalism, severity: low, title: t, "
 	     "message: m, require: {truncated: false}}\n");
