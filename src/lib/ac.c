@@ -1,7 +1,13 @@
 /* Aho-Corasick automaton over bytes, compiled to a dense transition table on
  * a compressed alphabet (only the bytes that occur in some pattern get a
  * column of their own; every other byte shares column 0).  One pass over a
- * text reports every occurrence of every pattern. */
+ * text reports every occurrence of every pattern.
+ *
+ * The trie holds only the first `prefix` bytes of each pattern; the rest of
+ * a longer pattern is compared where its head was found.  Rule packs list
+ * thousands of long phrases that share their first words, and a trie of
+ * heads is several times smaller: its full rows then stay in cache, which
+ * matters more than the comparisons it adds. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -23,6 +29,8 @@ struct ms_ac_builder {
 typedef struct acout {
 	uint32_t id;
 	uint32_t next;   /* index+1 of next output of the same state, 0: none */
+	uint32_t toff;   /* the pattern's tail (what the trie does not hold) */
+	uint32_t tlen;   /* in tails; 0: the trie holds all of it */
 } acout;
 
 struct ms_ac {
@@ -41,7 +49,8 @@ struct ms_ac {
 	uint32_t *dict;     /* per state: nearest suffix state with output, 0: none */
 	acout *outs;
 	size_t nouts;
-	size_t maxlen;      /* of the longest pattern */
+	char *tails;        /* the patterns' bytes beyond the trie's */
+	size_t maxlen;      /* of the longest pattern head in the trie */
 };
 
 /* Bytes of full transition rows at most: every state of the default pack
@@ -101,6 +110,7 @@ void ms_ac_free(ms_ac *ac)
 	free(ac->out);
 	free(ac->dict);
 	free(ac->outs);
+	free(ac->tails);
 	free(ac);
 }
 
@@ -123,13 +133,18 @@ static uint32_t sparse_step(const ms_ac *ac, uint32_t s, uint32_t c);
 
 ms_ac *ms_ac_build(ms_ac_builder *b)
 {
-	return ms_ac_build_rows(b, DENSE_BYTES);
+	return ms_ac_build_opts(b, DENSE_BYTES, AC_PREFIX);
 }
 
 ms_ac *ms_ac_build_rows(ms_ac_builder *b, size_t row_bytes)
 {
+	return ms_ac_build_opts(b, row_bytes, AC_PREFIX);
+}
+
+ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix)
+{
 	ms_ac *ac = calloc(1, sizeof *ac);
-	size_t total = 1;
+	size_t total = 1, ntail = 0;
 	uint32_t *child = NULL, *sib = NULL, *queue = NULL, *perm = NULL, *out = NULL;
 	uint32_t root[256] = { 0 }; /* the root's children by class: it has the most */
 	uint8_t *ecls = NULL;
@@ -139,18 +154,26 @@ ms_ac *ms_ac_build_rows(ms_ac_builder *b, size_t row_bytes)
 	if (!ac)
 		goto fail;
 	/* Alphabet classes: the bytes that occur in some pattern. */
+	if (prefix < 1)
+		prefix = 1;
 	ac->ncls = 1;
 	for (size_t i = 0; i < b->n; i++) {
-		total += b->pats[i].len;
-		if (b->pats[i].len > ac->maxlen)
-			ac->maxlen = b->pats[i].len;
-		for (size_t j = 0; j < b->pats[i].len; j++) {
+		size_t head = b->pats[i].len < prefix ? b->pats[i].len : prefix;
+
+		total += head;
+		ntail += b->pats[i].len - head;
+		if (head > ac->maxlen)
+			ac->maxlen = head;
+		for (size_t j = 0; j < head; j++) {
 			uint8_t c = (uint8_t)b->pats[i].s[j];
 			if (!ac->cls[c])
 				ac->cls[c] = (uint8_t)ac->ncls++;
 		}
 	}
-	if (ac->ncls > 256 || total > UINT32_MAX / 2)
+	if (ac->ncls > 256 || total > UINT32_MAX / 2 || ntail > UINT32_MAX / 2)
+		goto fail;
+	ac->tails = malloc(ntail ? ntail : 1);
+	if (!ac->tails)
 		goto fail;
 	child = calloc(total, sizeof *child);
 	sib = calloc(total, sizeof *sib);
@@ -160,12 +183,14 @@ ms_ac *ms_ac_build_rows(ms_ac_builder *b, size_t row_bytes)
 	if (!child || !sib || !ecls || !out || !ac->outs)
 		goto fail;
 
-	/* Trie; state 0 is the root. */
+	/* Trie of the heads; state 0 is the root. */
+	ntail = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		uint32_t s = 0;
 		acpat *p = &b->pats[i];
+		size_t head = p->len < prefix ? p->len : prefix;
 
-		for (size_t j = 0; j < p->len; j++) {
+		for (size_t j = 0; j < head; j++) {
 			uint32_t c = ac->cls[(uint8_t)p->s[j]];
 			uint32_t t = s ? trie_child(child, sib, ecls, s, c) : root[c];
 			if (!t) {
@@ -178,7 +203,10 @@ ms_ac *ms_ac_build_rows(ms_ac_builder *b, size_t row_bytes)
 			}
 			s = t;
 		}
-		ac->outs[ac->nouts] = (acout){ p->id, out[s] };
+		ac->outs[ac->nouts] = (acout){ p->id, out[s], (uint32_t)ntail,
+					       (uint32_t)(p->len - head) };
+		memcpy(ac->tails + ntail, p->s + head, p->len - head);
+		ntail += p->len - head;
 		out[s] = (uint32_t)++ac->nouts;
 	}
 
@@ -314,12 +342,19 @@ static uint32_t sparse_step(const ms_ac *ac, uint32_t s, uint32_t c)
 	}
 }
 
-static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, size_t end)
+/* The patterns whose heads end at `end`, each once its tail is there too. */
+static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned char *text,
+		     size_t len, size_t end)
 {
 	uint32_t t = ac->out[s] ? s : ac->dict[s];
 
 	for (; t; t = ac->dict[t])
 		for (uint32_t o = ac->out[t]; o; o = ac->outs[o - 1].next) {
+			const acout *po = &ac->outs[o - 1];
+
+			if (po->tlen && (po->tlen > len - end ||
+					 memcmp(text + end, ac->tails + po->toff, po->tlen)))
+				continue;
 			if (b->n == b->cap) {
 				size_t cap = b->cap ? b->cap * 2 : 256;
 				ms_achit *v = realloc(b->v, cap * sizeof *v);
@@ -328,7 +363,7 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, size_t end)
 				b->v = v;
 				b->cap = cap;
 			}
-			b->v[b->n++] = (ms_achit){ ac->outs[o - 1].id, end };
+			b->v[b->n++] = (ms_achit){ po->id, end + po->tlen };
 		}
 	return 0;
 }
@@ -336,9 +371,9 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, size_t end)
 #define AC_REPORTS(ac, s) ((ac)->reports[(s) >> 3] & (1u << ((s) & 7)))
 
 /* Four streams through the text at once, one per quarter.  A stream
- * starts far enough before its quarter that every occurrence ending in the
- * quarter starts after the stream does, and reports only the occurrences
- * that end in its quarter.  The four chains of dependent table loads
+ * starts far enough before its quarter that every head ending in the
+ * quarter starts after the stream does, and reports only the heads that
+ * end in its quarter.  The four chains of dependent table loads
  * overlap, which is most of the gain when loads, not instructions, set the
  * pace.  All streams take the same number of steps, that of the last one
  * (the longest: the others start no later and end earlier), and never read
@@ -356,16 +391,16 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, size_t end)
 			s2 = AC_STEP(TABLE, s2, c2);                                    \
 			s3 = AC_STEP(TABLE, s3, c3);                                    \
 			if (AC_REPORTS(ac, s0) && k + 1 <= q1 &&                        \
-			    push_hits(ac, &h->a, s0, k + 1))                            \
+			    push_hits(ac, &h->a, s0, text, len, k + 1))                            \
 				return -1;                                              \
 			if (AC_REPORTS(ac, s1) && st1 + k + 1 > q1 && st1 + k + 1 <= q2 && \
-			    push_hits(ac, &h->more[0], s1, st1 + k + 1))                \
+			    push_hits(ac, &h->more[0], s1, text, len, st1 + k + 1))                \
 				return -1;                                              \
 			if (AC_REPORTS(ac, s2) && st2 + k + 1 > q2 && st2 + k + 1 <= q3 && \
-			    push_hits(ac, &h->more[1], s2, st2 + k + 1))                \
+			    push_hits(ac, &h->more[1], s2, text, len, st2 + k + 1))                \
 				return -1;                                              \
 			if (AC_REPORTS(ac, s3) && st3 + k + 1 > q3 &&                   \
-			    push_hits(ac, &h->more[2], s3, st3 + k + 1))                \
+			    push_hits(ac, &h->more[2], s3, text, len, st3 + k + 1))                \
 				return -1;                                              \
 		}                                                                       \
 	} while (0)
@@ -391,7 +426,8 @@ int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits
 		AC_SCAN4(ac->delta16);
 	else
 		AC_SCAN4(ac->delta);
-	/* The later quarters' hits follow the first's: all in order of ends. */
+	/* The later quarters' hits follow the first's: all in order of where
+	 * their heads end. */
 	for (int j = 0; j < AC_STREAMS - 1; j++) {
 		ms_achitbuf *m = &h->more[j];
 

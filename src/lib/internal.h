@@ -69,6 +69,10 @@ ms_ac *ms_ac_build(ms_ac_builder *b); /* consumes the builder */
 /* The same with at most `row_bytes` of full transition rows (at least the
  * root's): the states beyond keep their trie edges and failure links. */
 ms_ac *ms_ac_build_rows(ms_ac_builder *b, size_t row_bytes);
+/* The same, with the trie holding the first `prefix` bytes of each pattern
+ * (the rest is compared on the spot): AC_PREFIX by default. */
+#define AC_PREFIX 8
+ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix);
 void ms_ac_free(ms_ac *ac);
 void ms_ac_builder_free(ms_ac_builder *b);
 
@@ -88,8 +92,9 @@ typedef struct ms_achitbuf {
 typedef struct ms_achits {
 	ms_achitbuf a, more[AC_STREAMS - 1];
 } ms_achits;
-/* Every occurrence of every pattern in text, into hits->a in order of their
- * ends.  Returns 0, or -1 when memory runs out. */
+/* Every occurrence of every pattern in text, into hits->a: one pattern's
+ * in order, all in order of where their first AC_PREFIX bytes end.
+ * Returns 0, or -1 when memory runs out. */
 int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *hits);
 void ms_achits_free(ms_achits *hits);
 
