@@ -164,6 +164,13 @@ typedef struct ms_scenario_info {
 MS_API size_t ms_rules_scenario_count(const ms_rules *rules);
 MS_API const ms_scenario_info *ms_rules_scenario(const ms_rules *rules, size_t i);
 
+/* The pack's fingerprint: SHA-256, in 64 lower-case hex digits and a NUL,
+ * over what decides a scan's output (signals, scenarios, rules: their ids,
+ * matchers, conditions, scopes, severities, titles and messages), the same
+ * whatever the order of the files and definitions, the layout and the
+ * comments, and whatever descriptions and examples say.  Two scans made with
+ * packs of one fingerprint are comparable. */
+MS_API ms_status ms_rules_fingerprint(const ms_rules *rules, char out[65]);
 MS_API size_t ms_rules_count(const ms_rules *rules);
 MS_API const ms_rule *ms_rules_get(const ms_rules *rules, size_t i);
 /* Named signals only (inline anonymous signals of conditions are not listed). */

@@ -7,6 +7,10 @@
 
 #include "suites.h"
 
+/* The fingerprint of the pack of fingerprint_canonical, pinned when
+ * FINGERPRINT_FORMAT was last bumped. */
+#define GOLDEN_FINGERPRINT "b7aa0bcaff0f999e6a7ca944c861527311624fe1c5de006d213fc488bf2d9bce"
+
 #define SIG_OK "signals:\n  - id: s\n    keywords: [abc]\n"
 
 static void expect_error(const char *yaml, const char *where_and_what)
@@ -395,6 +399,147 @@ START_TEST(lint_warnings)
 }
 END_TEST
 
+
+/* The fingerprint: the same pack written differently has one; a change to
+ * what decides a finding gives another. */
+static void fingerprint_of(const char *yaml, char out[65])
+{
+	diags d;
+	ms_rules *r = compile_yaml(yaml, &d);
+
+	ck_assert_msg(r != NULL, "%s", d.n ? d.lines[0] : "compile failed");
+	ck_assert_int_eq(ms_rules_fingerprint(r, out), MS_OK);
+	ck_assert_uint_eq(strlen(out), 64);
+	ms_rules_destroy(r);
+}
+
+START_TEST(fingerprint_canonical)
+{
+	static const char *const same[] = {
+		"signals:\n"
+		"  - id: referral\n"
+		"    description: Sends the person to a clinician.\n"
+		"    keywords: [see a doctor, ask a pharmacist]\n"
+		"    patterns: ['\\bcall (?:your|a) gp\\b']\n"
+		"  - id: emergency\n"
+		"    keywords: [call 911]\n"
+		"rules:\n"
+		"  - id: SAF-A\n"
+		"    dimension: safety\n"
+		"    severity: high\n"
+		"    title: No emergency advice\n"
+		"    message: Tell them to call.\n"
+		"    scope: {tags: [emergency, chest]}\n"
+		"    require: emergency\n"
+		"  - id: PRO-B\n"
+		"    dimension: professionalism\n"
+		"    severity: low\n"
+		"    title: No referral\n"
+		"    message: Refer.\n"
+		"    require: {any: [referral, {keywords: [specialist]}]}\n",
+		/* Rules and signals in another order, lists reordered, other
+		 * layout, comments, descriptions and examples. */
+		"# the same pack\n"
+		"rules:\n"
+		"  - id: PRO-B\n"
+		"    dimension: professionalism\n"
+		"    severity: low\n"
+		"    title: No referral\n"
+		"    message: Refer.\n"
+		"    require:\n"
+		"      any:\n"
+		"        - referral\n"
+		"        - keywords: [specialist]\n"
+		"    examples:\n"
+		"      fire: [\"Rest.\"]\n"
+		"  - {id: SAF-A, dimension: safety, severity: high, title: No emergency advice,\n"
+		"     message: Tell them to call., scope: {tags: [chest, emergency]}, require: emergency}\n"
+		"signals:\n"
+		"  - id: emergency\n"
+		"    description: An emergency number.\n"
+		"    keywords: [call 911]\n"
+		"  - id: referral\n"
+		"    keywords: [ask a pharmacist, see a doctor]  # sorted differently\n"
+		"    patterns: ['\\bcall (?:your|a) gp\\b']\n",
+	};
+	static const char *const different[] = {
+		/* another keyword */
+		"signals:\n"
+		"  - id: referral\n"
+		"    keywords: [see a doctor, ask a nurse]\n"
+		"    patterns: ['\\bcall (?:your|a) gp\\b']\n"
+		"  - id: emergency\n"
+		"    keywords: [call 911]\n"
+		"rules:\n"
+		"  - {id: SAF-A, dimension: safety, severity: high, title: No emergency advice,\n"
+		"     message: Tell them to call., scope: {tags: [emergency, chest]}, require: emergency}\n"
+		"  - {id: PRO-B, dimension: professionalism, severity: low, title: No referral,\n"
+		"     message: Refer., require: {any: [referral, {keywords: [specialist]}]}}\n",
+		/* another severity */
+		"signals:\n"
+		"  - id: referral\n"
+		"    keywords: [see a doctor, ask a pharmacist]\n"
+		"    patterns: ['\\bcall (?:your|a) gp\\b']\n"
+		"  - id: emergency\n"
+		"    keywords: [call 911]\n"
+		"rules:\n"
+		"  - {id: SAF-A, dimension: safety, severity: critical, title: No emergency advice,\n"
+		"     message: Tell them to call., scope: {tags: [emergency, chest]}, require: emergency}\n"
+		"  - {id: PRO-B, dimension: professionalism, severity: low, title: No referral,\n"
+		"     message: Refer., require: {any: [referral, {keywords: [specialist]}]}}\n",
+		/* a narrower scope */
+		"signals:\n"
+		"  - id: referral\n"
+		"    keywords: [see a doctor, ask a pharmacist]\n"
+		"    patterns: ['\\bcall (?:your|a) gp\\b']\n"
+		"  - id: emergency\n"
+		"    keywords: [call 911]\n"
+		"rules:\n"
+		"  - {id: SAF-A, dimension: safety, severity: high, title: No emergency advice,\n"
+		"     message: Tell them to call., scope: {tags: [emergency]}, require: emergency}\n"
+		"  - {id: PRO-B, dimension: professionalism, severity: low, title: No referral,\n"
+		"     message: Refer., require: {any: [referral, {keywords: [specialist]}]}}\n",
+		/* a condition option: only the first 200 characters */
+		"signals:\n"
+		"  - id: referral\n"
+		"    keywords: [see a doctor, ask a pharmacist]\n"
+		"    patterns: ['\\bcall (?:your|a) gp\\b']\n"
+		"  - id: emergency\n"
+		"    keywords: [call 911]\n"
+		"rules:\n"
+		"  - {id: SAF-A, dimension: safety, severity: high, title: No emergency advice,\n"
+		"     message: Tell them to call., scope: {tags: [emergency, chest]},\n"
+		"     require: {signal: emergency, within: {chars: 200}}}\n"
+		"  - {id: PRO-B, dimension: professionalism, severity: low, title: No referral,\n"
+		"     message: Refer., require: {any: [referral, {keywords: [specialist]}]}}\n",
+		/* another message */
+		"signals:\n"
+		"  - id: referral\n"
+		"    keywords: [see a doctor, ask a pharmacist]\n"
+		"    patterns: ['\\bcall (?:your|a) gp\\b']\n"
+		"  - id: emergency\n"
+		"    keywords: [call 911]\n"
+		"rules:\n"
+		"  - {id: SAF-A, dimension: safety, severity: high, title: No emergency advice,\n"
+		"     message: Call now., scope: {tags: [emergency, chest]}, require: emergency}\n"
+		"  - {id: PRO-B, dimension: professionalism, severity: low, title: No referral,\n"
+		"     message: Refer., require: {any: [referral, {keywords: [specialist]}]}}\n",
+	};
+	char first[65], fpr[65];
+
+	fingerprint_of(same[0], first);
+	fingerprint_of(same[1], fpr);
+	ck_assert_str_eq(fpr, first);
+	for (size_t i = 0; i < sizeof different / sizeof different[0]; i++) {
+		fingerprint_of(different[i], fpr);
+		ck_assert_msg(strcmp(fpr, first) != 0, "variant %zu has the same fingerprint", i);
+	}
+	/* The serialisation is part of the contract (outputs record it): a
+	 * change to it must be deliberate, with FINGERPRINT_FORMAT bumped. */
+	ck_assert_str_eq(first, GOLDEN_FINGERPRINT);
+}
+END_TEST
+
 Suite *make_loader_suite(void)
 {
 	Suite *s = suite_create("loader");
@@ -428,6 +573,7 @@ Suite *make_loader_suite(void)
 	tcase_add_test(tc, scope_list_types);
 	tcase_add_test(tc, pattern_mappings);
 	tcase_add_test(tc, lint_warnings);
+	tcase_add_test(tc, fingerprint_canonical);
 	suite_add_tcase(s, tc);
 	return s;
 }
