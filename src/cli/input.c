@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonstrict.h"
 
 #define READ_CHUNK (1u << 16)
 
@@ -258,9 +259,18 @@ void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, cons
 		     size_t len)
 {
 	enum json_tokener_error jerr;
-	size_t end, i;
+	size_t i, skipped = 0, at;
+	const char *why;
+	json_top top;
 
 	in_record_clear(rec);
+	/* A byte order mark before the record (Windows editors write one at
+	 * the start of a file) is not part of it. */
+	if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+		line += 3;
+		len -= 3;
+		skipped = 3;
+	}
 	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
 		;
 	if (i == len) {
@@ -271,33 +281,27 @@ void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, cons
 		fail(rec, "line too long for the JSON parser");
 		return;
 	}
+	if (json_strict_check(line, len, JSON_MAX_DEPTH, &at, &why, &top)) {
+		if (top != JSON_TOP_NONE && top != JSON_TOP_OBJECT)
+			fail(rec, "a record must be a JSON object, not %s", json_top_name(top));
+		else if (top == JSON_TOP_NONE && line[i] != '{')
+			fail(rec, "invalid JSON: a record must be an object starting with '{'");
+		else if (at == len)
+			fail(rec, "truncated JSON: the line ends inside a value");
+		else
+			fail(rec, "invalid JSON at byte %zu: %s", at + skipped, why);
+		return;
+	}
+	if (top != JSON_TOP_OBJECT) {
+		fail(rec, "a record must be a JSON object, not %s", json_top_name(top));
+		return;
+	}
+	/* The text is one strict JSON object: json-c reads it whole. */
 	json_tokener_reset(tok);
 	rec->obj = json_tokener_parse_ex(tok, line, (int)len);
 	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_continue) {
-		fail(rec, "truncated JSON: the line ends inside a value");
-		if (rec->obj) {
-			json_object_put(rec->obj);
-			rec->obj = NULL;
-		}
-		return;
-	}
 	if (jerr != json_tokener_success || !rec->obj) {
-		if (line[i] != '{' && line[i] != '[' && line[i] != '"')
-			fail(rec, "invalid JSON: a record must be an object starting with '{'");
-		else
-			fail(rec, "invalid JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
-			     json_tokener_error_desc(jerr));
-		return;
-	}
-	end = json_tokener_get_parse_end(tok);
-	for (; end < len; end++)
-		if (line[end] != ' ' && line[end] != '\t') {
-			fail(rec, "unexpected data after the JSON value at byte %zu", end);
-			break;
-		}
-	if (!json_object_is_type(rec->obj, json_type_object)) {
-		fail(rec, "a record must be a JSON object, not %s", type_name(rec->obj));
+		fail(rec, "the JSON parser cannot read this record: %s", json_tokener_error_desc(jerr));
 		return;
 	}
 	for (int f = 0; f < F_COUNT; f++) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonstrict.h"
 #include "results.h"
 
 static char *dup_field(json_object *obj, const char *key)
@@ -127,7 +128,7 @@ int jsonl_each(const char *path, const char *shown, const char *not_object, int 
 		cli_error("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	tok = json_tokener_new_ex(64);
+	tok = json_tokener_new_ex(JSON_TOKENER_DEPTH);
 	if (!tok) {
 		cli_error("out of memory");
 		if (f != stdin)
@@ -152,6 +153,28 @@ int jsonl_each(const char *path, const char *shown, const char *not_object, int 
 			;
 		if (skip_blank && k == len)
 			continue;
+		{
+			size_t at;
+			const char *why;
+			json_top top;
+
+			if (json_strict_check(line, len, JSON_MAX_DEPTH, &at, &why, &top) &&
+			    top == JSON_TOP_OBJECT) {
+				if (at == len)
+					cli_error("%s:%lu: truncated JSON: the line ends inside a value",
+						  shown, lr.lineno);
+				else
+					cli_error("%s:%lu: invalid JSON at byte %zu: %s", shown,
+						  lr.lineno, at, why);
+				rc = -1;
+				break;
+			}
+			if (top != JSON_TOP_OBJECT) {
+				cli_error("%s:%lu: %s", shown, lr.lineno, not_object);
+				rc = -1;
+				break;
+			}
+		}
 		json_tokener_reset(tok);
 		obj = json_tokener_parse_ex(tok, line, (int)len);
 		if (!obj || json_tokener_get_error(tok) != json_tokener_success ||

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jsonstrict.h"
 
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES (8u << 20)
@@ -659,7 +660,7 @@ int cmd_scan(int argc, char **argv)
 	for (size_t i = 0; i < jobs; i++, nw++) {
 		ws[i].cfg = &cfg;
 		ws[i].id = (int)i;
-		ws[i].tok = json_tokener_new_ex(64);
+		ws[i].tok = json_tokener_new_ex(JSON_TOKENER_DEPTH);
 		if (ms_scanner_create(&ws[i].sc, rules) || !ws[i].tok) {
 			if (ws[i].tok)
 				json_tokener_free(ws[i].tok);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonstrict.h"
 #include "suites.h"
 
 static FILE *memfile(const char *data, size_t len)
@@ -119,7 +120,7 @@ START_TEST(record_errors)
 	parse("{\"response\": \"abc");
 	ck_assert_str_eq(rec.error, "truncated JSON: the line ends inside a value");
 	parse("[1, 2]");
-	ck_assert_str_eq(rec.error, "a record must be a JSON object, not array");
+	ck_assert_str_eq(rec.error, "a record must be a JSON object, not an array");
 	parse("{\"id\": \"x\"}");
 	ck_assert_str_eq(rec.error, "no 'response' field");
 	ck_assert_str_eq(rec.str[F_ID], "x"); /* still known for the error record */
@@ -180,6 +181,59 @@ START_TEST(json_string_output)
 }
 END_TEST
 
+
+/* The strict check accepts JSON and nothing near it. */
+START_TEST(strict_json)
+{
+	static const char *const good[] = {
+		"{}", " {\"a\": [1, -0, 2.5e-3, 1E+2, true, false, null, \"\\u00e9\\n\"]}\r",
+		"-9223372036854775808", "9223372036854775807", "\"\xff raw bytes are left alone\"",
+		"[[[]]]",
+	};
+	static const struct {
+		const char *text;
+		size_t at;
+		const char *why;
+	} bad[] = {
+		{ "[1,]", 3, "a trailing comma is not JSON" },
+		{ "{\"a\":1.}", 7, "a digit expected after the decimal point" },
+		{ "{\"a\":1e}", 7, "a digit expected in the exponent" },
+		{ "{\"a\":-}", 6, "a digit expected" },
+		{ "{\"a\":+1}", 5, "a value expected" },
+		{ "{\"a\":\"\\x\"}", 7, "an unknown escape in a string" },
+		{ "{\"a\":\"\\u12g4\"}", 7, "\\u must be followed by four hexadecimal digits" },
+		{ "{\"a\" 1}", 5, "':' expected after a member name" },
+		{ "{a:1}", 1, "a member name in double quotes expected" },
+		{ "[1 2]", 3, "',' or ']' expected" },
+		{ "{\"a\":1", 6, "the text ends inside an object" },
+		{ "9223372036854775808", 0, "an integer beyond 64 bits (write it as a string to keep it exact)" },
+		{ "{} {}", 3, "unexpected data after the JSON value" },
+		{ "nul", 0, "true, false or null expected" },
+	};
+	char deep[200];
+	size_t at;
+	const char *why;
+	json_top top;
+
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		ck_assert_msg(json_strict_check(good[i], strlen(good[i]), 63, &at, &why, &top) == 0,
+			      "%s: %s", good[i], why);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_msg(json_strict_check(bad[i].text, strlen(bad[i].text), 63, &at, &why,
+						&top) == -1, "%s passed", bad[i].text);
+		ck_assert_msg(at == bad[i].at && strcmp(why, bad[i].why) == 0, "%s: at %zu: %s",
+			      bad[i].text, at, why);
+	}
+	/* Nesting: 63 levels pass, 64 do not. */
+	memset(deep, '[', 64);
+	memset(deep + 64, ']', 64);
+	ck_assert_int_eq(json_strict_check(deep + 1, 126, 63, &at, &why, &top), 0);
+	ck_assert_int_eq(json_strict_check(deep, 128, 63, &at, &why, &top), -1);
+	ck_assert_str_eq(why, "nested too deeply");
+	ck_assert_int_eq(top, JSON_TOP_ARRAY);
+}
+END_TEST
+
 Suite *make_input_suite(void)
 {
 	Suite *s = suite_create("input");
@@ -187,6 +241,7 @@ Suite *make_input_suite(void)
 	TCase *records = tcase_create("records");
 
 	tcase_add_test(reader, reader_lines);
+	tcase_add_test(reader, strict_json);
 	tcase_add_test(reader, reader_too_long);
 	tcase_add_test(reader, json_string_output);
 	tcase_add_checked_fixture(records, in_setup, in_teardown);
