@@ -252,7 +252,7 @@ int cmd_diff(int argc, char **argv)
 			char *end;
 			errno = 0;
 			tol = strtod(optarg, &end);
-			if (errno || *end || !*optarg || tol < 0 || tol > 100) {
+			if (errno || *end || !*optarg || !(tol >= 0 && tol <= 100)) {
 				cli_error("--tolerance expects percentage points between 0 and 100, not '%s'",
 					  optarg);
 				return EXIT_TROUBLE;

@@ -893,7 +893,7 @@ static int parse_unit(const char *arg, const char *opt, double *out)
 
 	errno = 0;
 	v = strtod(arg, &end);
-	if (errno || *end || !*arg || v < 0 || v > 1) {
+	if (errno || *end || !*arg || !(v >= 0 && v <= 1)) { /* NaN fails both */
 		cli_error("%s expects a number between 0 and 1, not '%s'", opt, arg);
 		return -1;
 	}
