@@ -120,7 +120,7 @@ done
 for case in '{"id":"r2","labels":{"signals":["refusal",3]}}|labels.signals[1]: expected a signal name, not 3' \
 	'{"id":"r2","labels":{"signals":"refusal"}}|labels.signals: expected a list of signal names or an object of true/false' \
 	'{"id":"r2","labels":{"dimensions":{"safty":1}}}|labels.dimensions.safty: not a dimension (safety, professionalism, fairness, humanism or regulation)' \
-	'{"id":"r2","labels":[1]}|labels: expected an object' \
+	'{"id":"r2","labels":[1]}|labels: expected an object, not array' \
 	'{"id":"r2"}|labels: missing' \
 	'{"id":null,"labels":{}}|id: missing' \
 	'{"id":1.5,"labels":{}}|id: expected a string or an integer, not 1.5' \

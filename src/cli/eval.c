@@ -159,7 +159,8 @@ static int parse_labels(json_object *labels, labelset *ls, const char *path, uns
 
 	path = shown_path(path);
 	if (!json_object_is_type(labels, json_type_object)) {
-		cli_error("%s:%lu: labels: expected an object", path, line);
+		cli_error("%s:%lu: labels: expected an object, not %s", path, line,
+			  json_type_to_name(json_object_get_type(labels)));
 		return -1;
 	}
 	json_object_object_foreach(labels, key, val)
@@ -474,7 +475,8 @@ static int eval_obj(json_object *obj, const char *path, unsigned long line, void
 	if (le) {
 		le->used = 1;
 		ls = &le->ls;
-	} else if (!e->use_files && labels && json_object_is_type(labels, json_type_object)) {
+	} else if (!e->use_files && labels && !json_object_is_type(labels, json_type_null)) {
+		/* Present and not null: an object, or an error (never "unlabelled"). */
 		if (parse_labels(labels, &own, path, line)) {
 			labelset_free(&own);
 			return -1;
