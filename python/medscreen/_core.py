@@ -3,6 +3,7 @@
 import ctypes
 import itertools
 import json
+import numbers
 import os
 import sys
 import threading
@@ -233,8 +234,8 @@ class FieldMap:
                 obj = obj[int(seg)]
             else:
                 return None
-            if obj is None:
-                return None
+            if obj is None or (isinstance(obj, float) and obj != obj):
+                return None   # null, or NaN: a missing value in a data frame
         return obj
 
 
@@ -309,8 +310,9 @@ def _extract(rec, fm):
             out[name] = v
         elif name in ("response", "prompt") and isinstance(v, (bytes, bytearray)):
             out[name] = bytes(v)
-        elif name in ("id", "sample") and isinstance(v, int) and not isinstance(v, bool):
-            out[name] = v
+        elif (name in ("id", "sample") and isinstance(v, numbers.Integral)
+              and not isinstance(v, bool)):
+            out[name] = int(v)
         elif name in _STRING_FIELDS:
             error = error or "field '%s' must be a string, not %s" % (path, _type_name(v))
         elif name == "sample":
@@ -487,7 +489,10 @@ class Rules:
                 raise ValueError("medscreen: the rules were closed")
             h = c_void_p()
             _check(F.ms_scanner_create(byref(h), self._h.ptr))
-            sc = self._local.sc = _Owned(h.value, F.ms_scanner_destroy, self._h)
+            # The scanner may keep pointers into the rules and the prompt
+            # set: both live at least as long as it does.
+            sc = self._local.sc = _Owned(h.value, F.ms_scanner_destroy,
+                                         (self._h, self.prompts and self.prompts._h))
         return sc
 
     def scan(self, response, *, prompt=None, prompt_id=None, tags=None, model=None,

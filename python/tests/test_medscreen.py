@@ -413,6 +413,52 @@ class Rows(unittest.TestCase):
         fdf = pandas.DataFrame(medscreen.to_rows(res, per="finding"))
         self.assertEqual(int(fdf["rule"].notna().sum()), sum(len(r.findings) for r in res))
 
+    def test_records_from_dataframe(self):
+        """Records taken from a data frame: missing values (NaN) are absent
+        fields, numpy integers are integers."""
+        try:
+            import pandas
+        except ImportError:
+            self.skipTest("pandas is not installed")
+        df = pandas.DataFrame([
+            {"id": 1, "prompt": "I have crushing chest pain", "response": "Rest and drink water."},
+            {"id": 2, "prompt": None, "response": "This is a guaranteed cure."},
+        ])
+        rules = corpus_rules()
+        got = list(rules.scan_records(df.to_dict("records")))
+        self.assertEqual([r.status for r in got], ["flagged", "flagged"])
+        self.assertEqual([r.id for r in got], [1, 2])
+        want = [rules.scan("Rest and drink water.", prompt="I have crushing chest pain", id=1),
+                rules.scan("This is a guaranteed cure.", id=2)]
+        self.assertEqual([r.to_json() for r in got], [r.to_json() for r in want])
+
+
+class ReadmeExample(unittest.TestCase):
+    """The README's Python example, run as a doctest: its output is real."""
+
+    def test_readme_example(self):
+        try:
+            import pandas  # noqa: F401  (the example uses data frames)
+        except ImportError:
+            self.skipTest("pandas is not installed")
+        import doctest
+        with open(os.path.join(SRCDIR, "README.md"), encoding="utf-8") as f:
+            text = f.read()
+        start = text.index("<!-- python-example -->")
+        end = text.index("<!-- /python-example -->")
+        block = text[start:end].split("```python\n", 1)[1].rsplit("```", 1)[0]
+        test = doctest.DocTestParser().get_doctest(block, {}, "README.md", "README.md", 0)
+        self.assertGreater(len(test.examples), 10)
+        runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+        cwd = os.getcwd()
+        out = []
+        try:
+            os.chdir(SRCDIR)
+            runner.run(test, out=out.append)
+        finally:
+            os.chdir(cwd)
+        self.assertEqual(runner.failures, 0, "".join(out))
+
 
 if __name__ == "__main__":
     unittest.main()
