@@ -216,6 +216,7 @@ class FieldMap:
                 raise ValueError("field %s: empty segment in path %r" % (name, path))
             self.path[name] = path
         self._segs = {n: p.split(".") for n, p in self.path.items()}
+        self.max_bytes = None
 
     @staticmethod
     def _split(arg):
@@ -257,14 +258,29 @@ def _type_name(v):
     return type(v).__name__
 
 
-def _extract(rec, fm):
+def _strip_eol(line):
+    if line[-1:] in ("\n", b"\n"):
+        line = line[:-1]
+    if line[-1:] in ("\r", b"\r"):
+        line = line[:-1]
+    return line
+
+
+def _extract(rec, fm, max_bytes=None):
     """The record's fields and the first problem with it (or None), as the
     command line's record reader finds them."""
     out = {}
     if isinstance(rec, (str, bytes, bytearray)):
         # A JSON Lines line.
-        line = rec.decode("utf-8", "surrogateescape") if not isinstance(rec, str) else rec
-        line = line.rstrip("\r\n")
+        line = _strip_eol(rec)
+        if max_bytes is not None:
+            n = len(line) if not isinstance(line, str) else len(
+                line.encode("utf-8", "surrogatepass"))
+            if n > max_bytes:
+                return out, ("record of %d bytes exceeds the limit of %d bytes "
+                             "(max_record_bytes)" % (n, max_bytes)), None
+        if not isinstance(line, str):
+            line = line.decode("utf-8", "surrogateescape")
         if not line.strip(" \t"):
             return out, "empty line: expected a JSON object", None
         try:
@@ -319,6 +335,12 @@ def _extract(rec, fm):
             out[name] = v
     if "response" not in out and error is None:
         error = "no '%s' field" % fm.path["response"]
+    if error is None and max_bytes is not None:
+        r = out["response"]
+        n = len(r) if not isinstance(r, str) else len(r.encode("utf-8", "surrogatepass"))
+        if n > max_bytes:
+            error = ("response of %d bytes exceeds the limit of %d bytes (max_record_bytes)"
+                     % (n, max_bytes))
     return out, error, rec
 
 
@@ -507,16 +529,23 @@ class Rules:
             raise TypeError(error)
         return self._scan_fields(self._scanner(), 0, fields, None)
 
-    def scan_records(self, records, *, fields=None, jobs=1):
+    def scan_records(self, records, *, fields=None, jobs=1, max_record_bytes=None):
         """Screen an iterable of records and yield one Result per record, in
         input order.  A record is a dict with the command line's field
         names (response, id, model, model_group, weights, prompt_id, prompt,
         sample, tags), or a JSON Lines line (str or bytes) holding one.
         `fields` maps names to other places in the record, like `--field
         NAME=PATH`.  A record that cannot be screened yields a Result with
-        status "error" and the reason in `error`; none is skipped.  `jobs`
-        worker threads (0: one per core) scan in parallel."""
+        status "error" and the reason in `error`; none is skipped.
+        `max_record_bytes` refuses longer lines (or, for dicts, responses)
+        like `--max-record-bytes`.  `jobs` worker threads (0: one per core)
+        scan in parallel; it pays only for long answers, since building the
+        Python results holds the interpreter lock."""
         fm = FieldMap(fields)
+        if max_record_bytes is not None and (not isinstance(max_record_bytes, int)
+                                             or max_record_bytes < 1):
+            raise ValueError("max_record_bytes must be a positive integer")
+        fm.max_bytes = max_record_bytes
         if jobs is None or jobs == 0:
             jobs = os.cpu_count() or 1
         if not isinstance(jobs, int) or not 1 <= jobs <= 256:
@@ -555,7 +584,7 @@ class Rules:
                     yield from f.result()
 
     def _scan_record(self, sc, index, rec, fm):
-        fields, error, obj = _extract(rec, fm)
+        fields, error, obj = _extract(rec, fm, fm.max_bytes)
         return self._scan_fields(sc, index, fields, error, obj)
 
     def _scan_fields(self, sc, index, fields, error, obj=None):

@@ -119,23 +119,34 @@ class CorpusAgainstCli(unittest.TestCase):
 
     @unittest.skipUnless(HAVE_CLI, "the medscreen program is not built")
     def test_options_match_cli(self):
-        """match_limit and no_prefilter behave as --match-limit and
-        --no-prefilter."""
+        """match_limit, no_prefilter, no_jit and max_record_bytes behave as
+        --match-limit, --no-prefilter, --no-jit and --max-record-bytes."""
         path = os.path.join(RESPONSES, "P07.jsonl")
         for kw, args in (({"match_limit": 1}, ["--match-limit", "1"]),
+                         ({"max_record_bytes": 1500}, ["--max-record-bytes", "1500"]),
                          ({"no_prefilter": True}, ["--no-prefilter"]),
                          ({"no_jit": True}, ["--no-jit"])):
+            scan_kw = {}
+            if "max_record_bytes" in kw:
+                scan_kw["max_record_bytes"] = kw.pop("max_record_bytes")
             rules = medscreen.Rules(RULES, prompts=PROMPTS, **kw)
             want = cli_scan(path, *args)
-            got = list(rules.scan_file(path))
+            got = list(rules.scan_file(path, **scan_kw))
             self.assertEqual(len(got), len(want))
             for py, cli in zip(got, want):
+                if "error" in cli:   # the option's name in Python
+                    cli["error"] = cli["error"].replace("(--max-record-bytes)",
+                                                        "(max_record_bytes)")
                 d, c = comparable(py, cli)
                 self.assertEqual(d, c, kw)
             if "match_limit" in kw:
                 self.assertIn("error", [r.status for r in got])
                 err = [f for r in got for f in r.findings if f.kind == "error"]
                 self.assertTrue(err and err[0].error)
+            if scan_kw:
+                statuses = [r.status for r in got]
+                self.assertIn("error", statuses)
+                self.assertNotEqual(set(statuses), {"error"})
 
     @unittest.skipUnless(HAVE_CLI, "the medscreen program is not built")
     def test_field_mapping_matches_cli(self):
