@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ctypes import byref, c_char_p, c_void_p
 
 from . import _ffi as F
-from ._types import (DiagnosticError, Diagnostic, Finding, MedscreenError, PromptSetError,
+from ._types import (Diagnostic, Finding, MedscreenError, PromptSetError,
                      Result, Rule, RuleError, Span)
 
 DIMENSIONS = tuple(F.text(F.ms_dimension_name(d)) for d in range(F.MS_DIM_COUNT))

@@ -20,7 +20,7 @@ import ctypes.util
 import os
 import sys
 
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_long,
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int,
                     c_size_t, c_uint, c_uint32, c_void_p)
 
 # ------------------------------------------------------------------ loading

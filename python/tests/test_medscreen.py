@@ -44,7 +44,8 @@ def cli_scan(path, *args):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     if p.returncode not in (0, 2):
         raise AssertionError("%s: exit %d\n%s" % (cmd, p.returncode, p.stderr.decode()))
-    return [json.loads(line) for line in p.stdout.decode("utf-8").splitlines()]
+    out = p.stdout.decode("utf-8", "surrogateescape")   # answers may hold invalid UTF-8
+    return [json.loads(line) for line in out.splitlines()]
 
 
 def utf8_cut(text, limit=EVIDENCE_TEXT_MAX):
@@ -116,6 +117,13 @@ class CorpusAgainstCli(unittest.TestCase):
             self.assertEqual(d, c, "line %d" % (i + 1))
         self.assertIn("error", [r.status for r in got])
         self.assertIn("flagged", [r.status for r in got])
+        # Invalid UTF-8 in a line: byte offsets as the program's, character
+        # offsets into the str that holds each bad byte as a surrogate.
+        last = got[-1]
+        self.assertEqual(last.id, "bin")
+        ev = last.findings[0].evidence[0]
+        self.assertEqual((ev.start, ev.char_start, ev.text), (16, 15, "guaranteed"))
+        self.assertEqual(last.record["response"][ev.char_start:ev.char_end], ev.text)
 
     @unittest.skipUnless(HAVE_CLI, "the medscreen program is not built")
     def test_options_match_cli(self):
