@@ -316,6 +316,22 @@ MS_API const ms_profile_entry *ms_scanner_profile(const ms_scanner *s);
  * `when`, records on which it fired. */
 MS_API const ms_profile_entry *ms_scanner_rule_profile(const ms_scanner *s);
 
+/* ------------------------------------------------------------------ */
+/* Flat entry points for foreign-function bindings (ctypes, cffi): the same
+ * as ms_compiler_create() and ms_scanner_scan(), with the fields of
+ * ms_compile_options and ms_record passed as arguments, so that a binding
+ * does not depend on the layout of those structures. */
+
+MS_API ms_status ms_ffi_compiler_create(ms_compiler **out, uint32_t match_limit, int no_jit,
+					int no_prefilter, ms_diag_fn diag, void *userdata);
+/* `tags` are the record's tags (its prompt's and its own); `prompt_stable` as
+ * in ms_record. */
+MS_API ms_status ms_ffi_scan(ms_scanner *s, const char *response, size_t response_len,
+			     const char *prompt, size_t prompt_len, const char *model,
+			     const char *model_group, const char *weights,
+			     const char *const *tags, size_t ntags, int prompt_stable,
+			     const ms_result **out);
+
 #ifdef __cplusplus
 }
 #endif

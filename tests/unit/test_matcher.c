@@ -1143,6 +1143,63 @@ START_TEST(derived_signal)
 }
 END_TEST
 
+
+/* The flat entry points of bindings: options and record fields as
+ * arguments give what the structures give. */
+START_TEST(ffi_entry_points)
+{
+	ms_compiler *c;
+	const ms_result *res = NULL;
+	static const char yaml[] =
+		"signals:\n  - {id: s, patterns: ['^(?:a|aa)+$'], keywords: [zzz]}\n"
+		"  - {id: p, on: prompt, keywords: [chest pain]}\n"
+		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: s}\n"
+		"  - {id: T, dimension: safety, severity: low, title: t, message: m, "
+		"forbid: {keywords: [cure]}, scope: {tags: [x], model: [alpha]}}\n"
+		"  - {id: P, dimension: safety, severity: low, title: t, message: m, "
+		"forbid: {keywords: [rest]}, scope: {prompt_signals: [p]}}\n";
+	static const char *const tags[] = { "y", "x" };
+	char text[64];
+
+	ck_assert_int_eq(ms_ffi_compiler_create(&c, 1000, 1, 1, NULL, NULL), MS_OK);
+	ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
+	ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+	ms_compiler_destroy(c);
+	ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+	/* The match limit was passed on. */
+	memset(text, 'a', sizeof text - 2);
+	text[sizeof text - 2] = 'c';
+	text[sizeof text - 1] = '\0';
+	ck_assert_int_eq(ms_ffi_scan(sc, text, strlen(text), NULL, 0, NULL, NULL, NULL, NULL, 0, 0,
+				     &res), MS_OK);
+	ck_assert(res->error);
+	ck_assert_str_eq(res->findings[0].rule->id, "R");
+	/* Tags and model reach the scope. */
+	ck_assert_int_eq(ms_ffi_scan(sc, "a cure", 6, NULL, 0, "alpha", NULL, NULL, tags, 2, 0,
+				     &res), MS_OK);
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_str_eq(res->findings[0].rule->id, "T");
+	ck_assert_int_eq(ms_ffi_scan(sc, "a cure", 6, NULL, 0, "beta", NULL, NULL, tags, 2, 0,
+				     &res), MS_OK);
+	ck_assert_uint_eq(res->nfindings, 0);
+	ck_assert_int_eq(ms_ffi_scan(sc, "a cure", 6, NULL, 0, "alpha", NULL, NULL, tags, 1, 0,
+				     &res), MS_OK);
+	ck_assert_uint_eq(res->nfindings, 0);
+	/* The prompt, with its length: the trigger is on the prompt. */
+	ck_assert_int_eq(ms_ffi_scan(sc, "just rest", 9, "crushing chest pain!!", 19, NULL, NULL,
+				     NULL, NULL, 0, 0, &res), MS_OK);
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_str_eq(res->findings[0].rule->id, "P");
+	ck_assert_uint_eq(res->findings[0].evidence[0].start, 5);
+	ck_assert_uint_eq(res->findings[0].ntrigger, 1);
+	ck_assert(res->findings[0].trigger[0].in_prompt);
+	ck_assert_uint_eq(res->findings[0].trigger[0].start, 9);
+	ck_assert_uint_eq(res->findings[0].trigger[0].end, 19);
+	teardown();
+}
+END_TEST
+
 Suite *make_matcher_suite(void)
 {
 	Suite *s = suite_create("matcher");
@@ -1188,6 +1245,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, examples_run);
 	tcase_add_test(tc, regex_literals);
 	tcase_add_test(tc, open_ended_repetition);
+	tcase_add_test(tc, ffi_entry_points);
 	suite_add_tcase(s, tc);
 	return s;
 }
