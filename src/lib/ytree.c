@@ -19,6 +19,8 @@ typedef struct yctx {
 	void *ctx;
 	size_t nodes;
 	int failed;
+	const char *buf;  /* the whole input, for positions libyaml gives as offsets */
+	size_t len;
 } yctx;
 
 static void yerr(yctx *y, const yaml_mark_t *m, const char *fmt, ...)
@@ -86,6 +88,24 @@ static int next_event(yaml_parser_t *p, yaml_event_t *ev, yctx *y)
 {
 	if (!yaml_parser_parse(p, ev)) {
 		yaml_mark_t m = p->problem_mark;
+
+		if (p->error == YAML_READER_ERROR) {
+			/* The reader (invalid UTF-8, a control character) gives only
+			 * a byte offset: line and column come from the text. */
+			size_t off = p->problem_offset < y->len ? p->problem_offset : y->len;
+			m.line = m.column = 0;
+			for (size_t i = 0; i < off; i++) {
+				if (y->buf[i] == '\n') {
+					m.line++;
+					m.column = 0;
+				} else if (((unsigned char)y->buf[i] & 0xC0) != 0x80) {
+					m.column++;
+				}
+			}
+			yerr(y, &m, "YAML syntax error: %s at byte %zu", p->problem ? p->problem : "unknown",
+			     off);
+			return -1;
+		}
 		yerr(y, &m, "YAML syntax error: %s%s%s", p->problem ? p->problem : "unknown",
 		     p->context ? " " : "", p->context ? p->context : "");
 		return -1;
@@ -174,7 +194,7 @@ ynode *ms_ytree_parse(const char *buf, size_t len, ms_report_fn report, void *ct
 {
 	yaml_parser_t p;
 	yaml_event_t ev;
-	yctx y = { report, ctx, 0, 0 };
+	yctx y = { report, ctx, 0, 0, buf, len };
 	ynode *root = NULL;
 	int state = 0; /* 0: before doc, 1: in doc, 2: after doc */
 
