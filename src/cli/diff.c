@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "results.h"
+#include "stats.h"
 
 typedef struct keyed {
 	char *key;
@@ -66,21 +67,6 @@ static keyed *index_set(scan_set *s)
 		if (strcmp(v[i].key, v[i - 1].key) == 0)
 			v[i].dup = v[i - 1].dup = 1;
 	return v;
-}
-
-/* Two-sided exact McNemar p-value: binomial test of b against b + c, p 1/2. */
-static double mcnemar_exact(unsigned long b, unsigned long c)
-{
-	unsigned long n = b + c, k = b < c ? b : c;
-	double sum = 0;
-
-	if (n == 0)
-		return 1.0;
-	for (unsigned long i = 0; i <= k; i++)
-		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
-			   lgamma((double)(n - i) + 1) - (double)n * log(2.0));
-	sum *= 2;
-	return sum > 1 ? 1 : sum;
 }
 
 static int has_rule(const scan_rec *r, const char *rule)
@@ -342,7 +328,7 @@ int cmd_diff(int argc, char **argv)
 		x->base_rate = npaired ? (double)(x->both + x->base_only) / (double)npaired : 0;
 		x->cand_rate = npaired ? (double)(x->both + x->cand_only) / (double)npaired : 0;
 		x->delta_pp = 100.0 * (x->cand_rate - x->base_rate);
-		x->p = mcnemar_exact(x->base_only, x->cand_only);
+		x->p = stats_mcnemar_exact(x->base_only, x->cand_only);
 		/* A small epsilon keeps exact ties at the tolerance from failing. */
 		x->regression = x->delta_pp > tol + 1e-9;
 		regression |= x->regression;

@@ -23,64 +23,7 @@
 #include <string.h>
 
 #include "results.h"
-
-typedef struct confusion {
-	unsigned long tp, fp, fn, tn;
-} confusion;
-
-typedef struct interval {
-	double lo, hi;   /* NAN when there is no data */
-} interval;
-
-typedef struct metrics {
-	double precision, recall, f1, kappa;
-	interval precision_ci, recall_ci;
-} metrics;
-
-/* Wilson score interval for k successes in n trials, 95%. */
-static interval wilson(unsigned long k, unsigned long n)
-{
-	const double z = 1.959963984540054; /* the 0.975 quantile of the normal */
-	interval iv = { NAN, NAN };
-	double p, nn, z2, den, centre, half;
-
-	if (!n)
-		return iv;
-	nn = (double)n;
-	p = (double)k / nn;
-	z2 = z * z;
-	den = 1.0 + z2 / nn;
-	centre = (p + z2 / (2.0 * nn)) / den;
-	half = z * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / den;
-	iv.lo = centre - half < 0 ? 0 : centre - half;
-	iv.hi = centre + half > 1 ? 1 : centre + half;
-	return iv;
-}
-
-static metrics compute(const confusion *c)
-{
-	metrics m;
-	double n = (double)(c->tp + c->fp + c->fn + c->tn);
-	double po, pe;
-
-	m.precision = c->tp + c->fp ? (double)c->tp / (double)(c->tp + c->fp) : NAN;
-	m.recall = c->tp + c->fn ? (double)c->tp / (double)(c->tp + c->fn) : NAN;
-	m.precision_ci = wilson(c->tp, c->tp + c->fp);
-	m.recall_ci = wilson(c->tp, c->tp + c->fn);
-	m.f1 = 2.0 * (double)c->tp + (double)c->fp + (double)c->fn > 0
-		       ? 2.0 * (double)c->tp / (2.0 * (double)c->tp + (double)c->fp + (double)c->fn)
-		       : NAN;
-	if (n > 0) {
-		po = (double)(c->tp + c->tn) / n;
-		pe = ((double)(c->tp + c->fp) * (double)(c->tp + c->fn) +
-		      (double)(c->fn + c->tn) * (double)(c->fp + c->tn)) /
-		     (n * n);
-		m.kappa = pe < 1.0 ? (po - pe) / (1.0 - pe) : NAN;
-	} else {
-		m.kappa = NAN;
-	}
-	return m;
-}
+#include "stats.h"
 
 /* ---------------- labels ---------------- */
 
@@ -290,8 +233,8 @@ typedef struct errlist {
 
 typedef struct sigstat {
 	char *name;
-	confusion c;      /* records with boolean signal labels */
-	confusion lc;     /* records with a list of signals: tn is derived at the end */
+	stats_confusion c;      /* records with boolean signal labels */
+	stats_confusion lc;     /* records with a list of signals: tn is derived at the end */
 	int labelled;     /* the name occurs in some record's labels */
 	int emitted;      /* some scan record has it in "signals" */
 	size_t seq;       /* order of first count: the order of the tables */
@@ -299,7 +242,7 @@ typedef struct sigstat {
 } sigstat;
 
 typedef struct evalstate {
-	confusion dim[MS_DIM_COUNT];
+	stats_confusion dim[MS_DIM_COUNT];
 	errlist dimerrs[MS_DIM_COUNT];
 	sigstat *sigs;
 	size_t nsigs, capsigs;
@@ -412,7 +355,7 @@ static labent *lab_find(evalstate *e, const char *id)
 }
 
 /* Count one signal verdict of one record. */
-static void count_signal(evalstate *e, sigstat *st, confusion *c, int truth, int pred,
+static void count_signal(evalstate *e, sigstat *st, stats_confusion *c, int truth, int pred,
 			 json_object *id, const char *path, unsigned long line, json_object *sev)
 {
 	json_object *ev = NULL;
@@ -639,7 +582,7 @@ static void fmt_num(char *buf, size_t n, double v)
 		snprintf(buf, n, "%.3f", v);
 }
 
-static void fmt_ci(char *buf, size_t n, double v, interval iv)
+static void fmt_ci(char *buf, size_t n, double v, stats_interval iv)
 {
 	if (isnan(v) || isnan(iv.lo))
 		snprintf(buf, n, "%s", "-");
@@ -655,9 +598,9 @@ static void text_header(const char *what)
 	       "kappa");
 }
 
-static void text_row(const char *name, const confusion *c)
+static void text_row(const char *name, const stats_confusion *c)
 {
-	metrics m = compute(c);
+	stats_agreement m = stats_agree(c);
 	char p[48], r[48], f[16], k[16], n[4][24];
 
 	fmt_ci(p, sizeof p, m.precision, m.precision_ci);
@@ -679,7 +622,7 @@ static void json_num(out_buf *b, const char *key, double v)
 		ob_printf(b, ",\"%s\":%.4f", key, v);
 }
 
-static void json_ci(out_buf *b, const char *key, interval iv)
+static void json_ci(out_buf *b, const char *key, stats_interval iv)
 {
 	if (isnan(iv.lo))
 		ob_printf(b, ",\"%s\":null", key);
@@ -788,10 +731,10 @@ static void json_errors(out_buf *b, const errlist *l, const char *dn)
 	ob_add(b, "]", 1);
 }
 
-static void json_row(out_buf *b, const char *name, const confusion *c, int first,
+static void json_row(out_buf *b, const char *name, const stats_confusion *c, int first,
 		     const errlist *errs, const char *dn)
 {
-	metrics m = compute(c);
+	stats_agreement m = stats_agree(c);
 
 	ob_adds(b, first ? "{\"name\":" : ",{\"name\":");
 	ob_json_str(b, name, strlen(name));
@@ -871,13 +814,13 @@ static void text_errors(out_buf *b, const char *what, const char *name, const er
 	}
 }
 
-static double macro_f1(const confusion *cs, size_t n, size_t stride)
+static double macro_f1(const stats_confusion *cs, size_t n, size_t stride)
 {
 	double sum = 0;
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		metrics m = compute((const confusion *)((const char *)cs + i * stride));
+		stats_agreement m = stats_agree((const stats_confusion *)((const char *)cs + i * stride));
 		if (!isnan(m.f1)) {
 			sum += m.f1;
 			k++;
@@ -1051,7 +994,7 @@ int cmd_eval(int argc, char **argv)
 	/* A metric without data (no non-compliant answer labelled, or none
 	 * flagged) cannot fall below a threshold; the tables show it as "-". */
 	for (int d = 0; d < MS_DIM_COUNT; d++) {
-		metrics m = compute(&e.dim[d]);
+		stats_agreement m = stats_agree(&e.dim[d]);
 		if ((min_recall >= 0 && !isnan(m.recall) && m.recall < min_recall) ||
 		    (min_precision >= 0 && !isnan(m.precision) && m.precision < min_precision))
 			ret = EXIT_FINDINGS;
@@ -1069,7 +1012,7 @@ int cmd_eval(int argc, char **argv)
 			json_row(&b, e.sigs[i].name, &e.sigs[i].c, i == 0,
 				 e.keep_errors ? &e.sigs[i].errs : NULL, NULL);
 		ob_add(&b, "]", 1);
-		json_num(&b, "macro_f1_dimensions", macro_f1(e.dim, MS_DIM_COUNT, sizeof(confusion)));
+		json_num(&b, "macro_f1_dimensions", macro_f1(e.dim, MS_DIM_COUNT, sizeof(stats_confusion)));
 		json_num(&b, "macro_f1_signals",
 			 e.nsigs ? macro_f1(&e.sigs[0].c, e.nsigs, sizeof(sigstat)) : NAN);
 		ob_adds(&b, "}\n");
@@ -1082,7 +1025,7 @@ int cmd_eval(int argc, char **argv)
 		text_header("dimension");
 		for (int d = 0; d < MS_DIM_COUNT; d++)
 			text_row(ms_dimension_name((ms_dimension)d), &e.dim[d]);
-		fmt_num(mf, sizeof mf, macro_f1(e.dim, MS_DIM_COUNT, sizeof(confusion)));
+		fmt_num(mf, sizeof mf, macro_f1(e.dim, MS_DIM_COUNT, sizeof(stats_confusion)));
 		printf("%-22s %s\n", "macro-F1", mf);
 		if (e.nsigs) {
 			printf("\n");

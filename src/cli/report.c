@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "results.h"
+#include "stats.h"
 
 /* ---------------- tables ---------------- */
 
@@ -327,27 +328,6 @@ static void render_html(out_buf *b, rtable *ts, size_t nt, const char *summary)
 	ob_adds(b, "</body>\n</html>\n");
 }
 
-/* ---------------- statistics ---------------- */
-
-/* Wilson score interval for k successes in n trials, 95%. */
-static void wilson(unsigned long k, unsigned long n, double *lo, double *hi)
-{
-	const double z = 1.959963984540054;
-	double p, den, centre, half;
-
-	if (n == 0) {
-		*lo = 0;
-		*hi = 1;
-		return;
-	}
-	p = (double)k / (double)n;
-	den = 1 + z * z / (double)n;
-	centre = (p + z * z / (2.0 * (double)n)) / den;
-	half = z * sqrt(p * (1 - p) / (double)n + z * z / (4.0 * (double)n * (double)n)) / den;
-	*lo = centre - half < 0 ? 0 : centre - half;
-	*hi = centre + half > 1 ? 1 : centre + half;
-}
-
 /* ---------------- aggregation ---------------- */
 
 typedef struct group {
@@ -392,15 +372,15 @@ static void add_to(group *gr, const scan_rec *r)
 
 static void rate_cell(rtable *t, size_t row, size_t col, unsigned long k, unsigned long n)
 {
-	double lo, hi;
+	stats_interval iv;
 
 	if (!n) {
 		cell(t, row, col, "-");
 		return;
 	}
-	wilson(k, n, &lo, &hi);
+	iv = stats_wilson(k, n, STATS_Z95);
 	cell(t, row, col, "%lu/%lu %.1f%% [%.1f-%.1f]", k, n, 100.0 * (double)k / (double)n,
-	     100 * lo, 100 * hi);
+	     100 * iv.lo, 100 * iv.hi);
 	t->heat[row * t->ncols + col] = (double)k / (double)n;
 }
 
