@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "io/input.h"
+#include "out/buf.h"
 #include "suites.h"
 
 static FILE *memfile(const char *data, size_t len)

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "input.h"
+#include "../util.h"
+#include "../xalloc.h"
 
 #define READ_CHUNK (1u << 16)
 
@@ -27,8 +29,8 @@ void line_reader_free(line_reader *r)
 }
 
 /* Read more bytes after the unread part, compacting first.  Returns the
- * number of bytes read: 0 at end of file, -1 when memory runs out. */
-static long fill(line_reader *r)
+ * number of bytes read: 0 at end of file. */
+static size_t fill(line_reader *r)
 {
 	size_t n;
 
@@ -39,25 +41,20 @@ static long fill(line_reader *r)
 	}
 	if (r->cap - r->fill < READ_CHUNK) {
 		size_t ncap = r->cap ? r->cap * 2 : 4 * READ_CHUNK;
-		char *p;
 
 		while (ncap - r->fill < READ_CHUNK)
 			ncap *= 2;
-		p = realloc(r->buf, ncap);
-		if (!p)
-			return -1;
-		r->buf = p;
+		r->buf = xrealloc(r->buf, ncap);
 		r->cap = ncap;
 	}
 	n = fread(r->buf + r->fill, 1, r->cap - r->fill, r->f);
 	r->fill += n;
-	return (long)n;
+	return n;
 }
 
 line_status line_reader_next(line_reader *r, const char **line, size_t *len)
 {
 	size_t scanned = 0; /* bytes after pos known to hold no newline */
-	long got = 0;
 
 	for (;;) {
 		char *start = r->buf + r->pos;
@@ -101,8 +98,8 @@ line_status line_reader_next(line_reader *r, const char **line, size_t *len)
 				total += n;
 			}
 		}
-		if (r->eof || (got = fill(r)) <= 0) {
-			if (got < 0 || ferror(r->f))
+		if (r->eof || fill(r) == 0) {
+			if (ferror(r->f))
 				return LINE_IO_ERROR;
 			r->eof = 1;
 			avail = r->fill - r->pos;
@@ -131,7 +128,7 @@ const char *const field_names[F_COUNT] = {
 void field_map_init(field_map *m)
 {
 	for (int i = 0; i < F_COUNT; i++)
-		m->path[i] = strdup(field_names[i]);
+		m->path[i] = xstrdup(field_names[i]);
 }
 
 void field_map_free(field_map *m)
@@ -159,8 +156,8 @@ int field_map_set(field_map *m, const char *arg)
 				return -1;
 			}
 			free(m->path[i]);
-			m->path[i] = strdup(p);
-			return m->path[i] ? 0 : -1;
+			m->path[i] = xstrdup(p);
+			return 0;
 		}
 	}
 	cli_error("--field: unknown field '%.*s' (known: response, id, model, model_group, "

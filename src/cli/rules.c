@@ -1,114 +1,16 @@
-/* Helpers shared by the commands: messages, colour, rule and prompt loading. */
+/* Rule packs and prompt sets for the commands: --rules and --prompts, the
+ * installed defaults, and diagnostics as file:line:column: level: message. */
 #include "config.h"
 
-#include <stdarg.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "cli.h"
-
-const char *ms_prog = "medscreen";
-
-static void vmsg(const char *kind, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s: %s", ms_prog, kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("error: ", fmt, ap);
-	va_end(ap);
-}
-
-void cli_warning(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void cli_note(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("note: ", fmt, ap);
-	va_end(ap);
-}
-
-void cli_grow(void *arrp, size_t *cap, size_t need, size_t size)
-{
-	void **arr = arrp;
-	size_t ncap = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
-		return;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*arr, ncap * size);
-	if (!p) {
-		cli_error("out of memory");
-		exit(EXIT_TROUBLE);
-	}
-	*arr = p;
-	*cap = ncap;
-}
-
-int cli_choice(const char *opt, const char *arg, const char *const *names)
-{
-	char list[256] = "";
-	size_t n = 0;
-
-	for (int i = 0; names[i]; i++)
-		if (strcmp(arg, names[i]) == 0)
-			return i;
-	for (int i = 0; names[i]; i++) {
-		int w = snprintf(list + n, sizeof list - n, "%s%s", i == 0 ? "" : names[i + 1] ? ", " : " or ",
-				 names[i]);
-		if (w < 0 || (size_t)w >= sizeof list - n)
-			break;
-		n += (size_t)w;
-	}
-	cli_error("%s must be %s, not '%s'", opt, list, arg);
-	return -1;
-}
-
-int cli_parse_color(const char *arg, color_mode *m)
-{
-	if (!arg || strcmp(arg, "auto") == 0)
-		*m = COLOR_AUTO;
-	else if (strcmp(arg, "always") == 0)
-		*m = COLOR_ALWAYS;
-	else if (strcmp(arg, "never") == 0)
-		*m = COLOR_NEVER;
-	else {
-		cli_error("--color must be auto, always or never, not '%s'", arg);
-		return -1;
-	}
-	return 0;
-}
-
-int cli_use_color(color_mode m, FILE *f)
-{
-	const char *nc = getenv("NO_COLOR");
-	const char *term = getenv("TERM");
-
-	if (m == COLOR_ALWAYS)
-		return 1;
-	if (m == COLOR_NEVER || (nc && *nc))
-		return 0;
-	return isatty(fileno(f)) && !(term && strcmp(term, "dumb") == 0);
-}
+#include "rules.h"
+#include "util.h"
+#include "xalloc.h"
+#include "out/color.h"
 
 const char *default_rules_dir(void)
 {
@@ -122,15 +24,10 @@ const char *default_prompts_file(void)
 	return e && *e ? e : MS_DATADIR "/prompts.yaml";
 }
 
-int rule_opts_add(rule_opts *o, const char *path)
+void rule_opts_add(rule_opts *o, const char *path)
 {
-	const char **p = realloc(o->paths, (o->npaths + 1) * sizeof *p);
-
-	if (!p)
-		return -1;
-	o->paths = p;
+	o->paths = xrealloc(o->paths, (o->npaths + 1) * sizeof *o->paths);
 	o->paths[o->npaths++] = path;
-	return 0;
 }
 
 void rule_opts_free(rule_opts *o)
@@ -153,7 +50,7 @@ void print_diag(const ms_diag *d, void *ud)
 			o->nwarnings++;
 	}
 	if (color)
-		fputs("\033[1m", stderr);
+		fputs(C_BOLD, stderr);
 	fputs(d->file, stderr);
 	if (d->line)
 		fprintf(stderr, ":%u", d->line);
@@ -161,12 +58,12 @@ void print_diag(const ms_diag *d, void *ud)
 		fprintf(stderr, ":%u", d->column);
 	fputs(":", stderr);
 	if (color)
-		fputs(d->level == MS_DIAG_ERROR ? "\033[0m \033[1;31m" : "\033[0m \033[1;35m", stderr);
+		fputs(d->level == MS_DIAG_ERROR ? C_RESET " " C_RED : C_RESET " " C_MAGENTA, stderr);
 	else
 		fputs(" ", stderr);
 	fprintf(stderr, "%s:", lvl);
 	if (color)
-		fputs("\033[0m", stderr);
+		fputs(C_RESET, stderr);
 	fprintf(stderr, " %s", d->message);
 	if (d->rule && !strstr(d->message, d->rule))
 		fprintf(stderr, " [%s]", d->rule);
@@ -223,7 +120,7 @@ ms_rules *load_rules(rule_opts *o)
 		if (st == MS_ERR_NOMEM)
 			cli_error("%s", ms_strerror(st));
 		else if (o->nerrors)
-			fprintf(stderr, "%s: %zu error%s in rule files; nothing was scanned\n", ms_prog,
+			fprintf(stderr, "%s: %zu error%s in rule files; nothing was scanned\n", cli_prog,
 				o->nerrors, o->nerrors == 1 ? "" : "s");
 		ms_rules_destroy(r);
 		return NULL;
@@ -250,4 +147,61 @@ int load_prompts(rule_opts *o, ms_prompts **out)
 		return -1;
 	}
 	return 0;
+}
+
+/* Options shared by the three commands: --rules, --color, --help. */
+int rule_cmd_parse(int argc, char **argv, rule_opts *ro, const char *usage, int *verbose,
+			  int *json)
+{
+	enum { O_COLOR = 256, O_FORMAT };
+	static const struct option opts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "color", required_argument, NULL, O_COLOR },
+		{ "colour", required_argument, NULL, O_COLOR },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "r:vf:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			rule_opts_add(ro, optarg);
+			break;
+		case O_COLOR:
+			if (cli_parse_color(optarg, &ro->color))
+				return -1;
+			break;
+		case 'v':
+			if (!verbose)
+				goto bad;
+			*verbose = 1;
+			break;
+		case 'f':
+			if (!json)
+				goto bad;
+			{
+				static const char *const names[] = { "text", "json", NULL };
+				*json = cli_choice("--format", optarg, names);
+				if (*json < 0)
+					return -1;
+			}
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		default:
+			goto bad;
+		}
+	}
+	if (optind < argc) {
+		cli_error("unexpected argument '%s'", argv[optind]);
+		goto bad;
+	}
+	return 0;
+bad:
+	fputs(usage, stderr);
+	return -1;
 }

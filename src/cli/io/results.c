@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "results.h"
+#include "../util.h"
+#include "../xalloc.h"
 
 static char *dup_field(json_object *obj, const char *key)
 {
@@ -17,7 +20,7 @@ static char *dup_field(json_object *obj, const char *key)
 		return NULL;
 	if (json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array))
 		return NULL;
-	return strdup(json_object_get_string(v));
+	return xstrdup(json_object_get_string(v));
 }
 
 static void rec_free(scan_rec *r)
@@ -82,9 +85,7 @@ static int parse_rec(scan_rec *r, json_object *obj)
 	if (json_object_object_get_ex(obj, "findings", &findings) &&
 	    json_object_is_type(findings, json_type_array)) {
 		size_t n = json_object_array_length(findings);
-		r->fired = calloc(n ? n : 1, sizeof *r->fired);
-		if (!r->fired)
-			return -2;
+		r->fired = xcalloc(n, sizeof *r->fired);
 		for (size_t i = 0; i < n; i++) {
 			json_object *f = json_object_array_get_idx(findings, i), *x = NULL;
 			fired_rule *fr = &r->fired[r->nfired];
@@ -94,9 +95,7 @@ static int parse_rec(scan_rec *r, json_object *obj)
 			    !json_object_object_get_ex(f, "rule", &x) ||
 			    !json_object_is_type(x, json_type_string))
 				return -1;
-			fr->rule = strdup(json_object_get_string(x));
-			if (!fr->rule)
-				return -2;
+			fr->rule = xstrdup(json_object_get_string(x));
 			r->nfired++;
 			if (json_object_object_get_ex(f, "severity", &x) && json_object_is_type(x, json_type_string))
 				sev = ms_severity_parse(json_object_get_string(x));
@@ -105,9 +104,8 @@ static int parse_rec(scan_rec *r, json_object *obj)
 			if (json_object_object_get_ex(f, "kind", &x) && json_object_is_type(x, json_type_string))
 				fr->error = strcmp(json_object_get_string(x), "error") == 0;
 			if (json_object_object_get_ex(f, "message", &x) &&
-			    json_object_is_type(x, json_type_string) &&
-			    !(fr->message = strdup(json_object_get_string(x))))
-				return -2;
+			    json_object_is_type(x, json_type_string))
+				fr->message = xstrdup(json_object_get_string(x));
 			fr->severity = sev < 0 ? MS_SEV_INFO : (ms_severity)sev;
 			fr->dimension = dim < 0 ? MS_DIM_SAFETY : (ms_dimension)dim;
 		}
@@ -128,12 +126,8 @@ int jsonl_each(const char *path, const char *shown, const char *not_object, int 
 		return -1;
 	}
 	tok = json_tokener_new_ex(64);
-	if (!tok) {
-		cli_error("out of memory");
-		if (f != stdin)
-			fclose(f);
-		return -1;
-	}
+	if (!tok)
+		xoom();
 	line_reader_init(&lr, f, (size_t)1 << 30);
 	for (;;) {
 		const char *line;
@@ -192,25 +186,12 @@ static int add_rec(json_object *obj, const char *path, unsigned long line, void 
 	scan_set *s = c->s;
 	int prc;
 
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 256;
-		scan_rec *p = realloc(s->v, ncap * sizeof *p);
-		if (!p) {
-			cli_error("out of memory");
-			return -1;
-		}
-		s->v = p;
-		s->cap = ncap;
-	}
+	xgrow(&s->v, &s->cap, s->n + 1, sizeof *s->v);
 	memset(&s->v[s->n], 0, sizeof s->v[0]);
 	s->v[s->n].line = line;
 	s->v[s->n].file = c->fname;
 	prc = parse_rec(&s->v[s->n], obj);
 	s->n++;
-	if (prc == -2) {
-		cli_error("out of memory");
-		return -1;
-	}
 	if (prc) {
 		cli_error("%s:%lu: not a scan result: 'status', 'dimensions' or 'findings' missing "
 			  "or malformed",
@@ -222,25 +203,8 @@ static int add_rec(json_object *obj, const char *path, unsigned long line, void 
 
 int scan_set_read(scan_set *s, const char *path)
 {
-	set_ctx c = { s, NULL };
-	char *fname = strdup(path);
+	set_ctx c = { s, xstrdup(path) };
 
-	if (!fname || ms_grow_ptrs(&s->files, &s->nfiles, fname)) {
-		free(fname);
-		cli_error("out of memory");
-		return -1;
-	}
-	c.fname = fname;
+	xpush_ptr(&s->files, &s->nfiles, (char *)c.fname);
 	return scan_file_each(path, add_rec, &c);
-}
-
-int ms_grow_ptrs(char ***arr, size_t *n, char *p)
-{
-	char **q = realloc(*arr, (*n + 1) * sizeof *q);
-
-	if (!q)
-		return -1;
-	q[(*n)++] = p;
-	*arr = q;
-	return 0;
 }

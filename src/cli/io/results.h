@@ -1,8 +1,10 @@
 /* Scan results read back from JSON Lines, for report and diff. */
-#ifndef MS_RESULTS_H
-#define MS_RESULTS_H
+#ifndef CLI_IO_RESULTS_H
+#define CLI_IO_RESULTS_H
 
-#include "cli.h"
+#include <json-c/json.h>
+
+#include "medscreen.h"
 
 enum { REC_CLEAR, REC_FLAGGED, REC_ERROR };
 
@@ -46,6 +48,5 @@ int jsonl_each(const char *path, const char *shown, const char *not_object, int 
 /* Append the records of one scan file; errors are reported with file:line. */
 int scan_set_read(scan_set *s, const char *path);
 void scan_set_free(scan_set *s);
-int ms_grow_ptrs(char ***arr, size_t *n, char *p);
 
 #endif
