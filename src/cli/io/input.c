@@ -251,22 +251,22 @@ static void parse_tags(in_record *rec, const char *name, json_object *v)
 	}
 }
 
-void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, const char *line,
-		     size_t len)
+/* Parse the line into rec->obj; 0, or -1 with rec->error set (rec->obj
+ * is then NULL or not an object). */
+static int parse_object(in_record *rec, json_tokener *tok, const char *line, size_t len)
 {
 	enum json_tokener_error jerr;
 	size_t end, i;
 
-	in_record_clear(rec);
 	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
 		;
 	if (i == len) {
 		fail(rec, "empty line: expected a JSON object");
-		return;
+		return -1;
 	}
 	if (len > (size_t)INT32_MAX) {
 		fail(rec, "line too long for the JSON parser");
-		return;
+		return -1;
 	}
 	json_tokener_reset(tok);
 	rec->obj = json_tokener_parse_ex(tok, line, (int)len);
@@ -277,7 +277,7 @@ void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, cons
 			json_object_put(rec->obj);
 			rec->obj = NULL;
 		}
-		return;
+		return -1;
 	}
 	if (jerr != json_tokener_success || !rec->obj) {
 		if (line[i] != '{' && line[i] != '[' && line[i] != '"')
@@ -285,8 +285,10 @@ void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, cons
 		else
 			fail(rec, "invalid JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
 			     json_tokener_error_desc(jerr));
-		return;
+		return -1;
 	}
+	/* Trailing data is an error, but the fields are still read for the
+	 * output (id, model, prompt_id). */
 	end = json_tokener_get_parse_end(tok);
 	for (; end < len; end++)
 		if (line[end] != ' ' && line[end] != '\t') {
@@ -295,44 +297,56 @@ void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, cons
 		}
 	if (!json_object_is_type(rec->obj, json_type_object)) {
 		fail(rec, "a record must be a JSON object, not %s", type_name(rec->obj));
+		return -1;
+	}
+	return 0;
+}
+
+/* One mapped field f found at v. */
+static void take_field(in_record *rec, const field_map *m, int f, json_object *v)
+{
+	if (f == F_LABELS) {
+		rec->labels = v;
 		return;
 	}
+	if (f == F_TAGS) {
+		parse_tags(rec, m->path[f], v);
+		return;
+	}
+	if (f == F_SAMPLE)
+		rec->sample = v;
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		rec->str[f] = json_object_get_string(v);
+		if (f == F_RESPONSE)
+			rec->response_len = (size_t)json_object_get_string_len(v);
+		if (f == F_PROMPT)
+			rec->prompt_len = (size_t)json_object_get_string_len(v);
+		break;
+	case json_type_int:
+		if (f == F_ID || f == F_SAMPLE) {
+			rec->str[f] = json_object_get_string(v);
+			break;
+		}
+		/* fall through */
+	default:
+		if (f == F_RESPONSE || f == F_PROMPT || f == F_ID || f == F_MODEL ||
+		    f == F_MODEL_GROUP || f == F_WEIGHTS || f == F_PROMPT_ID)
+			fail(rec, "field '%s' must be a string, not %s", m->path[f], type_name(v));
+		break;
+	}
+}
+
+void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, const char *line,
+		     size_t len)
+{
+	in_record_clear(rec);
+	if (parse_object(rec, tok, line, len))
+		return;
 	for (int f = 0; f < F_COUNT; f++) {
 		json_object *v = lookup(rec->obj, m->path[f]);
-
-		if (!v)
-			continue;
-		if (f == F_LABELS) {
-			rec->labels = v;
-			continue;
-		}
-		if (f == F_TAGS) {
-			parse_tags(rec, m->path[f], v);
-			continue;
-		}
-		if (f == F_SAMPLE)
-			rec->sample = v;
-		switch (json_object_get_type(v)) {
-		case json_type_string:
-			rec->str[f] = json_object_get_string(v);
-			if (f == F_RESPONSE)
-				rec->response_len = (size_t)json_object_get_string_len(v);
-			if (f == F_PROMPT)
-				rec->prompt_len = (size_t)json_object_get_string_len(v);
-			break;
-		case json_type_int:
-			if (f == F_ID || f == F_SAMPLE) {
-				rec->str[f] = json_object_get_string(v);
-				break;
-			}
-			/* fall through */
-		default:
-			if (f == F_RESPONSE || f == F_PROMPT || f == F_ID || f == F_MODEL ||
-			    f == F_MODEL_GROUP || f == F_WEIGHTS || f == F_PROMPT_ID)
-				fail(rec, "field '%s' must be a string, not %s", m->path[f],
-				     type_name(v));
-			break;
-		}
+		if (v)
+			take_field(rec, m, f, v);
 	}
 	if (!rec->str[F_RESPONSE] && !rec->error)
 		fail(rec, "no '%s' field", m->path[F_RESPONSE]);
