@@ -70,56 +70,56 @@ void print_diag(const ms_diag *d, void *ud)
 	fputc('\n', stderr);
 }
 
+/* Add the paths given, or the installed pack; the first failure, or 0.
+ * Every path is read, so that all their errors are reported.  Running out
+ * of memory exits (the program's one memory policy). */
+static ms_status add_paths(ms_compiler *c, const rule_opts *o, const char *def)
+{
+	ms_status st = o->npaths ? 0 : ms_compiler_add_path(c, def);
+
+	for (size_t i = 0; i < o->npaths && st != MS_ERR_NOMEM; i++) {
+		ms_status s1 = ms_compiler_add_path(c, o->paths[i]);
+		if (!st || s1 == MS_ERR_NOMEM)
+			st = s1;
+	}
+	if (st == MS_ERR_NOMEM)
+		xoom();
+	return st;
+}
+
 ms_rules *load_rules(rule_opts *o)
 {
 	ms_compiler *c = NULL;
 	ms_rules *r = NULL;
-	ms_status st;
+	ms_status st, s2;
 	const char *def = default_rules_dir();
+	/* The JIT's generated code looks like uninitialised reads to
+	 * valgrind; MEDSCREEN_NO_JIT lets memory checkers run clean. */
+	const char *nj = getenv("MEDSCREEN_NO_JIT");
+	struct stat sb;
 
-	{
-		/* The JIT's generated code looks like uninitialised reads to
-		 * valgrind; MEDSCREEN_NO_JIT lets memory checkers run clean. */
-		const char *nj = getenv("MEDSCREEN_NO_JIT");
-		if (nj && *nj && strcmp(nj, "0") != 0)
-			o->copts.no_jit = 1;
+	if (nj && *nj && strcmp(nj, "0") != 0)
+		o->copts.no_jit = 1;
+	if (o->npaths == 0 && stat(def, &sb) != 0) {
+		cli_error("no rules given and the default rule pack %s is not installed; "
+			  "use --rules PATH",
+			  def);
+		return NULL;
 	}
-	st = ms_compiler_create(&c, &o->copts, print_diag, o);
-	if (st) {
+	if ((st = ms_compiler_create(&c, &o->copts, print_diag, o))) {
+		if (st == MS_ERR_NOMEM)
+			xoom();
 		cli_error("%s", ms_strerror(st));
 		return NULL;
 	}
-	if (o->npaths == 0) {
-		struct stat sb;
-		if (stat(def, &sb) != 0) {
-			cli_error("no rules given and the default rule pack %s is not installed; "
-				  "use --rules PATH",
-				  def);
-			ms_compiler_destroy(c);
-			return NULL;
-		}
-		st = ms_compiler_add_path(c, def);
-	} else {
-		for (size_t i = 0; i < o->npaths; i++) {
-			ms_status s1 = ms_compiler_add_path(c, o->paths[i]);
-			if (s1 == MS_ERR_NOMEM) {
-				st = s1;
-				break;
-			}
-			if (s1 && !st)
-				st = s1;
-		}
-	}
-	if (st != MS_ERR_NOMEM) {
-		ms_status s2 = ms_compiler_get_rules(c, &r);
-		if (!st)
-			st = s2;
-	}
+	st = add_paths(c, o, def);
+	if ((s2 = ms_compiler_get_rules(c, &r)) == MS_ERR_NOMEM)
+		xoom();
+	if (!st)
+		st = s2;
 	ms_compiler_destroy(c);
 	if (st) {
-		if (st == MS_ERR_NOMEM)
-			cli_error("%s", ms_strerror(st));
-		else if (o->nerrors)
+		if (o->nerrors)
 			fprintf(stderr, "%s: %zu error%s in rule files; nothing was scanned\n", cli_prog,
 				o->nerrors, o->nerrors == 1 ? "" : "s");
 		ms_rules_destroy(r);
@@ -141,12 +141,9 @@ int load_prompts(rule_opts *o, ms_prompts **out)
 			return 0; /* no prompt set installed: records carry their own prompts */
 	}
 	st = ms_prompts_load(out, path, print_diag, o);
-	if (st) {
-		if (st == MS_ERR_NOMEM)
-			cli_error("%s", ms_strerror(st));
-		return -1;
-	}
-	return 0;
+	if (st == MS_ERR_NOMEM)
+		xoom();
+	return st ? -1 : 0;
 }
 
 /* Options shared by the three commands: --rules, --color, --help. */
