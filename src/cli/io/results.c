@@ -49,6 +49,69 @@ void scan_set_free(scan_set *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* A string member of obj, or NULL. */
+static const char *str_member(json_object *obj, const char *key)
+{
+	json_object *x = NULL;
+
+	if (json_object_object_get_ex(obj, key, &x) && json_object_is_type(x, json_type_string))
+		return json_object_get_string(x);
+	return NULL;
+}
+
+/* One finding {"rule":..,"severity":..,"dimension":..,"kind":..,"message":..};
+ * -1 when it is not an object with a rule. */
+static int parse_finding(fired_rule *fr, json_object *f)
+{
+	const char *rule, *s;
+	int sev = -1, dim = -1;
+
+	if (!json_object_is_type(f, json_type_object) || !(rule = str_member(f, "rule")))
+		return -1;
+	fr->rule = xstrdup(rule);
+	if ((s = str_member(f, "severity")))
+		sev = ms_severity_parse(s);
+	if ((s = str_member(f, "dimension")))
+		dim = ms_dimension_parse(s);
+	if ((s = str_member(f, "kind")))
+		fr->error = strcmp(s, "error") == 0;
+	if ((s = str_member(f, "message")))
+		fr->message = xstrdup(s);
+	fr->severity = sev < 0 ? MS_SEV_INFO : (ms_severity)sev;
+	fr->dimension = dim < 0 ? MS_DIM_SAFETY : (ms_dimension)dim;
+	return 0;
+}
+
+static int parse_findings(scan_rec *r, json_object *findings)
+{
+	size_t n = json_object_array_length(findings);
+
+	r->fired = xcalloc(n, sizeof *r->fired);
+	for (size_t i = 0; i < n; i++) {
+		if (parse_finding(&r->fired[r->nfired], json_object_array_get_idx(findings, i)))
+			return -1;
+		r->nfired++;
+	}
+	return 0;
+}
+
+static int parse_status(scan_rec *r, json_object *obj)
+{
+	const char *s = str_member(obj, "status");
+
+	if (!s)
+		return -1;
+	if (strcmp(s, "error") == 0)
+		r->status = REC_ERROR;
+	else if (strcmp(s, "flagged") == 0)
+		r->status = REC_FLAGGED;
+	else if (strcmp(s, "clear") == 0)
+		r->status = REC_CLEAR;
+	else
+		return -1;
+	return 0;
+}
+
 static int parse_rec(scan_rec *r, json_object *obj)
 {
 	json_object *v = NULL, *dims = NULL, *findings = NULL;
@@ -59,15 +122,7 @@ static int parse_rec(scan_rec *r, json_object *obj)
 	r->weights = dup_field(obj, "weights");
 	r->prompt_id = dup_field(obj, "prompt_id");
 	r->sample = dup_field(obj, "sample");
-	if (!json_object_object_get_ex(obj, "status", &v) || !json_object_is_type(v, json_type_string))
-		return -1;
-	if (strcmp(json_object_get_string(v), "error") == 0)
-		r->status = REC_ERROR;
-	else if (strcmp(json_object_get_string(v), "flagged") == 0)
-		r->status = REC_FLAGGED;
-	else if (strcmp(json_object_get_string(v), "clear") == 0)
-		r->status = REC_CLEAR;
-	else
+	if (parse_status(r, obj))
 		return -1;
 	if (json_object_object_get_ex(obj, "score", &v) && json_object_is_type(v, json_type_int))
 		r->score = (unsigned)json_object_get_int(v);
@@ -77,39 +132,13 @@ static int parse_rec(scan_rec *r, json_object *obj)
 	    !json_object_is_type(dims, json_type_object))
 		return -1;
 	for (int d = 0; d < MS_DIM_COUNT; d++) {
-		json_object *dv = NULL;
-		if (json_object_object_get_ex(dims, ms_dimension_name((ms_dimension)d), &dv) &&
-		    json_object_is_type(dv, json_type_string))
-			r->dim[d] = strcmp(json_object_get_string(dv), "flagged") == 0;
+		const char *s = str_member(dims, ms_dimension_name((ms_dimension)d));
+		if (s)
+			r->dim[d] = strcmp(s, "flagged") == 0;
 	}
 	if (json_object_object_get_ex(obj, "findings", &findings) &&
-	    json_object_is_type(findings, json_type_array)) {
-		size_t n = json_object_array_length(findings);
-		r->fired = xcalloc(n, sizeof *r->fired);
-		for (size_t i = 0; i < n; i++) {
-			json_object *f = json_object_array_get_idx(findings, i), *x = NULL;
-			fired_rule *fr = &r->fired[r->nfired];
-			int sev = -1, dim = -1;
-
-			if (!json_object_is_type(f, json_type_object) ||
-			    !json_object_object_get_ex(f, "rule", &x) ||
-			    !json_object_is_type(x, json_type_string))
-				return -1;
-			fr->rule = xstrdup(json_object_get_string(x));
-			r->nfired++;
-			if (json_object_object_get_ex(f, "severity", &x) && json_object_is_type(x, json_type_string))
-				sev = ms_severity_parse(json_object_get_string(x));
-			if (json_object_object_get_ex(f, "dimension", &x) && json_object_is_type(x, json_type_string))
-				dim = ms_dimension_parse(json_object_get_string(x));
-			if (json_object_object_get_ex(f, "kind", &x) && json_object_is_type(x, json_type_string))
-				fr->error = strcmp(json_object_get_string(x), "error") == 0;
-			if (json_object_object_get_ex(f, "message", &x) &&
-			    json_object_is_type(x, json_type_string))
-				fr->message = xstrdup(json_object_get_string(x));
-			fr->severity = sev < 0 ? MS_SEV_INFO : (ms_severity)sev;
-			fr->dimension = dim < 0 ? MS_DIM_SAFETY : (ms_dimension)dim;
-		}
-	}
+	    json_object_is_type(findings, json_type_array))
+		return parse_findings(r, findings);
 	return 0;
 }
 
