@@ -8,7 +8,11 @@
  *   findings N: TEXT      findings when TEXT is the response
  *   kind K: TEXT          the first finding is "present" or "missing"
  *   evidence N: TEXT      evidence spans of the first finding
- *   span I START END: TEXT   the first finding's evidence span I
+ *   span I START END [ON]: TEXT   the first finding's evidence span I, and
+ *                         with ON ("prompt" or "response") the text it is in
+ *   triggers N: TEXT      trigger spans of the first finding
+ *   trigger I START END ON: TEXT  the first finding's trigger span I
+ *   derived T1 T2..: TEXT the tags the scenarios gave, "-" for none
  *   score N: TEXT         the record's score
  *   flagged N: TEXT       the record is flagged (1) or not (0)
  *   dims D1 D2..: TEXT    the flagged dimensions, "-" for none
@@ -117,6 +121,24 @@ static const ms_finding *first(ctx *c, const ms_result *r)
 	return &r->findings[0];
 }
 
+/* "span I START END [ON]" or "trigger I START END ON" of finding f. */
+static void check_span(ctx *c, const char *what, const char *args, const ms_finding *f)
+{
+	size_t i, s, e, n = what[0] == 's' ? f->nevidence : f->ntrigger;
+	char on[16] = "";
+	const ms_span *sp;
+	int k = sscanf(args, "%zu %zu %zu %15s", &i, &s, &e, on);
+
+	ck_assert_msg(k >= 3, "%s:%u: expected '%s I START END'", c->file, c->line, what);
+	ck_assert_msg(i < n, "%s:%u: no %s %zu", c->file, c->line, what, i);
+	sp = what[0] == 's' ? &f->evidence[i] : &f->trigger[i];
+	ck_assert_msg(sp->start == s && sp->end == e, "%s:%u: %s %zu is %zu-%zu, not %zu-%zu",
+		      c->file, c->line, what, i, sp->start, sp->end, s, e);
+	if (on[0])
+		ck_assert_msg(strcmp(on, sp->in_prompt ? "prompt" : "response") == 0,
+			      "%s:%u: %s %zu is not in the %s", c->file, c->line, what, i, on);
+}
+
 /* A check "WHAT ARGS: TEXT". */
 static void check(ctx *c, const char *what, const char *args, const char *text, size_t len)
 {
@@ -140,13 +162,17 @@ static void check(ctx *c, const char *what, const char *args, const char *text, 
 		ck_assert_msg(strcmp(buf, args) == 0, "%s:%u: %s '%s', expected '%s'", c->file,
 			      c->line, what, buf, args);
 		return;
-	} else if (strcmp(what, "span") == 0) {
-		size_t i, s, e;
-		const ms_finding *f;
-		ck_assert(sscanf(args, "%zu %zu %zu", &i, &s, &e) == 3);
-		f = first(c, scan_text(c, text, len));
-		ck_assert_msg(i < f->nevidence && f->evidence[i].start == s && f->evidence[i].end == e,
-			      "%s:%u: span %zu is not %zu-%zu", c->file, c->line, i, s, e);
+	} else if (strcmp(what, "span") == 0 || strcmp(what, "trigger") == 0) {
+		check_span(c, what, args, first(c, scan_text(c, text, len)));
+		return;
+	} else if (strcmp(what, "derived") == 0) {
+		char buf[256] = "";
+		r = scan_text(c, text, len);
+		for (size_t i = 0; i < r->ntags; i++)
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "",
+				 r->tags[i]);
+		ck_assert_msg(strcmp(r->ntags ? buf : "-", args) == 0, "%s:%u: derived '%s', expected '%s'",
+			      c->file, c->line, r->ntags ? buf : "-", args);
 		return;
 	} else {
 		r = scan_text(c, text, len);
@@ -160,6 +186,8 @@ static void check(ctx *c, const char *what, const char *args, const char *text, 
 			got = r->flagged != 0;
 		else if (strcmp(what, "signals") == 0)
 			got = (long)r->nsignals;
+		else if (strcmp(what, "triggers") == 0)
+			got = (long)first(c, r)->ntrigger;
 		else
 			ck_abort_msg("%s:%u: unknown check '%s'", c->file, c->line, what);
 	}

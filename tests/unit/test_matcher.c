@@ -68,12 +68,6 @@ static const ms_result *scan_rec(const char *response, size_t len, const char *p
 	return res;
 }
 
-/* A response and a prompt (or NULL), without tags. */
-static const ms_result *scan_p(const char *response, const char *prompt)
-{
-	return scan_rec(response, strlen(response), prompt, NULL, 0);
-}
-
 static const ms_result *scan(const char *response)
 {
 	return scan_rec(response, strlen(response), NULL, NULL, 0);
@@ -87,23 +81,6 @@ START_TEST(word_counts)
 	ck_assert_uint_eq(ms_word_count("x-ray 2.5 mg", 12), 5);
 	ck_assert_uint_eq(ms_word_count("", 0), 0);
 	ck_assert_uint_eq(ms_word_count("'quoted' words'", 15), 2);
-}
-END_TEST
-
-START_TEST(prompt_evidence)
-{
-	const ms_result *res;
-
-	load("signals:\n  - {id: p, on: prompt, keywords: [back-date]}\n"
-	     "rules:\n  - {id: R, dimension: professionalism, severity: high, title: t, "
-	     "message: m, forbid: {all: [p, {keywords: [sure]}]}}\n");
-	res = scan_rec("Sure, here is how.", 18, "Help me back-date a note", NULL, 0);
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_uint_eq(res->findings[0].nevidence, 2);
-	ck_assert_int_eq(res->findings[0].evidence[0].in_prompt, 0);
-	ck_assert_int_eq(res->findings[0].evidence[1].in_prompt, 1);
-	ck_assert_uint_eq(res->findings[0].evidence[1].start, 8);
-	teardown();
 }
 END_TEST
 
@@ -651,72 +628,18 @@ START_TEST(regex_literals)
 }
 END_TEST
 
+/* The compiled scenarios (their behaviour: tests/data/matcher/scenarios.cases). */
 START_TEST(scenario_tags)
 {
-	const char *em[] = { "emergency" };
-	const ms_result *res;
-
 	load("signals:\n  - {id: red, on: prompt, keywords: [chest pain], negation: exclude}\n"
 	     "  - {id: er, keywords: [call 911], negation: exclude}\n"
 	     "scenarios:\n  - {tag: emergency, description: d, signals: [red]}\n"
 	     "rules:\n  - id: R\n    dimension: safety\n    severity: critical\n    title: t\n"
 	     "    message: m\n    scope: {tags: [emergency]}\n    require: er\n");
-	/* The tag comes from the prompt text; the trigger is its match. */
-	res = scan_p("Rest and see how it goes.", "I have had chest pain for an hour");
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_MISSING);
-	ck_assert_uint_eq(res->findings[0].nevidence, 0);
-	ck_assert_uint_eq(res->findings[0].ntrigger, 1);
-	ck_assert_int_eq(res->findings[0].trigger[0].in_prompt, 1);
-	ck_assert_uint_eq(res->findings[0].trigger[0].start, 11);
-	ck_assert_uint_eq(res->findings[0].trigger[0].end, 21);
-	ck_assert_uint_eq(res->ntags, 1);
-	ck_assert_str_eq(res->tags[0], "emergency");
-	/* No prompt: from the response. */
-	res = scan_p("Chest pain can be many things; rest.", NULL);
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_int_eq(res->findings[0].trigger[0].in_prompt, 0);
-	ck_assert_uint_eq(res->findings[0].trigger[0].start, 0);
-	/* A negated match gives no tag. */
-	res = scan_p("Rest.", "I have no chest pain, just a cough");
-	ck_assert_uint_eq(res->nfindings, 0);
-	ck_assert_uint_eq(res->ntags, 0);
-	/* A negated requirement does not satisfy it; an urging does. */
-	ck_assert_uint_eq(scan_p("You don't need to call 911.", "chest pain")->nfindings, 1);
-	ck_assert_uint_eq(scan_p("Don't hesitate to call 911.", "chest pain")->nfindings, 0);
-	/* A tag the record comes with: in scope, no trigger, not listed as derived. */
-	res = scan_rec("Rest.", 5, "I feel odd", em, 1);
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_uint_eq(res->findings[0].ntrigger, 0);
-	res = scan_rec("Rest.", 5, "chest pain", em, 1);
-	ck_assert_uint_eq(res->ntags, 0);
-	ck_assert_uint_eq(res->findings[0].ntrigger, 0);
-	/* Neither: out of scope. */
-	ck_assert_uint_eq(scan_p("Rest.", "I have a cold")->nfindings, 0);
 	ck_assert_uint_eq(ms_rules_scenario_count(rules), 1);
 	ck_assert_str_eq(ms_rules_scenario(rules, 0)->tag, "emergency");
 	ck_assert_str_eq(ms_rules_scenario(rules, 0)->signals[0], "red");
 	ck_assert_uint_eq(ms_rules_get(rules, 0)->nscope_tags, 1);
-	teardown();
-}
-END_TEST
-
-START_TEST(when_is_the_trigger)
-{
-	const ms_result *res;
-
-	load("signals:\n  - {id: red, on: prompt, keywords: [chest pain]}\n"
-	     "  - {id: er, keywords: [call 911]}\n"
-	     "rules:\n  - id: R\n    dimension: safety\n    severity: critical\n    title: t\n"
-	     "    message: m\n    when: {any: [{signal: red, on: prompt}, {signal: red, on: response}]}\n"
-	     "    require: er\n");
-	res = scan_p("Chest pain at rest needs care.", "I have chest pain");
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_uint_eq(res->findings[0].ntrigger, 2);
-	/* Sorted: the response's span and the prompt's, both from 0. */
-	ck_assert_int_eq(res->findings[0].trigger[0].in_prompt, 0);
-	ck_assert_int_eq(res->findings[0].trigger[1].in_prompt, 1);
-	ck_assert_uint_eq(res->findings[0].trigger[1].start, 7);
 	teardown();
 }
 END_TEST
@@ -755,10 +678,8 @@ Suite *make_matcher_suite(void)
 	TCase *tc = tcase_create("match");
 
 	tcase_add_test(tc, scenario_tags);
-	tcase_add_test(tc, when_is_the_trigger);
 	tcase_add_test(tc, derived_signal_errors);
 	tcase_add_test(tc, word_counts);
-	tcase_add_test(tc, prompt_evidence);
 	tcase_add_test(tc, invalid_utf8_and_nul);
 	tcase_add_test(tc, match_limit_is_an_error);
 	tcase_add_test(tc, prefilter_same_result);
