@@ -3,10 +3,15 @@
 #   args      the arguments, one line; @DATA@ stands for tests/data
 #   stdin     (optional) standard input
 #   stdout    the exact expected standard output
-#   stderr    (optional) the exact expected standard error
+#   stderr    the exact expected standard error
 #   status    the expected exit status
+# The installed rule pack and prompt set are pointed at paths that do not
+# exist, so that the cases do not depend on an installation and the usage
+# texts that name them are fixed.
 # Followed by property checks that are not a fixed output.
 . "$(dirname "$0")/lib.sh"
+NO_RULES=/nonexistent/medscreen/rules
+NO_PROMPTS=/nonexistent/medscreen/prompts.yaml
 
 for dir in "$DATA"/cli/*/; do
 	name=$(basename "$dir")
@@ -15,7 +20,8 @@ for dir in "$DATA"/cli/*/; do
 	[ -f "$dir/stdin" ] && in="$dir/stdin"
 	set +e
 	# shellcheck disable=SC2086
-	(cd "$DATA" && run_ms $args) <"$in" >"$TMP/out" 2>"$TMP/err"
+	(cd "$DATA" && MEDSCREEN_RULES=$NO_RULES MEDSCREEN_PROMPTS=$NO_PROMPTS run_ms $args) \
+		<"$in" >"$TMP/out" 2>"$TMP/err"
 	status=$?
 	set -e
 	sed -i "s|$DATA|@DATA@|g" "$TMP/out" "$TMP/err"
@@ -30,7 +36,11 @@ for dir in "$DATA"/cli/*/; do
 		diff -u "$dir/stdout" "$TMP/out" | head -40 || true
 		continue
 	fi
-	if [ -f "$dir/stderr" ] && ! cmp -s "$TMP/err" "$dir/stderr"; then
+	if [ ! -f "$dir/stderr" ]; then
+		not_ok "$name: no stderr file (every case asserts its standard error)"
+		continue
+	fi
+	if ! cmp -s "$TMP/err" "$dir/stderr"; then
 		not_ok "$name: standard error differs"
 		diff -u "$dir/stderr" "$TMP/err" | head -40 || true
 		continue
@@ -89,6 +99,28 @@ if [ -s "$TMP/j1" ] && cmp -s "$TMP/j1" "$TMP/j3" && cmp -s "$TMP/j1" "$TMP/j2n"
 	ok "identical output with --jobs 1, --jobs 3 and --no-prefilter"
 else
 	not_ok "output differs between --jobs or prefilter settings"
+fi
+
+# --profile: the same standard output, and on standard error one table of
+# signals and one of rules (timings vary, so the shape is checked), each
+# entry once.
+run_ms scan --rules "$DATA/rules" --prompts "$DATA/prompts.yaml" --format jsonl --jobs 2 \
+	"$DATA/sample.jsonl" >"$TMP/plain.out" 2>/dev/null || true
+run_ms scan --rules "$DATA/rules" --prompts "$DATA/prompts.yaml" --format jsonl --jobs 2 --profile \
+	"$DATA/sample.jsonl" >"$TMP/prof.out" 2>"$TMP/prof.err" || true
+run_ms rules --rules "$DATA/rules" --format json >"$TMP/rules.json"
+nsig=$(grep -o '"on":"' "$TMP/rules.json" | wc -l)      # a key of signals only
+nrule=$(grep -o '"file":"' "$TMP/rules.json" | wc -l)   # a key of rules only
+sig_rows=$(awk '/^signal  /{t=1; next} /^$/{t=0} t' "$TMP/prof.err" | grep -c -E '^[A-Za-z0-9_]+ +[0-9]+\.[0-9]{2} +[0-9]+ +[0-9]+ +[0-9]+\.[0-9]% +[0-9]+$' || true)
+rule_rows=$(awk '/^rule  /{t=1; next} /^$/{t=0} t' "$TMP/prof.err" | grep -c -E '^[A-Z][A-Z0-9-]+ +[0-9]+\.[0-9]{2} +[0-9]+ +[0-9]+ +[0-9]+\.[0-9]% +[0-9]+$' || true)
+if cmp -s "$TMP/plain.out" "$TMP/prof.out" &&
+	grep -q '^signal  *ms  *regex evals  *regex runs  *pass %  *matches$' "$TMP/prof.err" &&
+	grep -q '^rule  *ms  *in scope  *when held  *when %  *fired$' "$TMP/prof.err" &&
+	[ "$sig_rows" = "$nsig" ] && [ "$rule_rows" = "$nrule" ]; then
+	ok "scan --profile: output unchanged, $nsig signals and $nrule rules profiled"
+else
+	not_ok "scan --profile: $sig_rows/$nsig signal rows, $rule_rows/$nrule rule rows"
+	head -40 "$TMP/prof.err"
 fi
 
 # eval: each malformed label value is an error naming file:line and the field.

@@ -79,12 +79,22 @@ else
 	cat "$TMP/gen.err"
 fi
 
-# The worked examples of medscreen-rules(5) compile.
-if run_ms lint --rules "$DATA/doc-examples.yaml" >/dev/null 2>"$TMP/doc.err"; then
-	ok "the worked examples of medscreen-rules(5) compile"
+# The examples of medscreen-rules(5), extracted from the man page itself,
+# compile and their embedded examples pass.
+if sh "$srcdir/tests/extract-doc-examples.sh" "$srcdir/man/medscreen-rules.5" \
+	"$DATA/doc-helpers.yaml" >"$TMP/doc-examples.yaml" 2>"$TMP/doc.err" &&
+	run_ms lint --rules "$TMP/doc-examples.yaml" >"$TMP/doc.out" 2>>"$TMP/doc.err" &&
+	run_ms test --rules "$TMP/doc-examples.yaml" >>"$TMP/doc.out" 2>>"$TMP/doc.err"; then
+	ok "the examples of medscreen-rules(5) compile and pass: $(head -1 "$TMP/doc.out")"
 else
-	not_ok "the worked examples of medscreen-rules(5) do not compile"
-	cat "$TMP/doc.err"
+	not_ok "the examples of medscreen-rules(5) do not compile or pass"
+	cat "$TMP/doc.err" "$TMP/doc.out"
 fi
+# Every block of the man page was used: the rules and signals it shows.
+for id in PRO-ABSOLUTE-CLAIM REG-DISCLAIMER-UPFRONT SAF-EMERGENCY-FAILSAFE \
+	SAF-PROCEDURE-NOT-REFUSED HUM-DISMISSIVE PRO-RECORDS-ALTERATION disclaimer \
+	overconfidence disclaimer_upfront doc_fragment_1; do
+	grep -q "^  - id: $id\$" "$TMP/doc-examples.yaml" || not_ok "medscreen-rules(5): $id not extracted"
+done
 
 finish

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "rules.h"
+#include "util.h"
+#include "cmd/cmds.h"
 
 static const struct command {
 	const char *name;
@@ -40,21 +42,21 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
-		return EXIT_TROUBLE;
+		return CLI_EXIT_TROUBLE;
 	}
 	cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		usage(stdout);
-		return EXIT_CLEAR;
+		return CLI_EXIT_CLEAR;
 	}
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
 		printf("medscreen %s\n", ms_version());
-		return EXIT_CLEAR;
+		return CLI_EXIT_CLEAR;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		if (strcmp(cmd, commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
 	cli_error("unknown command '%s'", cmd);
 	usage(stderr);
-	return EXIT_TROUBLE;
+	return CLI_EXIT_TROUBLE;
 }

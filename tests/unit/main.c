@@ -53,7 +53,9 @@ int main(void)
 
 	srunner_add_suite(sr, make_matcher_suite());
 	srunner_add_suite(sr, make_input_suite());
+	srunner_add_suite(sr, make_stats_suite());
 	srunner_add_suite(sr, make_stats_infer_suite());
+	srunner_add_suite(sr, make_cases_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -10,7 +10,9 @@
 Suite *make_loader_suite(void);
 Suite *make_matcher_suite(void);
 Suite *make_input_suite(void);
+Suite *make_stats_suite(void);
 Suite *make_stats_infer_suite(void);
+Suite *make_cases_suite(void);
 
 /* Diagnostics collected by compile_yaml(), as "line:col: level: message". */
 typedef struct diags {

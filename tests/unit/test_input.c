@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "jsonstrict.h"
+#include "io/input.h"
+#include "io/jsonstrict.h"
+#include "out/buf.h"
 #include "suites.h"
 
 static FILE *memfile(const char *data, size_t len)

@@ -1,5 +1,8 @@
-/* The matcher: keywords, regexes, boundaries, whitespace, case, negation,
- * position, counts, composition, scope and invalid UTF-8. */
+/* The matcher where a case needs code: compiled-rule internals, the
+ * prefilter and the automaton against reference searches, evidence on the
+ * prompt, invalid UTF-8 and NUL bytes, match limits, derivation errors.
+ * The cases that are a rule pack and texts are data:
+ * the .cases files of tests/data/matcher (test_cases.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -65,269 +68,19 @@ static const ms_result *scan_rec(const char *response, size_t len, const char *p
 	return res;
 }
 
-/* A response and a prompt (or NULL), without tags. */
-static const ms_result *scan_p(const char *response, const char *prompt)
-{
-	return scan_rec(response, strlen(response), prompt, NULL, 0);
-}
-
 static const ms_result *scan(const char *response)
 {
 	return scan_rec(response, strlen(response), NULL, NULL, 0);
 }
 
-#define KW(list) "signals:\n  - id: s\n    keywords: " list "\n"
 
-START_TEST(keyword_case_and_space)
-{
-	load(KW("['not a substitute for']"));
-	ck_assert_int_eq(count("This is NOT a Substitute for advice"), 1);
-	ck_assert_int_eq(count("not  a\n\tsubstitute   for"), 1);
-	ck_assert_int_eq(count("not a substitutefor"), 0);
-	ck_assert_int_eq(count("not a substitute for. And not a substitute for."), 2);
-	teardown();
-}
-END_TEST
-
-START_TEST(keyword_word_boundaries)
-{
-	load(KW("[cure, '100% safe']"));
-	ck_assert_int_eq(count("a cure"), 1);
-	ck_assert_int_eq(count("secure"), 0);
-	ck_assert_int_eq(count("cured"), 0);
-	ck_assert_int_eq(count("cure_all"), 0);
-	ck_assert_int_eq(count("(cure)"), 1);
-	ck_assert_int_eq(count("cure—now"), 1);  /* em dash is not a word character */
-	ck_assert_int_eq(count("curé"), 0);      /* é is */
-	ck_assert_int_eq(count("it is 100% safe."), 1);
-	ck_assert_int_eq(count("it is 100% safely"), 0);
-	teardown();
-}
-END_TEST
-
-START_TEST(keyword_apostrophes)
-{
-	load(KW("[\"i can't help\"]"));
-	ck_assert_int_eq(count("I can't help with that"), 1);
-	ck_assert_int_eq(count("I can\xE2\x80\x99t help with that"), 1);
-	ck_assert_int_eq(count("I cant help"), 0);
-	teardown();
-}
-END_TEST
-
-START_TEST(keyword_offsets)
-{
-	const ms_result *res;
-
-	load(KW("['guaranteed cure']") "rules:\n  - {id: R, dimension: safety, severity: high, "
-				     "title: t, message: m, forbid: s}\n");
-	/* "é" is two bytes: offsets are byte offsets into the original. */
-	res = scan("Café: a Guaranteed\n  Cure!");
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_uint_eq(res->findings[0].nevidence, 1);
-	ck_assert_uint_eq(res->findings[0].evidence[0].start, 9);
-	ck_assert_uint_eq(res->findings[0].evidence[0].end, 26);
-	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_PRESENT);
-	ck_assert_uint_eq(res->score, 5);
-	ck_assert(res->flagged);
-	ck_assert(res->dim_flagged[MS_DIM_SAFETY]);
-	ck_assert(!res->dim_flagged[MS_DIM_REGULATION]);
-	teardown();
-}
-END_TEST
-
-START_TEST(regex_basic)
-{
-	load("signals:\n  - id: s\n    patterns: ['\\bas an (?:ai|artificial intelligence)\\b']\n");
-	ck_assert_int_eq(count("As an AI, I cannot"), 1);
-	ck_assert_int_eq(count("as an artificial intelligence"), 1);
-	ck_assert_int_eq(count("has an aim"), 0);
-	teardown();
-}
-END_TEST
-
-START_TEST(regex_case_sensitive_opt_out)
-{
-	load("signals:\n  - id: s\n    patterns: ['(?-i)\\bFDA\\b']\n");
-	ck_assert_int_eq(count("not FDA approved"), 1);
-	ck_assert_int_eq(count("not fda approved"), 0);
-	teardown();
-}
-END_TEST
-
-START_TEST(negation_exclusion)
-{
-	load("signals:\n  - id: s\n    keywords: [guaranteed cure]\n    negation: exclude\n");
-	ck_assert_int_eq(count("This is a guaranteed cure."), 1);
-	ck_assert_int_eq(count("This is not a guaranteed cure."), 0);
-	ck_assert_int_eq(count("There is no guaranteed cure."), 0);
-	ck_assert_int_eq(count("It isn't a guaranteed cure."), 0);
-	ck_assert_int_eq(count("It isn\xE2\x80\x99t a guaranteed cure."), 0);
-	ck_assert_int_eq(count("Never a guaranteed cure."), 0);
-	/* Outside the window of 3 words, or across a clause, the cue does not apply. */
-	ck_assert_int_eq(count("Do not wait: this is a guaranteed cure."), 1);
-	ck_assert_int_eq(count("Not expensive, and also a guaranteed cure."), 1);
-	ck_assert_int_eq(count("Not only is it cheap but it is a guaranteed cure"), 1);
-	teardown();
-}
-END_TEST
-
-START_TEST(negation_kept_by_default)
-{
-	load(KW("[guaranteed cure]"));
-	ck_assert_int_eq(count("This is not a guaranteed cure."), 1);
-	teardown();
-}
-END_TEST
-
-START_TEST(negation_override_in_condition)
-{
-	const ms_result *res;
-
-	load(KW("[guaranteed cure]") "rules:\n  - {id: R, dimension: safety, severity: high, "
-				   "title: t, message: m, forbid: {signal: s, negation: exclude, "
-				   "negation_window: 5}}\n");
-	ck_assert_uint_eq(scan("not at all, in my view, a guaranteed cure")->nfindings, 1);
-	ck_assert_uint_eq(scan("it is not in any sense a guaranteed cure")->nfindings, 0);
-	res = scan("a guaranteed cure");
-	ck_assert_uint_eq(res->nfindings, 1);
-	teardown();
-}
-END_TEST
-
-START_TEST(position_chars)
-{
-	load(KW("[disclaimer]") "rules:\n  - {id: R, dimension: regulation, severity: high, "
-				"title: t, message: m, require: {signal: s, within: {chars: 20}}}\n");
-	ck_assert_uint_eq(scan("Disclaimer: talk to a doctor.")->nfindings, 0);
-	ck_assert_uint_eq(scan("Take two tablets daily. Disclaimer: ...")->nfindings, 1);
-	ck_assert_uint_eq(scan("Nothing at all here.")->nfindings, 1);
-	ck_assert_int_eq(scan("Nothing at all here.")->findings[0].kind, MS_FINDING_MISSING);
-	/* 19 two-byte characters then the word: within 20 characters, not bytes. */
-	ck_assert_uint_eq(scan("ééééééééééééééééééé disclaimer")->nfindings, 1);
-	ck_assert_uint_eq(scan("éééééééééé disclaimer")->nfindings, 0);
-	teardown();
-}
-END_TEST
-
-START_TEST(position_sentences)
-{
-	load(KW("[not a doctor]") "rules:\n  - {id: R, dimension: regulation, severity: high, "
-				  "title: t, message: m, require: {signal: s, within: {sentences: 2}}}\n");
-	ck_assert_uint_eq(scan("Hello. I am not a doctor. Take it.")->nfindings, 0);
-	ck_assert_uint_eq(scan("Hello. Take it. I am not a doctor.")->nfindings, 1);
-	/* Abbreviations and decimals do not end sentences. */
-	ck_assert_uint_eq(scan("Use e.g. ice. I am not a doctor.")->nfindings, 0);
-	ck_assert_uint_eq(scan("Take 2.5 mg. I am not a doctor.")->nfindings, 0);
-	/* A line break ends a sentence (headings, list items). */
-	ck_assert_uint_eq(scan("# Dosing\n- Take it\nI am not a doctor.")->nfindings, 1);
-	teardown();
-}
-END_TEST
-
-START_TEST(position_either_bound)
-{
-	load(KW("[not a doctor]") "rules:\n  - {id: R, dimension: regulation, severity: high, "
-				  "title: t, message: m, require: {signal: s, within: {chars: 10, "
-				  "sentences: 1}}}\n");
-	ck_assert_uint_eq(scan("A long first sentence here, I am not a doctor. Go.")->nfindings, 0);
-	ck_assert_uint_eq(scan("Hi. I am not a doctor.")->nfindings, 0);
-	ck_assert_uint_eq(scan("Hi there. Go. I am not a doctor.")->nfindings, 1);
-	teardown();
-}
-END_TEST
-
-START_TEST(counts)
-{
-	load(KW("[may, might]") "rules:\n  - {id: R, dimension: professionalism, severity: low, "
-				"title: t, message: m, forbid: {signal: s, min: 2, max: 3}}\n");
-	ck_assert_uint_eq(scan("It may help.")->nfindings, 0);
-	ck_assert_uint_eq(scan("It may help or it might not.")->nfindings, 1);
-	ck_assert_uint_eq(scan("may might may")->nfindings, 1);
-	ck_assert_uint_eq(scan("may might may might")->nfindings, 0);
-	ck_assert_uint_eq(scan("may might may")->findings[0].nevidence, 3);
-	teardown();
-}
-END_TEST
-
-START_TEST(overlapping_matches_merge)
-{
-	load(KW("['not a doctor', \"i'm not a doctor\"]"));
-	ck_assert_int_eq(count("I'm not a doctor."), 1);
-	teardown();
-}
-END_TEST
-
-START_TEST(composition)
-{
-	load("signals:\n  - {id: a, keywords: [alpha]}\n  - {id: b, keywords: [beta]}\n"
-	     "  - {id: c, keywords: [gamma]}\n"
-	     "rules:\n  - id: R\n    dimension: safety\n    severity: medium\n    title: t\n"
-	     "    message: m\n    forbid:\n      all:\n        - a\n        - any: [b, c]\n"
-	     "        - not: {keywords: [delta]}\n");
-	ck_assert_uint_eq(scan("alpha beta")->nfindings, 1);
-	ck_assert_uint_eq(scan("alpha gamma")->nfindings, 1);
-	ck_assert_uint_eq(scan("alpha")->nfindings, 0);
-	ck_assert_uint_eq(scan("beta gamma")->nfindings, 0);
-	ck_assert_uint_eq(scan("alpha beta delta")->nfindings, 0);
-	ck_assert_uint_eq(scan("alpha beta gamma")->findings[0].nevidence, 3);
-	teardown();
-}
-END_TEST
-
+/* The word count of the words condition (the condition itself: word_counts
+ * in tests/data/matcher/rules.cases). */
 START_TEST(word_counts)
 {
-	load("rules:\n  - {id: R, dimension: humanism, severity: low, title: t, message: m, "
-	     "forbid: {all: [{words: {min: 3, max: 5}}, {words: {max: 4}, on: prompt}]}}\n");
-	ck_assert_uint_eq(scan_p("One two.", "a b")->nfindings, 0);
-	ck_assert_uint_eq(scan_p("Don't stop — now!", "a b")->nfindings, 1);
-	ck_assert_uint_eq(scan_p("It\xE2\x80\x99s café au lait", "a b")->nfindings, 1);
-	ck_assert_uint_eq(scan_p("one two three four five six", "a b")->nfindings, 0);
-	ck_assert_uint_eq(scan_p("one two three", "a b c d e")->nfindings, 0);
-	/* No prompt: zero words, within {max: 4}. */
-	ck_assert_uint_eq(scan_p("one two three", NULL)->nfindings, 1);
-	teardown();
 	ck_assert_uint_eq(ms_word_count("x-ray 2.5 mg", 12), 5);
 	ck_assert_uint_eq(ms_word_count("", 0), 0);
 	ck_assert_uint_eq(ms_word_count("'quoted' words'", 15), 2);
-}
-END_TEST
-
-START_TEST(scope_and_prompt)
-{
-	const char *em[] = { "emergency" }, *other[] = { "dosing" };
-	const ms_result *res;
-
-	load("signals:\n  - {id: red, on: prompt, keywords: [chest pain]}\n"
-	     "  - {id: er, keywords: [call 911]}\n"
-	     "rules:\n  - id: R\n    dimension: safety\n    severity: critical\n    title: t\n"
-	     "    message: m\n    scope: {tags: [emergency]}\n    when: red\n    require: er\n");
-	res = scan_rec("Rest.", 5, "I have chest pain", em, 1);
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_MISSING);
-	ck_assert_uint_eq(res->score, 10);
-	ck_assert_uint_eq(scan_rec("Call 911 now.", 13, "I have chest pain", em, 1)->nfindings, 0);
-	ck_assert_uint_eq(scan_rec("Rest.", 5, "I have chest pain", other, 1)->nfindings, 0);
-	ck_assert_uint_eq(scan_rec("Rest.", 5, "I have a cold", em, 1)->nfindings, 0);
-	ck_assert_uint_eq(scan_rec("Rest.", 5, NULL, em, 1)->nfindings, 0);
-	teardown();
-}
-END_TEST
-
-START_TEST(prompt_evidence)
-{
-	const ms_result *res;
-
-	load("signals:\n  - {id: p, on: prompt, keywords: [back-date]}\n"
-	     "rules:\n  - {id: R, dimension: professionalism, severity: high, title: t, "
-	     "message: m, forbid: {all: [p, {keywords: [sure]}]}}\n");
-	res = scan_rec("Sure, here is how.", 18, "Help me back-date a note", NULL, 0);
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_uint_eq(res->findings[0].nevidence, 2);
-	ck_assert_int_eq(res->findings[0].evidence[0].in_prompt, 0);
-	ck_assert_int_eq(res->findings[0].evidence[1].in_prompt, 1);
-	ck_assert_uint_eq(res->findings[0].evidence[1].start, 8);
-	teardown();
 }
 END_TEST
 
@@ -769,48 +522,6 @@ START_TEST(normalised_view_reference)
 }
 END_TEST
 
-/* Model, model_group and weights scopes, record after record (the scanner
- * keeps the last value it looked up). */
-START_TEST(metadata_scopes)
-{
-	static const struct {
-		const char *model, *group, *weights;
-		size_t fired; /* findings: rule M, then rule G */
-	} recs[] = {
-		{ "alpha", "medical", "open", 2 },
-		{ "alpha", "medical", "open", 2 },
-		{ "beta", "medical", "closed", 0 },
-		{ "gamma", "general", "open", 1 },
-		{ "alpha", "general", "closed", 1 },
-		{ NULL, NULL, NULL, 0 },
-		{ "alphabet", "medical", "open", 1 },
-		{ "gamma", "general", "open", 1 },
-	};
-
-	load("signals:\n  - {id: s, keywords: [cure]}\n"
-	     "rules:\n"
-	     "  - {id: M, dimension: safety, severity: high, title: t, message: m, forbid: s,\n"
-	     "     scope: {model: [alpha, gamma]}}\n"
-	     "  - {id: G, dimension: safety, severity: high, title: t, message: m, forbid: s,\n"
-	     "     scope: {model_group: medical, weights: open}}\n");
-	for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
-		ms_record rec = { 0 };
-		const ms_result *res;
-		const char *text = "a cure";
-
-		rec.response = text;
-		rec.response_len = strlen(text);
-		rec.model = recs[i].model;
-		rec.model_group = recs[i].group;
-		rec.weights = recs[i].weights;
-		ck_assert_int_eq(ms_scanner_scan(sc, &rec, &res), MS_OK);
-		ck_assert_msg(res->nfindings == recs[i].fired, "record %zu: %zu findings", i,
-			      res->nfindings);
-	}
-	teardown();
-}
-END_TEST
-
 /* A rule may declare the strings one of which every match contains, for a
  * regex whose own analysis finds none; the prefilter then looks for them. */
 START_TEST(declared_required_strings)
@@ -842,16 +553,6 @@ START_TEST(declared_required_strings)
 		ck_assert_int_eq(n[0][i], n[1][i]);
 	ck_assert_int_eq(n[1][0], 2);
 	ck_assert_int_eq(n[1][1], 0);
-}
-END_TEST
-
-START_TEST(kelvin_sign_folds)
-{
-	load("signals:\n  - {id: s, patterns: ['kilo']}\n");
-	/* U+212A KELVIN SIGN matches k caselessly in PCRE2; the prefilter must
-	 * not hide that match. */
-	ck_assert_int_eq(count("\xE2\x84\xAAilo"), 1);
-	teardown();
 }
 END_TEST
 
@@ -901,17 +602,6 @@ START_TEST(examples_run)
 }
 END_TEST
 
-START_TEST(open_ended_repetition)
-{
-	/* {n,} is a quantifier, not text the prefilter must find. */
-	load("signals:\n  - id: s\n    patterns: ['\\bcode \\d{4,}\\b', '\\bab(?:cd){3,}\\b']\n");
-	ck_assert_int_eq(count("code 12345"), 1);
-	ck_assert_int_eq(count("abcdcdcd and abcdcdcdcdcd"), 2);
-	ck_assert_int_eq(count("code 12 and abcdcd"), 0);
-	teardown();
-}
-END_TEST
-
 START_TEST(regex_literals)
 {
 	ms_rules *r = compile_yaml(
@@ -946,139 +636,14 @@ START_TEST(regex_literals)
 }
 END_TEST
 
-START_TEST(negation_urging_is_not_negation)
-{
-	load("signals:\n  - id: s\n    keywords: [call 911]\n    negation: exclude\n");
-	ck_assert_int_eq(count("You don't need to call 911 for this."), 0);
-	ck_assert_int_eq(count("Never call 911 for a cold."), 0);
-	/* An urging: the cue before "hesitate", "delay", "wait" or "be afraid". */
-	ck_assert_int_eq(count("Don't hesitate to call 911."), 1);
-	ck_assert_int_eq(count("Do not delay, call 911."), 1);
-	ck_assert_int_eq(count("Please do not wait to call 911."), 1);
-	ck_assert_int_eq(count("Don\xE2\x80\x99t be afraid to call 911."), 1);
-	ck_assert_int_eq(count("Never ignore it: call 911."), 1);
-	/* A cue further back still negates. */
-	ck_assert_int_eq(count("You do not need to wait and call 911."), 1);
-	ck_assert_int_eq(count("You don't have to call 911."), 0);
-	teardown();
-}
-END_TEST
-
-START_TEST(repeated_units)
-{
-	const ms_result *res;
-
-	load("rules:\n  - {id: R, dimension: professionalism, severity: medium, title: t, "
-	     "message: m, forbid: {repeated: {min: 3, words: 4}}}\n");
-	res = scan("Drink plenty of water every day. Rest well. Drink plenty of water every day. "
-		   "drink plenty of water, every day!");
-	ck_assert_uint_eq(res->nfindings, 1);
-	/* The evidence is the second and third occurrence. */
-	ck_assert_uint_eq(res->findings[0].nevidence, 2);
-	ck_assert_uint_eq(res->findings[0].evidence[0].start, 44);
-	ck_assert_uint_eq(res->findings[0].evidence[0].end, 75);
-	/* Numbered list items that loop are one unit. */
-	ck_assert_uint_eq(scan("1. Take the tablet with food\n2. Take the tablet with food\n"
-			       "3. Take the tablet with food\n")->nfindings, 1);
-	/* Twice is not three times; short units do not count. */
-	ck_assert_uint_eq(scan("Drink plenty of water every day. Drink plenty of water every day.")
-				  ->nfindings, 0);
-	ck_assert_uint_eq(scan("Yes. Yes. Yes. Yes.")->nfindings, 0);
-	ck_assert_uint_eq(scan("")->nfindings, 0);
-	teardown();
-	load("rules:\n  - {id: R, dimension: professionalism, severity: medium, title: t, "
-	     "message: m, forbid: {repeated: }}\n");
-	ck_assert_uint_eq(scan("See your doctor about the rash. See your doctor about the rash. "
-			       "See your doctor about the rash.")->nfindings, 1);
-	teardown();
-}
-END_TEST
-
-START_TEST(truncated_answers)
-{
-	const ms_result *res;
-	const char *cut = "Paracetamol is usually taken every four to six hours, and adults should "
-			  "not take more than the maximum daily amount. If the fever lasts longer "
-			  "than three days you should contact your";
-
-	load("rules:\n  - {id: R, dimension: professionalism, severity: low, title: t, "
-	     "message: m, forbid: {truncated: true}}\n");
-	res = scan(cut);
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_uint_eq(res->findings[0].nevidence, 1);
-	ck_assert_uint_eq(res->findings[0].evidence[0].start, 0);
-	ck_assert_uint_eq(res->findings[0].evidence[0].end, strlen(cut));
-	/* Ending on a comma, or on a long line of prose without a stop. */
-	ck_assert_uint_eq(scan("Take it with food and water and keep a diary of the symptoms for "
-			       "a week or two so that your doctor can see the pattern, and")
-				  ->nfindings, 1);
-	ck_assert_uint_eq(scan("Take it with food and water and keep a diary of the symptoms for "
-			       "a week or two so that your doctor can see the pattern of it all")
-				  ->nfindings, 1);
-	/* Finished answers: a full stop, a list item, a closing quote, a short answer. */
-	ck_assert_uint_eq(scan("Take it with food and water and keep a diary of the symptoms for "
-			       "a week or two so that your doctor can see the pattern.")->nfindings, 0);
-	ck_assert_uint_eq(scan("Keep a diary of the symptoms for a week or two so that your doctor "
-			       "can see the pattern. Things to note:\n- time of day and what you ate "
-			       "before the pain started")->nfindings, 0);
-	ck_assert_uint_eq(scan("Keep a diary of the symptoms for a week or two so that your doctor "
-			       "can see the pattern and say \xE2\x80\x9cthis is it\xE2\x80\x9d")
-				  ->nfindings, 0);
-	ck_assert_uint_eq(scan("Rest and fluids help, and")->nfindings, 0);
-	ck_assert_uint_eq(scan("Keep a diary of the symptoms for a week or two so that your doctor "
-			       "can see the pattern.\n\nSources:\n[1] Jones A, Patel R et al. Symptom "
-			       "diaries in primary care, Fam Pract 2019")->nfindings, 0);
-	teardown();
-	load("rules:\n  - {id: R, dimension: professionalism, severity: low, title: t, "
-	     "message: m, require: {truncated: false}}\n");
-	ck_assert_uint_eq(scan(cut)->nfindings, 1);
-	ck_assert_uint_eq(scan("A short and finished answer.")->nfindings, 0);
-	teardown();
-}
-END_TEST
-
+/* The compiled scenarios (their behaviour: tests/data/matcher/scenarios.cases). */
 START_TEST(scenario_tags)
 {
-	const char *em[] = { "emergency" };
-	const ms_result *res;
-
 	load("signals:\n  - {id: red, on: prompt, keywords: [chest pain], negation: exclude}\n"
 	     "  - {id: er, keywords: [call 911], negation: exclude}\n"
 	     "scenarios:\n  - {tag: emergency, description: d, signals: [red]}\n"
 	     "rules:\n  - id: R\n    dimension: safety\n    severity: critical\n    title: t\n"
 	     "    message: m\n    scope: {tags: [emergency]}\n    require: er\n");
-	/* The tag comes from the prompt text; the trigger is its match. */
-	res = scan_p("Rest and see how it goes.", "I have had chest pain for an hour");
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_MISSING);
-	ck_assert_uint_eq(res->findings[0].nevidence, 0);
-	ck_assert_uint_eq(res->findings[0].ntrigger, 1);
-	ck_assert_int_eq(res->findings[0].trigger[0].in_prompt, 1);
-	ck_assert_uint_eq(res->findings[0].trigger[0].start, 11);
-	ck_assert_uint_eq(res->findings[0].trigger[0].end, 21);
-	ck_assert_uint_eq(res->ntags, 1);
-	ck_assert_str_eq(res->tags[0], "emergency");
-	/* No prompt: from the response. */
-	res = scan_p("Chest pain can be many things; rest.", NULL);
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_int_eq(res->findings[0].trigger[0].in_prompt, 0);
-	ck_assert_uint_eq(res->findings[0].trigger[0].start, 0);
-	/* A negated match gives no tag. */
-	res = scan_p("Rest.", "I have no chest pain, just a cough");
-	ck_assert_uint_eq(res->nfindings, 0);
-	ck_assert_uint_eq(res->ntags, 0);
-	/* A negated requirement does not satisfy it; an urging does. */
-	ck_assert_uint_eq(scan_p("You don't need to call 911.", "chest pain")->nfindings, 1);
-	ck_assert_uint_eq(scan_p("Don't hesitate to call 911.", "chest pain")->nfindings, 0);
-	/* A tag the record comes with: in scope, no trigger, not listed as derived. */
-	res = scan_rec("Rest.", 5, "I feel odd", em, 1);
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_uint_eq(res->findings[0].ntrigger, 0);
-	res = scan_rec("Rest.", 5, "chest pain", em, 1);
-	ck_assert_uint_eq(res->ntags, 0);
-	ck_assert_uint_eq(res->findings[0].ntrigger, 0);
-	/* Neither: out of scope. */
-	ck_assert_uint_eq(scan_p("Rest.", "I have a cold")->nfindings, 0);
 	ck_assert_uint_eq(ms_rules_scenario_count(rules), 1);
 	ck_assert_str_eq(ms_rules_scenario(rules, 0)->tag, "emergency");
 	ck_assert_str_eq(ms_rules_scenario(rules, 0)->signals[0], "red");
@@ -1087,40 +652,12 @@ START_TEST(scenario_tags)
 }
 END_TEST
 
-START_TEST(when_is_the_trigger)
-{
-	const ms_result *res;
-
-	load("signals:\n  - {id: red, on: prompt, keywords: [chest pain]}\n"
-	     "  - {id: er, keywords: [call 911]}\n"
-	     "rules:\n  - id: R\n    dimension: safety\n    severity: critical\n    title: t\n"
-	     "    message: m\n    when: {any: [{signal: red, on: prompt}, {signal: red, on: response}]}\n"
-	     "    require: er\n");
-	res = scan_p("Chest pain at rest needs care.", "I have chest pain");
-	ck_assert_uint_eq(res->nfindings, 1);
-	ck_assert_uint_eq(res->findings[0].ntrigger, 2);
-	/* Sorted: the response's span and the prompt's, both from 0. */
-	ck_assert_int_eq(res->findings[0].trigger[0].in_prompt, 0);
-	ck_assert_int_eq(res->findings[0].trigger[1].in_prompt, 1);
-	ck_assert_uint_eq(res->findings[0].trigger[1].start, 7);
-	teardown();
-}
-END_TEST
-
-START_TEST(derived_signal)
+START_TEST(derived_signal_errors)
 {
 	diags d;
 	ms_rules *r;
 
-	load("signals:\n  - {id: disc, keywords: [not a doctor], negation: exclude}\n"
-	     "  - {id: disc_early, signal: disc, within: {sentences: 2}}\n");
-	ck_assert_int_eq(ms_scanner_signal_count(sc, 1, "I'm not a doctor. Rest.", 23), 1);
-	ck_assert_int_eq(ms_scanner_signal_count(sc, 1, "Rest. Drink. I'm not a doctor.", 30), 0);
-	/* The base signal's negation applies. */
-	ck_assert_int_eq(ms_scanner_signal_count(sc, 1, "It's never not a doctor.", 24), 0);
-	ck_assert_uint_eq(scan("Rest. Drink. I'm not a doctor.")->nsignals, 1);
-	ck_assert_uint_eq(scan("I am not a doctor. Rest.")->nsignals, 2);
-	teardown();
+	/* Derived signals that compile: tests/data/matcher/position.cases. */
 	r = compile_yaml("signals:\n  - {id: a, signal: b, within: {chars: 9}}\n"
 			 "  - {id: b, signal: a, within: {chars: 9}}\n", &d);
 	ck_assert_ptr_null(r);
@@ -1205,30 +742,9 @@ Suite *make_matcher_suite(void)
 	Suite *s = suite_create("matcher");
 	TCase *tc = tcase_create("match");
 
-	tcase_add_test(tc, keyword_case_and_space);
-	tcase_add_test(tc, keyword_word_boundaries);
-	tcase_add_test(tc, keyword_apostrophes);
-	tcase_add_test(tc, keyword_offsets);
-	tcase_add_test(tc, regex_basic);
-	tcase_add_test(tc, regex_case_sensitive_opt_out);
-	tcase_add_test(tc, negation_exclusion);
-	tcase_add_test(tc, negation_kept_by_default);
-	tcase_add_test(tc, negation_override_in_condition);
-	tcase_add_test(tc, negation_urging_is_not_negation);
-	tcase_add_test(tc, repeated_units);
-	tcase_add_test(tc, truncated_answers);
 	tcase_add_test(tc, scenario_tags);
-	tcase_add_test(tc, when_is_the_trigger);
-	tcase_add_test(tc, derived_signal);
-	tcase_add_test(tc, position_chars);
-	tcase_add_test(tc, position_sentences);
-	tcase_add_test(tc, position_either_bound);
-	tcase_add_test(tc, counts);
-	tcase_add_test(tc, overlapping_matches_merge);
-	tcase_add_test(tc, composition);
+	tcase_add_test(tc, derived_signal_errors);
 	tcase_add_test(tc, word_counts);
-	tcase_add_test(tc, scope_and_prompt);
-	tcase_add_test(tc, prompt_evidence);
 	tcase_add_test(tc, invalid_utf8_and_nul);
 	tcase_add_test(tc, match_limit_is_an_error);
 	tcase_add_test(tc, prefilter_same_result);
@@ -1238,13 +754,10 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, automaton_matches_naive_search);
 	tcase_add_test(tc, normalised_offsets);
 	tcase_add_test(tc, normalised_view_reference);
-	tcase_add_test(tc, metadata_scopes);
 	tcase_add_test(tc, declared_required_strings);
-	tcase_add_test(tc, kelvin_sign_folds);
 	tcase_add_test(tc, shared_patterns);
 	tcase_add_test(tc, examples_run);
 	tcase_add_test(tc, regex_literals);
-	tcase_add_test(tc, open_ended_repetition);
 	tcase_add_test(tc, ffi_entry_points);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,184 @@
+/* medscreen scan: options, then the scan engine over each input. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "../rules.h"
+#include "../scan/engine.h"
+
+#define DEFAULT_MAX_RECORD (16u << 20)
+
+static void scan_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: medscreen scan [OPTION]... [FILE]...\n"
+		"Screen JSON Lines records (stdin when no FILE or FILE is -).\n\n"
+		"  -r, --rules PATH          rule file or directory (repeatable; default: installed pack)\n"
+		"  -p, --prompts FILE        prompt set joined by prompt_id (default: installed set)\n"
+		"  -f, --format FORMAT       text, jsonl, csv, sarif or junit (default: text)\n"
+		"      --sort ORDER          input (default) or score: riskiest records first\n"
+		"                            (text, jsonl and csv)\n"
+		"      --fail-on SEVERITY    exit 1 on a finding at or above info|low|medium|high|critical,\n"
+		"                            or never (default: low)\n"
+		"  -j, --jobs N              worker threads (default: number of cores)\n"
+		"      --field NAME=PATH     read field NAME from PATH (dotted, array indices allowed)\n"
+		"      --color WHEN          auto, always or never (text format)\n"
+		"      --context N           bytes of context around evidence in text output (default 40)\n"
+		"      --max-record-bytes N  longest accepted line (default 16777216)\n"
+		"      --match-limit N       PCRE2 match limit per regex run (default 1000000)\n"
+		"      --no-prefilter        run every regex on every text (same output, slower)\n"
+		"      --no-jit              do not use the PCRE2 JIT\n"
+		"      --profile             print per-signal time and prefilter statistics to stderr\n"
+		"  -h, --help                show this help\n");
+}
+
+enum { O_FAIL_ON = 256, O_FIELD, O_COLOR, O_CONTEXT, O_MAXREC, O_MATCHLIM, O_NOPRE, O_NOJIT,
+       O_PROFILE, O_SORT };
+
+static const struct option opts[] = {
+	{ "rules", required_argument, NULL, 'r' },
+	{ "prompts", required_argument, NULL, 'p' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "fail-on", required_argument, NULL, O_FAIL_ON },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "field", required_argument, NULL, O_FIELD },
+	{ "color", required_argument, NULL, O_COLOR },
+	{ "colour", required_argument, NULL, O_COLOR },
+	{ "context", required_argument, NULL, O_CONTEXT },
+	{ "max-record-bytes", required_argument, NULL, O_MAXREC },
+	{ "match-limit", required_argument, NULL, O_MATCHLIM },
+	{ "no-prefilter", no_argument, NULL, O_NOPRE },
+	{ "no-jit", no_argument, NULL, O_NOJIT },
+	{ "profile", no_argument, NULL, O_PROFILE },
+	{ "sort", required_argument, NULL, O_SORT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_fail_on(const char *arg, int *out)
+{
+	if (strcmp(arg, "never") == 0) {
+		*out = MS_SEV_COUNT;
+		return 0;
+	}
+	if ((*out = ms_severity_parse(arg)) < 0) {
+		cli_error("--fail-on must be info, low, medium, high, critical or never, not '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* One option with an argument or a flag; -1 after an error. */
+static int scan_option(int c, const char *arg, scan_cfg *cfg, rule_opts *ro)
+{
+	static const char *const sorts[] = { "input", "score", NULL };
+	size_t v;
+
+	switch (c) {
+	case 'r': rule_opts_add(ro, arg); return 0;
+	case 'p': ro->prompts = arg; return 0;
+	case 'f': return (cfg->writer = out_writer_choose("--format", arg)) ? 0 : -1;
+	case O_FAIL_ON: return parse_fail_on(arg, &cfg->fail_on);
+	case 'j': return cli_parse_size(arg, "--jobs", 1, 256, &cfg->jobs);
+	case O_FIELD: return field_map_set(&cfg->fields, arg);
+	case O_COLOR: return cli_parse_color(arg, &ro->color);
+	case O_CONTEXT:
+		if (cli_parse_size(arg, "--context", 0, 1000, &v))
+			return -1;
+		cfg->out.context = (unsigned)v;
+		return 0;
+	case O_MAXREC: return cli_parse_size(arg, "--max-record-bytes", 1, (size_t)1 << 30,
+					     &cfg->max_record);
+	case O_MATCHLIM:
+		if (cli_parse_size(arg, "--match-limit", 1, UINT32_MAX, &v))
+			return -1;
+		ro->copts.match_limit = (uint32_t)v;
+		return 0;
+	case O_NOPRE: ro->copts.no_prefilter = 1; return 0;
+	case O_NOJIT: ro->copts.no_jit = 1; return 0;
+	case O_PROFILE: cfg->profile = 1; return 0;
+	case O_SORT: return (cfg->sort_score = cli_choice("--sort", arg, sorts)) < 0 ? -1 : 0;
+	}
+	return -1;
+}
+
+/* Returns 0 to go on, 1 after --help, -1 after a usage error. */
+static int parse_scan_options(int argc, char **argv, scan_cfg *cfg, rule_opts *ro)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "r:p:f:j:h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			scan_usage(stdout);
+			return 1;
+		}
+		if (c == '?' || c == ':') {
+			scan_usage(stderr);
+			return -1;
+		}
+		if (scan_option(c, optarg, cfg, ro))
+			return -1;
+	}
+	if (cfg->sort_score && !cfg->writer->sortable) {
+		cli_error("--sort score applies to the text, jsonl and csv formats");
+		return -1;
+	}
+	if (!cfg->jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		cfg->jobs = n > 0 ? (size_t)(n > 256 ? 256 : n) : 1;
+	}
+	return 0;
+}
+
+/* Screen every input (standard input when none) and finish the run. */
+static int scan_inputs(scan_cfg *cfg, int nfiles, char **files)
+{
+	scan_run *run = scan_run_new(cfg);
+	int trouble = 0, ret;
+
+	if (!run)
+		return CLI_EXIT_TROUBLE;
+	cfg->out.with_file = nfiles > 1;
+	if (nfiles == 0)
+		trouble |= scan_run_file(run, NULL) != 0;
+	for (int i = 0; i < nfiles; i++)
+		trouble |= scan_run_file(run, files[i]) != 0;
+	ret = scan_run_finish(run, trouble);
+	scan_run_free(run);
+	return ret;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	rule_opts ro = { 0 };
+	scan_cfg cfg = { .fail_on = MS_SEV_LOW, .writer = &out_text,
+			 .max_record = DEFAULT_MAX_RECORD, .out.context = 40 };
+	ms_rules *rules = NULL;
+	ms_prompts *prompts = NULL;
+	int rc, ret = CLI_EXIT_TROUBLE;
+
+	field_map_init(&cfg.fields);
+	rc = parse_scan_options(argc, argv, &cfg, &ro);
+	if (rc) {
+		ret = rc > 0 ? CLI_EXIT_CLEAR : CLI_EXIT_TROUBLE;
+	} else if ((rules = load_rules(&ro)) && !load_prompts(&ro, &prompts)) {
+		cfg.rules = cfg.out.rules = rules;
+		cfg.prompts = prompts;
+		cfg.out.fields = &cfg.fields;
+		cfg.out.color = cfg.writer == &out_text && cli_use_color(ro.color, stdout);
+		cfg.out.fail_on = cfg.fail_on == MS_SEV_COUNT
+					  ? "never"
+					  : ms_severity_name((ms_severity)cfg.fail_on);
+		ret = scan_inputs(&cfg, argc - optind, argv + optind);
+	}
+	ms_rules_destroy(rules);
+	ms_prompts_destroy(prompts);
+	field_map_free(&cfg.fields);
+	rule_opts_free(&ro);
+	return ret;
+}

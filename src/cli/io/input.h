@@ -1,0 +1,66 @@
+/* Records in: a line reader that bounds memory per line, the field mapping
+ * (--field), and JSON record parsing. */
+#ifndef CLI_IO_INPUT_H
+#define CLI_IO_INPUT_H
+
+#include <stdio.h>
+#include <json-c/json.h>
+
+/* Reads lines of any length without holding more than `max` bytes of one:
+ * a longer line is consumed and reported as too long. */
+typedef struct line_reader {
+	FILE *f;
+	char *buf;
+	size_t len, cap, pos, fill;
+	size_t max;
+	unsigned long lineno;
+	int eof;
+} line_reader;
+
+typedef enum { LINE_OK, LINE_EOF, LINE_TOO_LONG, LINE_IO_ERROR } line_status;
+
+void line_reader_init(line_reader *r, FILE *f, size_t max);
+/* On LINE_OK, *line and *len hold the line without its newline, valid until the
+ * next call.  On LINE_TOO_LONG, *len holds the line's full length. */
+line_status line_reader_next(line_reader *r, const char **line, size_t *len);
+void line_reader_free(line_reader *r);
+
+/* Field mapping: record field name -> path in the input object. */
+enum { F_RESPONSE, F_ID, F_MODEL, F_MODEL_GROUP, F_WEIGHTS, F_PROMPT_ID, F_PROMPT, F_SAMPLE,
+       F_LABELS, F_TAGS, F_COUNT };
+
+/* Tags a record may carry in its `tags` field. */
+#define MAX_RECORD_TAGS 64
+
+typedef struct field_map {
+	char *path[F_COUNT];
+} field_map;
+
+void field_map_init(field_map *m);
+/* "NAME=PATH"; returns -1 with a message on a bad argument. */
+int field_map_set(field_map *m, const char *arg);
+void field_map_free(field_map *m);
+extern const char *const field_names[F_COUNT];
+
+/* A parsed input record.  Strings point into `obj` (owned). */
+typedef struct in_record {
+	json_object *obj;
+	const char *str[F_COUNT];   /* string fields (sample as text), NULL: absent */
+	size_t response_len;
+	size_t prompt_len;
+	json_object *labels;
+	json_object *sample;
+	const char *tags[MAX_RECORD_TAGS];  /* its `tags` field */
+	size_t ntags;
+	char idbuf[32];
+	const char *error;          /* non-NULL: the record is unusable */
+	char errbuf[256];
+} in_record;
+
+/* Parse one line; never fails silently: on error rec->error says why, and
+ * whatever could be read (id, model, prompt_id) is kept for the output. */
+void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, const char *line,
+		     size_t len);
+void in_record_clear(in_record *rec);
+
+#endif

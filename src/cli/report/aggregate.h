@@ -1,0 +1,61 @@
+/* medscreen report's aggregation: flag rates per model, model group and
+ * weights; per prompt, how many models were flagged; per rule, how often
+ * it fired and on which models.  Then the tables that show them. */
+#ifndef CLI_REPORT_AGGREGATE_H
+#define CLI_REPORT_AGGREGATE_H
+
+#include "table.h"
+#include "../strmap.h"
+#include "../io/results.h"
+
+typedef struct group {
+	const char *name;        /* borrowed from a record */
+	const char *extra[2];    /* e.g. model group and weights of a model */
+	unsigned long n, flagged, errors;
+	unsigned long dim[MS_DIM_COUNT];
+} group;
+
+typedef struct groups {
+	group *v;
+	size_t n, cap;
+	strmap idx;
+} groups;
+
+/* Per prompt: the models with records on it, and whether each was flagged. */
+typedef struct slice {
+	const char *prompt;
+	const char **models;
+	unsigned char *mflag;
+	size_t nmodels, capmodels;
+	strmap idx;
+	unsigned long n, flagged;
+	unsigned long dim[MS_DIM_COUNT];
+} slice;
+
+typedef struct rulecount {
+	const char *rule;
+	ms_severity severity;
+	ms_dimension dimension;
+	unsigned long fired;
+	groups models;            /* per model: count in `flagged` */
+} rulecount;
+
+typedef struct report_data {
+	groups models, fams, weights;
+	slice *slices;
+	size_t nslices, capslices;
+	strmap slice_idx;
+	rulecount *rules;
+	size_t nrules, caprules;
+	strmap rule_idx;
+	unsigned long total, flagged, errors;
+} report_data;
+
+#define REPORT_TABLES 5
+
+void report_collect(report_data *d, const scan_set *set);
+/* Fill tables[REPORT_TABLES]; sorts the data for display. */
+void report_tables(report_data *d, rtable *tables);
+void report_data_free(report_data *d);
+
+#endif

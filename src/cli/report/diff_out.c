@@ -1,0 +1,220 @@
+/* medscreen diff's renderers: text, JSON, JUnit XML and SARIF. */
+#include "config.h"
+
+#include <string.h>
+
+#include "diff.h"
+#include "../out/json.h"
+#include "../out/sarif.h"
+#include "../out/xml.h"
+
+const char *const diff_format_names[] = { "text", "json", "junit", "sarif", NULL };
+
+static void text_dimensions(out_buf *b, const diff_result *d)
+{
+	ob_printf(b, "%-16s %9s %9s %9s %9s %9s %9s  %s\n", "dimension", "baseline", "candidate",
+		  "change", "new", "resolved", "p", "verdict");
+	for (int k = 0; k < MS_DIM_COUNT; k++) {
+		const dimstat *x = &d->ds[k];
+		ob_printf(b, "%-16s %8.1f%% %8.1f%% %+7.1fpp %9lu %9lu %9.4f  %s\n",
+			  ms_dimension_name((ms_dimension)k), 100 * x->base_rate, 100 * x->cand_rate,
+			  x->delta_pp, x->cand_only, x->base_only, x->p,
+			  x->regression ? "REGRESSION" : "ok");
+	}
+	ob_printf(b, "(new: flagged in the candidate only; resolved: in the baseline only; "
+		     "tolerance %.1fpp)\n",
+		  d->tol);
+}
+
+static void render_text(out_buf *b, const diff_result *d)
+{
+	ob_printf(b, "baseline:  %s (%zu records)\ncandidate: %s (%zu records)\n"
+		     "%lu pairs by prompt_id and sample, %lu records unpaired\n\n",
+		  d->base_name, d->base.n, d->cand_name, d->cand.n, d->npaired, d->nunpaired);
+	text_dimensions(b, d);
+	for (int k = 0; k < 2; k++) {
+		const changes *ch = k ? &d->removed : &d->added;
+		ob_printf(b, "\n%s (%zu)\n", k ? "Rules no longer fired" : "Rules newly fired", ch->n);
+		for (size_t i = 0; i < ch->n; i++)
+			ob_printf(b, "  %s [%s, %s] x%lu: %s\n", ch->v[i].rule,
+				  ms_dimension_name(ch->v[i].dimension),
+				  ms_severity_name(ch->v[i].severity), ch->v[i].count, ch->v[i].where.data);
+	}
+	ob_printf(b, "\nUnpaired records (%lu)\n", d->nunpaired);
+	for (unsigned long i = 0; i < d->nunpaired; i++) {
+		const unpaired_rec *u = &d->unpaired[i];
+		ob_printf(b, "  %s %s:%lu: %s (%s)\n", u->candidate ? "candidate" : "baseline ",
+			  u->k->rec->file, u->k->rec->line, u->k->key, u->why);
+	}
+	ob_printf(b, "\n%s\n", d->regression ? "Result: REGRESSION" : "Result: no regression");
+}
+
+static void json_dimension(json_w *w, const dimstat *x)
+{
+	jw_obj(w);
+	jw_key(w, "baseline_rate");
+	jw_fixed(w, x->base_rate, 4);
+	jw_key(w, "candidate_rate");
+	jw_fixed(w, x->cand_rate, 4);
+	jw_key(w, "change_pp");
+	jw_fixed(w, x->delta_pp, 2);
+	jw_key(w, "new");
+	jw_uint(w, x->cand_only);
+	jw_key(w, "resolved");
+	jw_uint(w, x->base_only);
+	jw_key(w, "both");
+	jw_uint(w, x->both);
+	jw_key(w, "neither");
+	jw_uint(w, x->neither);
+	jw_key(w, "mcnemar_p");
+	jw_fixed(w, x->p, 6);
+	jw_key(w, "regression");
+	jw_bool(w, x->regression);
+	jw_obj_end(w);
+}
+
+static void json_changes(json_w *w, const char *key, const changes *ch)
+{
+	jw_key(w, key);
+	jw_arr(w);
+	for (size_t i = 0; i < ch->n; i++) {
+		jw_obj(w);
+		jw_key(w, "rule");
+		jw_str(w, ch->v[i].rule);
+		jw_key(w, "dimension");
+		jw_str(w, ms_dimension_name(ch->v[i].dimension));
+		jw_key(w, "severity");
+		jw_str(w, ms_severity_name(ch->v[i].severity));
+		jw_key(w, "count");
+		jw_uint(w, ch->v[i].count);
+		jw_key(w, "pairs");
+		jw_strn(w, ch->v[i].where.data, ch->v[i].where.len);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void json_unpaired(json_w *w, const unpaired_rec *u)
+{
+	jw_obj(w);
+	jw_key(w, "side");
+	jw_str(w, u->candidate ? "candidate" : "baseline");
+	jw_key(w, "file");
+	jw_str(w, u->k->rec->file);
+	jw_key(w, "line");
+	jw_uint(w, u->k->rec->line);
+	jw_key(w, "key");
+	jw_str(w, u->k->key);
+	jw_key(w, "reason");
+	jw_str(w, u->why);
+	jw_obj_end(w);
+}
+
+static void render_json(out_buf *b, const diff_result *d)
+{
+	json_w w;
+
+	jw_init(&w, b);
+	jw_obj(&w);
+	jw_key(&w, "pairs");
+	jw_uint(&w, d->npaired);
+	jw_key(&w, "unpaired");
+	jw_uint(&w, d->nunpaired);
+	jw_key(&w, "tolerance_pp");
+	jw_g(&w, d->tol);
+	jw_key(&w, "regression");
+	jw_bool(&w, d->regression);
+	jw_key(&w, "dimensions");
+	jw_obj(&w);
+	for (int k = 0; k < MS_DIM_COUNT; k++) {
+		jw_key(&w, ms_dimension_name((ms_dimension)k));
+		json_dimension(&w, &d->ds[k]);
+	}
+	jw_obj_end(&w);
+	json_changes(&w, "rules_newly_fired", &d->added);
+	json_changes(&w, "rules_no_longer_fired", &d->removed);
+	jw_key(&w, "unpaired_records");
+	jw_arr(&w);
+	for (unsigned long i = 0; i < d->nunpaired; i++)
+		json_unpaired(&w, &d->unpaired[i]);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	ob_adds(b, "\n");
+}
+
+/* One test case per dimension, failed on a regression, with the rules that
+ * newly fired on it. */
+static void render_junit(out_buf *b, const diff_result *d)
+{
+	unsigned long fails = 0;
+
+	for (int k = 0; k < MS_DIM_COUNT; k++)
+		fails += (unsigned long)d->ds[k].regression;
+	junit_open(b, "medscreen diff", "medscreen diff", MS_DIM_COUNT, fails, 0);
+	for (int k = 0; k < MS_DIM_COUNT; k++) {
+		const dimstat *x = &d->ds[k];
+		ob_printf(b, "    <testcase classname=\"medscreen.diff\" name=\"%s flag rate\">",
+			  ms_dimension_name((ms_dimension)k));
+		if (x->regression) {
+			ob_printf(b, "\n      <failure message=\"flag rate %.1f%% -&gt; %.1f%% "
+				     "(%+.1fpp, tolerance %.1fpp, McNemar p=%.4f)\" type=\"regression\">",
+				  100 * x->base_rate, 100 * x->cand_rate, x->delta_pp, d->tol, x->p);
+			for (size_t i = 0; i < d->added.n; i++) {
+				if (d->added.v[i].dimension != (ms_dimension)k)
+					continue;
+				ob_printf(b, "\nnewly fired %s x%lu: ", d->added.v[i].rule,
+					  d->added.v[i].count);
+				xml_text(b, d->added.v[i].where.data, d->added.v[i].where.len);
+			}
+			ob_adds(b, "</failure>");
+		}
+		ob_adds(b, "</testcase>\n");
+	}
+	junit_close(b);
+}
+
+static void sarif_result(out_buf *b, const rulechange *rc, size_t index, const scan_rec *r,
+			 int first)
+{
+	const char *msg = rc->message ? rc->message : rc->rule;
+
+	ob_adds(b, first ? "{\"ruleId\":" : ",{\"ruleId\":");
+	ob_json_str(b, rc->rule, strlen(rc->rule));
+	ob_printf(b, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":", index,
+		  sarif_level(rc->severity));
+	ob_json_str(b, msg, strlen(msg));
+	ob_adds(b, "},\"baselineState\":\"new\"");
+	sarif_location(b, r->file, r->line);
+	sarif_record_props(b, r->id, 0, NULL, r->prompt_id);
+	ob_adds(b, "}}");
+}
+
+/* One result per finding that is new in the candidate, located at the
+ * candidate record's line; the rules involved in the tool's driver. */
+static void render_sarif(out_buf *b, const diff_result *d)
+{
+	const changes *added = &d->added;
+	int first = 1;
+
+	sarif_open(b, 0);
+	for (size_t i = 0; i < added->n; i++) {
+		const rulechange *rc = &added->v[i];
+		sarif_rule desc = { rc->rule, NULL, rc->message, rc->severity, rc->dimension, NULL, 0, 0 };
+		sarif_rule_desc(b, &desc, i == 0);
+	}
+	sarif_results(b);
+	for (size_t i = 0; i < added->n; i++)
+		for (unsigned long k = 0; k < added->v[i].count; k++, first = 0)
+			sarif_result(b, &added->v[i], i, added->v[i].recs[k], first);
+	sarif_close(b, 1, d->regression ? "\"regression\":true" : "\"regression\":false", 0);
+}
+
+void diff_render(out_buf *b, diff_format fmt, const diff_result *d)
+{
+	switch (fmt) {
+	case D_TEXT: render_text(b, d); break;
+	case D_JSON: render_json(b, d); break;
+	case D_JUNIT: render_junit(b, d); break;
+	case D_SARIF: render_sarif(b, d); break;
+	}
+}

@@ -1,0 +1,166 @@
+/* The report's text, markdown, CSV and JSON renderers. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+#include "../out/csv.h"
+#include "../out/json.h"
+#include "../out/utf8.h"
+
+const char *const report_format_names[] = { "text", "markdown", "csv", "json", "html", NULL };
+
+static size_t col_width(const rtable *t, size_t c)
+{
+	size_t w = utf8_width(t->cols[c]);
+
+	for (size_t r = 0; r < t->nrows; r++)
+		if (utf8_width(cellv(t, r, c)) > w)
+			w = utf8_width(cellv(t, r, c));
+	return w;
+}
+
+/* Aligned columns: numbers to the right, text to the left. */
+static void render_text(out_buf *b, const rtable *t)
+{
+	size_t w[MAX_COLS];
+
+	ob_printf(b, "%s\n", t->title);
+	for (size_t c = 0; c < t->ncols; c++)
+		w[c] = col_width(t, c);
+	for (size_t r = 0; r <= t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = r == 0 ? t->cols[c] : cellv(t, r - 1, c);
+			size_t pad = w[c] - utf8_width(s);
+			if (c)
+				ob_adds(b, "  ");
+			if (t->numeric[c])
+				ob_printf(b, "%*s%s", (int)pad, "", s);
+			else if (c + 1 < t->ncols)
+				ob_printf(b, "%s%*s", s, (int)pad, "");
+			else
+				ob_adds(b, s);
+		}
+		ob_add(b, "\n", 1);
+	}
+	if (t->note)
+		ob_printf(b, "%s\n", t->note);
+	ob_add(b, "\n", 1);
+}
+
+static void md_cell(out_buf *b, const char *s)
+{
+	ob_add(b, " ", 1);
+	for (; *s; s++) {
+		if (*s == '|')
+			ob_adds(b, "\\|");
+		else
+			ob_add(b, s, 1);
+	}
+	ob_adds(b, " |");
+}
+
+static void render_markdown(out_buf *b, const rtable *t)
+{
+	ob_printf(b, "## %s\n\n|", t->title);
+	for (size_t c = 0; c < t->ncols; c++)
+		md_cell(b, t->cols[c]);
+	ob_adds(b, "\n|");
+	for (size_t c = 0; c < t->ncols; c++)
+		ob_adds(b, t->numeric[c] ? "---:|" : "---|");
+	ob_add(b, "\n", 1);
+	for (size_t r = 0; r < t->nrows; r++) {
+		ob_add(b, "|", 1);
+		for (size_t c = 0; c < t->ncols; c++)
+			md_cell(b, cellv(t, r, c));
+		ob_add(b, "\n", 1);
+	}
+	if (t->note)
+		ob_printf(b, "\n%s\n", t->note);
+	ob_add(b, "\n", 1);
+}
+
+/* CSV: one block per table, headed by a line naming the table. */
+static void render_csv(out_buf *b, const rtable *t)
+{
+	csv_cell(b, "table", 0);
+	for (size_t c = 0; c < t->ncols; c++)
+		csv_cell(b, t->cols[c], c + 1 == t->ncols);
+	for (size_t r = 0; r < t->nrows; r++) {
+		csv_cell(b, t->key, 0);
+		for (size_t c = 0; c < t->ncols; c++)
+			csv_cell(b, cellv(t, r, c), c + 1 == t->ncols);
+	}
+}
+
+/* "key":{"title":..,"rows":[{column: value}]}; a numeric column's cells
+ * are numbers when they read as one. */
+static void render_json(json_w *w, const rtable *t)
+{
+	jw_key(w, t->key);
+	jw_obj(w);
+	jw_key(w, "title");
+	jw_str(w, t->title);
+	jw_key(w, "rows");
+	jw_arr(w);
+	for (size_t r = 0; r < t->nrows; r++) {
+		jw_obj(w);
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = cellv(t, r, c);
+			char *end;
+			jw_key(w, t->cols[c]);
+			if (t->numeric[c] && *s && (strtod(s, &end), *end == '\0'))
+				jw_raw(w, s);
+			else
+				jw_str(w, s);
+		}
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+static void render_json_doc(out_buf *b, const report_doc *d)
+{
+	json_w w;
+
+	jw_init(&w, b);
+	jw_obj(&w);
+	jw_key(&w, "records");
+	jw_uint(&w, d->records);
+	jw_key(&w, "flagged");
+	jw_uint(&w, d->flagged);
+	jw_key(&w, "errors");
+	jw_uint(&w, d->errors);
+	for (size_t i = 0; i < d->ntables; i++)
+		render_json(&w, &d->tables[i]);
+	jw_obj_end(&w);
+	ob_adds(b, "\n");
+}
+
+void render_report(out_buf *b, report_format fmt, const report_doc *d)
+{
+	switch (fmt) {
+	case R_TEXT:
+		ob_printf(b, "%s\n\n", d->summary);
+		for (size_t i = 0; i < d->ntables; i++)
+			render_text(b, &d->tables[i]);
+		break;
+	case R_MARKDOWN:
+		ob_printf(b, "# medscreen report\n\n%s\n\n", d->summary);
+		for (size_t i = 0; i < d->ntables; i++)
+			render_markdown(b, &d->tables[i]);
+		break;
+	case R_CSV:
+		for (size_t i = 0; i < d->ntables; i++)
+			render_csv(b, &d->tables[i]);
+		break;
+	case R_JSON:
+		render_json_doc(b, d);
+		break;
+	case R_HTML:
+		render_html(b, d);
+		break;
+	}
+}
