@@ -279,7 +279,7 @@ int json_strict_check(const char *s, size_t len, int max_depth, size_t *at, cons
 		skip_ws(&c);
 		if (c.i == c.len)
 			return 0;
-		c.why = c.s[c.i] == '/' ? "comments are not JSON" : "unexpected data after the JSON value";
+		c.why = c.s[c.i] == '/' ? "comments are not JSON" : JSON_STRICT_TRAILING;
 	}
 	*at = c.i;
 	*why = c.why;

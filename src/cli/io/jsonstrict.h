@@ -33,6 +33,9 @@ typedef enum json_top {
 int json_strict_check(const char *s, size_t len, int max_depth, size_t *at, const char **why,
 		      json_top *top);
 
+/* The message of a text that holds a whole value and then more. */
+#define JSON_STRICT_TRAILING "unexpected data after the JSON value"
+
 /* "an object", "a number", ... for messages. */
 const char *json_top_name(json_top t);
 
