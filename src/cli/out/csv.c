@@ -5,11 +5,45 @@
 
 #include "csv.h"
 
+/* A decimal number, as written in numeric columns: -?digits[.digits][e[+-]digits]. */
+static int plain_number(const char *s, size_t n)
+{
+	size_t i = 0, d = 0;
+
+	if (i < n && s[i] == '-')
+		i++;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		d++;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			d++;
+	if (d && i < n && (s[i] == 'e' || s[i] == 'E')) {
+		size_t e = 0;
+		if (++i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			e++;
+		if (!e)
+			return 0;
+	}
+	return d > 0 && i == n;
+}
+
+/* Would a spreadsheet read the cell as a formula?  A lone "-" (the
+ * report's "no value") has nothing to compute. */
+static int formula_like(const char *s, size_t n)
+{
+	return n > 0 && s[0] && strchr("=+-@\t\r", s[0]) && !plain_number(s, n) &&
+	       !(n == 1 && s[0] == '-');
+}
+
 void csv_field(out_buf *b, const char *s, size_t n)
 {
 	out_buf t = { 0 };
 	int quote = 0;
 
+	if (formula_like(s, n))
+		ob_add(&t, "'", 1);
 	ob_safe_text(&t, s, n, 0);
 	for (size_t i = 0; i < t.len && !quote; i++)
 		quote = t.data[i] == ',' || t.data[i] == '"' || t.data[i] == '\n' || t.data[i] == '\r';

@@ -1,5 +1,11 @@
 /* The CSV writer (RFC 4180): fields quoted when they must be, rows ended
- * with CRLF, text valid UTF-8.  Used by scan --format csv and report. */
+ * with CRLF, text valid UTF-8.  Used by scan --format csv and report.
+ *
+ * Spreadsheets run a cell that starts with =, +, -, @, a tab or a carriage
+ * return as a formula, and these files are filled with model output, ids
+ * and model names that anyone can choose.  Such a cell is written with an
+ * apostrophe in front (OWASP's advice for CSV injection), unless it is a
+ * plain number ("-0.25", "-3"), which stays a number, or a lone "-". */
 #ifndef CLI_OUT_CSV_H
 #define CLI_OUT_CSV_H
 

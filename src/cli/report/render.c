@@ -49,14 +49,27 @@ static void render_text(out_buf *b, const rtable *t)
 	ob_add(b, "\n", 1);
 }
 
-static void md_cell(out_buf *b, const char *s)
+/* A table cell of text anyone may have chosen (a model name, a rule's
+ * title): a line break would end the row and "|" the cell, HTML would be
+ * rendered as HTML, and markup as markup (a link, emphasis).  Numbers and
+ * intervals ("3/6 50.0% [18.8-81.2]") are written as they are. */
+static void md_cell(out_buf *b, const char *s, int text)
 {
 	ob_add(b, " ", 1);
 	for (; *s; s++) {
-		if (*s == '|')
-			ob_adds(b, "\\|");
-		else
+		switch (*s) {
+		case '|': ob_adds(b, "\\|"); break;
+		case '\n': case '\r': ob_add(b, " ", 1); break;
+		case '<': ob_adds(b, "&lt;"); break;
+		case '>': ob_adds(b, "&gt;"); break;
+		case '&': ob_adds(b, "&amp;"); break;
+		case '\\': case '`': case '*': case '_': case '[': case ']':
+			if (text)
+				ob_add(b, "\\", 1);
 			ob_add(b, s, 1);
+			break;
+		default: ob_add(b, s, 1);
+		}
 	}
 	ob_adds(b, " |");
 }
@@ -65,7 +78,7 @@ static void render_markdown(out_buf *b, const rtable *t)
 {
 	ob_printf(b, "## %s\n\n|", t->title);
 	for (size_t c = 0; c < t->ncols; c++)
-		md_cell(b, t->cols[c]);
+		md_cell(b, t->cols[c], 1);
 	ob_adds(b, "\n|");
 	for (size_t c = 0; c < t->ncols; c++)
 		ob_adds(b, t->numeric[c] ? "---:|" : "---|");
@@ -73,7 +86,7 @@ static void render_markdown(out_buf *b, const rtable *t)
 	for (size_t r = 0; r < t->nrows; r++) {
 		ob_add(b, "|", 1);
 		for (size_t c = 0; c < t->ncols; c++)
-			md_cell(b, cellv(t, r, c));
+			md_cell(b, cellv(t, r, c), !t->numeric[c]);
 		ob_add(b, "\n", 1);
 	}
 	if (t->note)
