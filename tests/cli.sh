@@ -48,6 +48,33 @@ for dir in "$DATA"/cli/*/; do
 	ok "$name"
 done
 
+# A full disk or a closed pipe on standard output is exit status 2 with a
+# message, for every command, --help and --version included.
+if [ -w /dev/full ]; then
+	for cmd in "scan --rules $DATA/rules $DATA/sample.jsonl" \
+		"scan --rules $DATA/rules --format sarif $DATA/sample.jsonl" \
+		"report $DATA/report/baseline-scan.jsonl" \
+		"report --format html $DATA/report/baseline-scan.jsonl" \
+		"report --format json $DATA/report/baseline-scan.jsonl" \
+		"diff $DATA/report/baseline-scan.jsonl $DATA/report/candidate-scan.jsonl" \
+		"diff --format sarif $DATA/report/baseline-scan.jsonl $DATA/report/candidate-scan.jsonl" \
+		"eval $DATA/labelled-scan.jsonl" \
+		"rules --rules $DATA/rules" "rules --rules $DATA/rules --format json" \
+		"lint --rules $DATA/rules" "test --rules $DATA/rules" \
+		"--help" "--version" "scan --help"; do
+		set +e
+		# shellcheck disable=SC2086
+		run_ms $cmd >/dev/full 2>"$TMP/err"
+		status=$?
+		set -e
+		if [ "$status" = 2 ] && grep -q "write error on standard output" "$TMP/err"; then
+			ok "write error: $cmd"
+		else
+			not_ok "write error: $cmd: status $status, stderr: $(head -3 "$TMP/err")"
+		fi
+	done
+fi
+
 # One output line per input line, in order, whatever the damage.
 mixed="$TMP/mixed.jsonl"
 {

@@ -1,6 +1,8 @@
 /* medscreen: the command-line program, a thin client of libmedscreen. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +38,7 @@ static void usage(FILE *f)
 		default_rules_dir(), default_prompts_file());
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	const char *cmd;
 
@@ -59,4 +61,20 @@ int main(int argc, char **argv)
 	cli_error("unknown command '%s'", cmd);
 	usage(stderr);
 	return CLI_EXIT_TROUBLE;
+}
+
+/* Whatever a command wrote reaches its file or the failure is reported:
+ * buffered output is flushed and standard output closed here, so a full
+ * disk or a closed pipe is exit status 2 for every command, --help and
+ * --version included, never a silent success. */
+int main(int argc, char **argv)
+{
+	int rc = run(argc, argv);
+
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		cli_write_error(errno);
+		rc = CLI_EXIT_TROUBLE;
+	}
+	return rc;
 }

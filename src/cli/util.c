@@ -27,6 +27,20 @@ void cli_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+static int write_error_reported;
+
+void cli_write_error(int err)
+{
+	if (!write_error_reported)
+		cli_error("write error on standard output: %s", err ? strerror(err) : "unknown error");
+	write_error_reported = 1;
+}
+
+int cli_reported_write_error(void)
+{
+	return write_error_reported;
+}
+
 void cli_warning(const char *fmt, ...)
 {
 	va_list ap;

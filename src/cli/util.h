@@ -16,6 +16,11 @@ extern const char *cli_prog;
 
 /* Print "medscreen: error: message" (warning:, note:) to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Report a failed write to standard output (errno value `err`), once: main()
+ * also checks the final flush and close, and says nothing more when a
+ * command has already said it. */
+void cli_write_error(int err);
+int cli_reported_write_error(void);
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

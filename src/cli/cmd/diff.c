@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 
 #include "cmds.h"
@@ -69,8 +70,10 @@ int cmd_diff(int argc, char **argv)
 	d.cand_name = argv[optind + 1];
 	if (diff_run(&d) == 0) {
 		diff_render(&b, fmt, &d);
-		if (ob_write(&b, stdout))
-			cli_error("write error");
+		if (ob_write(&b, stdout)) {
+			cli_write_error(errno);
+			ret = CLI_EXIT_TROUBLE;
+		}
 		ret = d.regression ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAR;
 	}
 	ob_free(&b);

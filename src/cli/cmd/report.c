@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 
 #include "cmds.h"
@@ -67,7 +68,7 @@ static void write_report(report_format fmt, const scan_set *set)
 	doc.errors = d.errors;
 	render_report(&b, fmt, &doc);
 	if (ob_write(&b, stdout))
-		cli_error("write error");
+		cli_write_error(errno);
 	ob_free(&b);
 	for (size_t i = 0; i < REPORT_TABLES; i++)
 		table_free(&tables[i]);

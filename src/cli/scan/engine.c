@@ -471,7 +471,7 @@ int scan_run_finish(scan_run *r, int trouble)
 	if (write_rest(r))
 		trouble = 1;
 	if (fflush(stdout) != 0 || ferror(stdout) || r->io_error) {
-		cli_error("write error: %s", strerror(errno));
+		cli_write_error(errno);
 		trouble = 1;
 	}
 	if (r->unknown_prompt)
