@@ -450,6 +450,35 @@ done:
 	return rc;
 }
 
+/* ---------------- multiple testing ---------------- */
+
+int stats_holm(const double *p, size_t n, double *adj)
+{
+	keyed *k = malloc((n ? n : 1) * sizeof *k);
+	size_t m = 0;
+	double run = 0;
+
+	if (!k)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(p[i]))
+			k[m++] = (keyed){ p[i], i };
+	qsort(k, m, sizeof *k, cmp_keyed);
+	for (size_t i = 0; i < n; i++)
+		if (isnan(p[i]))
+			adj[i] = NAN;
+	for (size_t r = 0; r < m; r++) {
+		double v = (double)(m - r) * k[r].v;
+		if (v > 1)
+			v = 1;
+		if (v > run)
+			run = v;
+		adj[k[r].i] = run;
+	}
+	free(k);
+	return 0;
+}
+
 /* ---------------- corrected rates ---------------- */
 
 double stats_rogan_gladen(double observed, double sensitivity, double specificity)

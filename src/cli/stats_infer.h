@@ -88,6 +88,12 @@ int stats_logit_fit(const double *x, const double *y, size_t n, size_t p, double
 /* The fitted probability for one row of p features. */
 double stats_logit_predict(const double *beta, const double *row, size_t p);
 
+/* Holm's step-down adjustment of n p-values, into adj (which may be p):
+ * the k-th smallest is multiplied by n - k + 1, made non-decreasing, capped
+ * at 1.  NAN p-values stay NAN and do not count in n.  Returns 0, or -1
+ * when memory runs out. */
+int stats_holm(const double *p, size_t n, double *adj);
+
 /* Rogan-Gladen estimate of a true rate from an observed flag rate and the
  * screener's sensitivity and specificity, clamped to [0, 1]; NAN when
  * sensitivity + specificity <= 1. */

@@ -298,6 +298,29 @@ START_TEST(rogan_gladen_reference)
 }
 END_TEST
 
+static void check_holm(const char *rest)
+{
+	fields f;
+	double adj[MAXV];
+
+	split(rest, &f);
+	ck_assert_int_eq(stats_holm(f.v[0], f.n[0], adj), 0);
+	for (size_t i = 0; i < f.n[0]; i++)
+		CHECK_NEAR(adj[i], f.v[1][i], 1e-12, "adjusted p", rest);
+}
+
+START_TEST(holm_reference)
+{
+	const double p[] = { 0.01, NAN, 0.04 };
+	double adj[3];
+
+	ck_assert_int_ge(each_reference("holm", check_holm), 5);
+	/* NaN (no test) is left out of the count. */
+	ck_assert_int_eq(stats_holm(p, 3, adj), 0);
+	ck_assert(fabs(adj[0] - 0.02) < 1e-15 && isnan(adj[1]) && fabs(adj[2] - 0.04) < 1e-15);
+}
+END_TEST
+
 Suite *make_stats_infer_suite(void)
 {
 	Suite *s = suite_create("stats_infer");
@@ -311,6 +334,7 @@ Suite *make_stats_infer_suite(void)
 	tcase_add_test(tc, logit_reference);
 	tcase_add_test(tc, logit_separable);
 	tcase_add_test(tc, rogan_gladen_reference);
+	tcase_add_test(tc, holm_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }

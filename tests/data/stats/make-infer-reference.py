@@ -20,6 +20,8 @@
 #                                                    1/LAMBDA) on logit-data.txt;
 #                                                    LAMBDA 0: statsmodels Logit
 #   rogan OBS SE SP VALUE                            by hand, (obs+sp-1)/(se+sp-1)
+#   holm | p values | adjusted                       statsmodels multipletests
+#                                                    (method="holm")
 import os
 import sys
 from fractions import Fraction as F
@@ -33,6 +35,7 @@ from scipy.stats import kruskal, mannwhitneyu
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 from statsmodels.stats.inter_rater import cohens_kappa
+from statsmodels.stats.multitest import multipletests
 
 out_dir = sys.argv[1]
 ref = open(os.path.join(out_dir, "infer-reference.txt"), "w")
@@ -137,3 +140,9 @@ for obs, se, sp in [(0.2, 0.9, 0.95), (0.05, 0.8, 0.9), (0.5, 0.7, 0.6), (0.99, 
         F(se).limit_denominator(1000) + F(sp).limit_denominator(1000) - 1)
     v = min(max(v, F(0)), F(1))
     emit("rogan", obs, se, sp, fmt(v))
+
+# Holm's adjustment across dimensions (or rules).
+for ps in ([0.01, 0.04, 0.03, 0.005, 0.5], [0.2, 0.2, 0.2], [1.0], [0.001, 0.0125, 0.025, 0.3, 0.04],
+           [0.05, 0.01, 0.9, 0.049, 0.5, 0.0001]):
+    adj = multipletests(ps, method="holm")[1]
+    emit("holm |", " ".join(fmt(v) for v in ps), "|", " ".join(fmt(v) for v in adj))
