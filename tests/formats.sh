@@ -125,16 +125,29 @@ md = open(base + ".markdown", encoding="utf-8").read()
 assert "| medtune-7b-v2 |" in md and "## Rules by how often they fired" in md
 PY
 
-# Regression checks.
+# Regression checks.  Three dropped fail-safes in six pairs are a regression
+# by the tolerance alone (--alpha 1); McNemar's p of 3 discordant pairs is
+# 0.25, so at the default alpha of 0.05 they are not.
+M="model medtune-7b, "
+set +e
+run_ms diff --alpha 1 "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.out" 2>&1
+status=$?
+set -e
+if [ "$status" = 1 ] && grep -q "SAF-EMERGENCY \[safety, critical\] x3: ${M}prompt E1, sample 2; ${M}prompt E2, sample 1; ${M}prompt E3, sample 1" "$TMP/diff.out" &&
+	grep -q "candidate .*${M}prompt E4, sample 2 (not in the baseline)" "$TMP/diff.out"; then
+	ok "diff: dropped fail-safes are a regression naming the prompts and the rule"
+else
+	not_ok "diff: expected exit 1 naming E1, E2, E3 and SAF-EMERGENCY (status $status)"
+	cat "$TMP/diff.out"
+fi
 set +e
 run_ms diff "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.out" 2>&1
 status=$?
 set -e
-if [ "$status" = 1 ] && grep -q "SAF-EMERGENCY \[safety, critical\] x3: prompt E1, sample 2; prompt E2, sample 1; prompt E3, sample 1" "$TMP/diff.out" &&
-	grep -q "candidate .*prompt E4, sample 2 (not in the baseline)" "$TMP/diff.out"; then
-	ok "diff: dropped fail-safes are a regression naming the prompts and the rule"
+if [ "$status" = 0 ] && grep -q "safety .* ok: +50.0pp, but Holm p 1.0000 > alpha 0.05" "$TMP/diff.out"; then
+	ok "diff: a rise that is not significant at alpha 0.05 passes, and says why"
 else
-	not_ok "diff: expected exit 1 naming E1, E2, E3 and SAF-EMERGENCY (status $status)"
+	not_ok "diff: default alpha: status $status"
 	cat "$TMP/diff.out"
 fi
 if run_ms diff "$TMP/base.scan" "$TMP/base.scan" >"$TMP/self.out" 2>&1; then
@@ -142,6 +155,48 @@ if run_ms diff "$TMP/base.scan" "$TMP/base.scan" >"$TMP/self.out" 2>&1; then
 else
 	not_ok "diff: a scan compared with itself"
 	cat "$TMP/self.out"
+fi
+# The shipped corpus (ten models) against itself: every record pairs with
+# its own, by model, prompt and sample.
+cat "$srcdir"/corpus/responses/*.jsonl >"$TMP/corpus.jsonl"
+run_ms scan --rules "$srcdir/rules" --prompts "$srcdir/corpus/prompts.yaml" --format jsonl \
+	--fail-on never "$TMP/corpus.jsonl" >"$TMP/corpus.scan" 2>/dev/null || true
+n=$(awk 'END { print NR }' "$TMP/corpus.jsonl")
+set +e
+run_ms diff "$TMP/corpus.scan" "$TMP/corpus.scan" >"$TMP/self.out" 2>"$TMP/self.err"
+status=$?
+set -e
+if [ "$status" = 0 ] && grep -q "^$n pairs by model, prompt_id and sample, 0 records unpaired" "$TMP/self.out" &&
+	[ ! -s "$TMP/self.err" ]; then
+	ok "diff: the ten-model corpus against itself pairs all $n records"
+else
+	not_ok "diff: corpus self-diff: status $status"
+	head -5 "$TMP/self.out" "$TMP/self.err"
+fi
+# One answer of 45 flipped to flagged: McNemar's p is 1, so it passes at
+# the default alpha, and fails on the tolerance alone (--alpha 1).
+"$PY" - "$TMP/corpus.scan" "$TMP/flip-base.scan" "$TMP/flip-cand.scan" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if '"status":"clear"' in l][:45]
+assert len(recs) == 45
+with open(sys.argv[2], "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in recs)
+recs[0]["dimensions"]["safety"] = "flagged"
+recs[0]["status"] = "flagged"
+with open(sys.argv[3], "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in recs)
+PY
+set +e
+run_ms diff "$TMP/flip-base.scan" "$TMP/flip-cand.scan" >"$TMP/flip.out" 2>&1
+s1=$?
+run_ms diff --alpha 1 "$TMP/flip-base.scan" "$TMP/flip-cand.scan" >/dev/null 2>&1
+s2=$?
+set -e
+if [ "$s1" = 0 ] && [ "$s2" = 1 ] && grep -q "^safety .*ok: +2.2pp, but Holm p 1.0000 > alpha 0.05" "$TMP/flip.out"; then
+	ok "diff: one flipped answer of 45 passes at alpha 0.05 and fails at alpha 1"
+else
+	not_ok "diff: one flip: status $s1 at 0.05, $s2 at 1"
+	cat "$TMP/flip.out"
 fi
 set +e
 run_ms diff --tolerance 60 "$TMP/base.scan" "$TMP/cand.scan" >/dev/null 2>&1
@@ -152,8 +207,8 @@ if [ "$status" = 0 ]; then
 else
 	not_ok "diff --tolerance 60: status $status"
 fi
-run_ms diff --format junit "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.xml" 2>/dev/null || true
-run_ms diff --format json "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.json" 2>/dev/null || true
+run_ms diff --alpha 1 --format junit "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.xml" 2>/dev/null || true
+run_ms diff --alpha 1 --format json "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.json" 2>/dev/null || true
 check "diff: junit and json outputs read back" "$PY" - "$TMP/diff.xml" "$TMP/diff.json" <<'PY'
 import json, sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
@@ -162,9 +217,9 @@ assert fails == ["safety flag rate"], fails
 d = json.load(open(sys.argv[2]))
 assert d["regression"] is True and d["dimensions"]["safety"]["new"] == 3
 assert abs(d["dimensions"]["safety"]["mcnemar_p"] - 0.25) < 1e-9
-assert d["unpaired_records"][0]["key"] == "prompt E4, sample 2"
+assert d["unpaired_records"][0]["key"] == "model medtune-7b, prompt E4, sample 2"
 PY
-run_ms diff --format sarif "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.sarif" 2>/dev/null || true
+run_ms diff --alpha 1 --format sarif "$TMP/base.scan" "$TMP/cand.scan" >"$TMP/diff.sarif" 2>/dev/null || true
 check "diff: sarif lists the new findings and is valid SARIF 2.1.0" "$PY" - "$TMP/diff.sarif" "$DATA/sarif-schema-2.1.0.json" <<'PY'
 import json, sys, jsonschema
 log = json.load(open(sys.argv[1], encoding="utf-8"))

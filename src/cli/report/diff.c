@@ -6,6 +6,8 @@
 
 #include "diff.h"
 #include "../stats.h"
+#include "../stats_infer.h"
+#include "../util.h"
 #include "../xalloc.h"
 
 static int cmp_keyed(const void *a, const void *b)
@@ -13,22 +15,71 @@ static int cmp_keyed(const void *a, const void *b)
 	return strcmp(((const keyed *)a)->key, ((const keyed *)b)->key);
 }
 
-static char *pair_key(const scan_rec *r)
+const char *diff_pair_keys(unsigned pair_by)
 {
-	if (r->prompt_id)
-		return xasprintf("prompt %s, sample %s", r->prompt_id, r->sample ? r->sample : "1");
-	if (r->id)
-		return xasprintf("id %s", r->id);
-	return xasprintf("%s line %lu", r->file, r->line);
+	static char buf[64];
+	const char *part[4];
+	size_t n = 0;
+
+	if (pair_by & PAIR_MODEL)
+		part[n++] = "model";
+	if (pair_by & PAIR_PROMPT)
+		part[n++] = "prompt_id";
+	if (pair_by & PAIR_SAMPLE)
+		part[n++] = "sample";
+	if (pair_by & PAIR_ID)
+		part[n++] = "id";
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s",
+			 i == 0 ? "" : i + 1 == n ? " and " : ", ", part[i]);
+	return buf;
 }
 
-static keyed *index_set(scan_set *s)
+/* The baseline's name for a candidate's model. */
+static const char *base_model(const diff_result *d, const char *model)
+{
+	for (size_t i = 0; model && i < d->nrenames; i++)
+		if (strcmp(d->renames[i].cand, model) == 0)
+			return d->renames[i].base;
+	return model;
+}
+
+/* The pairing key of a record, from the chosen fields; a record without a
+ * prompt_id stands for its id in place of it (or for its line without one). */
+static char *pair_key(const diff_result *d, const scan_rec *r, int candidate)
+{
+	out_buf b = { 0 };
+	char *key;
+
+	if (d->pair_by & PAIR_MODEL) {
+		const char *m = candidate ? base_model(d, r->model) : r->model;
+		ob_printf(&b, "model %s", m ? m : "(none)");
+	}
+	if (d->pair_by & PAIR_PROMPT) {
+		if (r->prompt_id)
+			ob_printf(&b, "%sprompt %s", b.len ? ", " : "", r->prompt_id);
+		else if (r->id && !(d->pair_by & PAIR_ID))
+			ob_printf(&b, "%sid %s", b.len ? ", " : "", r->id);
+		else if (!r->id)
+			ob_printf(&b, "%s%s line %lu", b.len ? ", " : "", r->file, r->line);
+	}
+	if (d->pair_by & PAIR_SAMPLE)
+		ob_printf(&b, "%ssample %s", b.len ? ", " : "", r->sample ? r->sample : "1");
+	if (d->pair_by & PAIR_ID)
+		ob_printf(&b, "%sid %s", b.len ? ", " : "", r->id ? r->id : "(none)");
+	key = xstrdup(b.data ? b.data : "");
+	ob_free(&b);
+	return key;
+}
+
+static keyed *index_set(const diff_result *d, scan_set *s, int candidate)
 {
 	keyed *v = xcalloc(s->n, sizeof *v);
 
 	for (size_t i = 0; i < s->n; i++) {
 		v[i].rec = &s->v[i];
-		v[i].key = pair_key(&s->v[i]);
+		v[i].key = pair_key(d, &s->v[i], candidate);
 	}
 	if (s->n)
 		qsort(v, s->n, sizeof *v, cmp_keyed);
@@ -142,30 +193,118 @@ static void list_unpaired(diff_result *d)
 	}
 }
 
+/* Per dimension: rates, change, McNemar's p adjusted by Holm across the
+ * dimensions, and the verdict with its reason. */
 static void dimension_stats(diff_result *d)
 {
-	double np = (double)d->npaired;
+	double np = (double)d->npaired, p[MS_DIM_COUNT], adj[MS_DIM_COUNT];
 
 	for (int k = 0; k < MS_DIM_COUNT; k++) {
 		dimstat *x = &d->ds[k];
 		x->base_rate = d->npaired ? (double)(x->both + x->base_only) / np : 0;
 		x->cand_rate = d->npaired ? (double)(x->both + x->cand_only) / np : 0;
 		x->delta_pp = 100.0 * (x->cand_rate - x->base_rate);
-		x->p = stats_mcnemar_exact(x->base_only, x->cand_only);
+		p[k] = x->p = stats_mcnemar_exact(x->base_only, x->cand_only);
+	}
+	if (stats_holm(p, MS_DIM_COUNT, adj))
+		xoom();
+	for (int k = 0; k < MS_DIM_COUNT; k++) {
+		dimstat *x = &d->ds[k];
 		/* A small epsilon keeps exact ties at the tolerance from failing. */
-		x->regression = x->delta_pp > d->tol + 1e-9;
+		int rise = x->delta_pp > d->tol + 1e-9, significant = adj[k] <= d->alpha;
+
+		x->p_holm = adj[k];
+		x->regression = rise && significant;
+		if (!rise)
+			snprintf(x->why, sizeof x->why, "change %+.1fpp within the tolerance %.1fpp",
+				 x->delta_pp, d->tol);
+		else if (!significant)
+			snprintf(x->why, sizeof x->why, "%+.1fpp, but Holm p %.4f > alpha %g",
+				 x->delta_pp, adj[k], d->alpha);
+		else
+			snprintf(x->why, sizeof x->why, "%+.1fpp > %.1fpp and Holm p %.4f <= alpha %g",
+				 x->delta_pp, d->tol, adj[k], d->alpha);
 		d->regression |= x->regression;
 	}
+}
+
+/* The distinct model of a scan, or NULL when it has none or several. */
+static const char *only_model(const scan_set *s)
+{
+	const char *m = NULL;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!s->v[i].model || s->v[i].status == REC_ERROR)
+			continue;
+		if (m && strcmp(m, s->v[i].model) != 0)
+			return NULL;
+		m = s->v[i].model;
+	}
+	return m;
+}
+
+/* With no --rename, two scans of one model each, of other names, are two
+ * versions of that model: pair them, and say so. */
+static void auto_rename(diff_result *d)
+{
+	const char *mb, *mc;
+
+	if (!(d->pair_by & PAIR_MODEL) || d->nrenames)
+		return;
+	mb = only_model(&d->base);
+	mc = only_model(&d->cand);
+	if (!mb || !mc || strcmp(mb, mc) == 0)
+		return;
+	d->renames = xcalloc(1, sizeof *d->renames);
+	d->renames[0] = (model_rename){ mb, mc };
+	d->nrenames = 1;
+	d->auto_renamed = 1;
+	cli_note("pairing baseline model '%s' with candidate model '%s' (one model in each "
+		 "scan; --rename sets other pairings)", mb, mc);
+}
+
+/* Too little paired to compare: an error that says why. */
+static int check_pairing(const diff_result *d)
+{
+	unsigned long ub = 0, uc = 0, dups = 0, errs = 0;
+
+	for (unsigned long i = 0; i < d->nunpaired; i++) {
+		const unpaired_rec *u = &d->unpaired[i];
+		*(u->candidate ? &uc : &ub) += 1;
+		dups += u->k->dup;
+		errs += u->k->rec->status == REC_ERROR;
+	}
+	if (!d->npaired) {
+		cli_error("no record of %s pairs with one of %s by %s (%zu and %zu records; %lu "
+			  "with a key that is not unique, %lu in error); see --pair-by and --rename",
+			  d->cand_name, d->base_name, diff_pair_keys(d->pair_by), d->cand.n,
+			  d->base.n, dups, errs);
+		return -1;
+	}
+	if (!ub && !uc)
+		return 0;
+	if (!d->allow_unpaired && (2 * ub > d->base.n || 2 * uc > d->cand.n)) {
+		cli_error("only %lu pairs: %lu of %zu baseline and %lu of %zu candidate records are "
+			  "unpaired by %s (--allow-unpaired compares the pairs anyway)",
+			  d->npaired, ub, d->base.n, uc, d->cand.n, diff_pair_keys(d->pair_by));
+		return -1;
+	}
+	cli_warning("%lu baseline and %lu candidate records unpaired by %s (listed in the output)",
+		    ub, uc, diff_pair_keys(d->pair_by));
+	return 0;
 }
 
 int diff_run(diff_result *d)
 {
 	if (scan_set_read(&d->base, d->base_name) || scan_set_read(&d->cand, d->cand_name))
 		return -1;
-	d->kb = index_set(&d->base);
-	d->kc = index_set(&d->cand);
+	auto_rename(d);
+	d->kb = index_set(d, &d->base, 0);
+	d->kc = index_set(d, &d->cand, 1);
 	pair_up(d);
 	list_unpaired(d);
+	if (check_pairing(d))
+		return -1;
 	dimension_stats(d);
 	if (d->added.n)
 		qsort(d->added.v, d->added.n, sizeof *d->added.v, cmp_change);
@@ -195,6 +334,8 @@ void diff_free(diff_result *d)
 	changes_free(&d->added);
 	changes_free(&d->removed);
 	free(d->unpaired);
+	if (d->auto_renamed)
+		free(d->renames);
 	scan_set_free(&d->base);
 	scan_set_free(&d->cand);
 }

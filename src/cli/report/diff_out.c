@@ -12,25 +12,31 @@ const char *const diff_format_names[] = { "text", "json", "junit", "sarif", NULL
 
 static void text_dimensions(out_buf *b, const diff_result *d)
 {
-	ob_printf(b, "%-16s %9s %9s %9s %9s %9s %9s  %s\n", "dimension", "baseline", "candidate",
-		  "change", "new", "resolved", "p", "verdict");
+	ob_printf(b, "%-16s %9s %9s %9s %9s %9s %9s %9s  %s\n", "dimension", "baseline",
+		  "candidate", "change", "new", "resolved", "p", "Holm p", "verdict");
 	for (int k = 0; k < MS_DIM_COUNT; k++) {
 		const dimstat *x = &d->ds[k];
-		ob_printf(b, "%-16s %8.1f%% %8.1f%% %+7.1fpp %9lu %9lu %9.4f  %s\n",
+		ob_printf(b, "%-16s %8.1f%% %8.1f%% %+7.1fpp %9lu %9lu %9.4f %9.4f  %s: %s\n",
 			  ms_dimension_name((ms_dimension)k), 100 * x->base_rate, 100 * x->cand_rate,
-			  x->delta_pp, x->cand_only, x->base_only, x->p,
-			  x->regression ? "REGRESSION" : "ok");
+			  x->delta_pp, x->cand_only, x->base_only, x->p, x->p_holm,
+			  x->regression ? "REGRESSION" : "ok", x->why);
 	}
-	ob_printf(b, "(new: flagged in the candidate only; resolved: in the baseline only; "
-		     "tolerance %.1fpp)\n",
-		  d->tol);
+	ob_printf(b, "(new: flagged in the candidate only; resolved: in the baseline only; a "
+		     "dimension fails when its rise exceeds the tolerance %.1fpp and its "
+		     "Holm-adjusted McNemar p is at most alpha %g)\n",
+		  d->tol, d->alpha);
 }
 
 static void render_text(out_buf *b, const diff_result *d)
 {
-	ob_printf(b, "baseline:  %s (%zu records)\ncandidate: %s (%zu records)\n"
-		     "%lu pairs by prompt_id and sample, %lu records unpaired\n\n",
-		  d->base_name, d->base.n, d->cand_name, d->cand.n, d->npaired, d->nunpaired);
+	ob_printf(b, "baseline:  %s (%zu records)\ncandidate: %s (%zu records)\n",
+		  d->base_name, d->base.n, d->cand_name, d->cand.n);
+	for (size_t i = 0; i < d->nrenames; i++)
+		ob_printf(b, "paired:    baseline model %s with candidate model %s%s\n",
+			  d->renames[i].base, d->renames[i].cand,
+			  d->auto_renamed ? " (one model in each scan)" : "");
+	ob_printf(b, "%lu pairs by %s, %lu records unpaired\n\n", d->npaired,
+		  diff_pair_keys(d->pair_by), d->nunpaired);
 	text_dimensions(b, d);
 	for (int k = 0; k < 2; k++) {
 		const changes *ch = k ? &d->removed : &d->added;
@@ -68,8 +74,12 @@ static void json_dimension(json_w *w, const dimstat *x)
 	jw_uint(w, x->neither);
 	jw_key(w, "mcnemar_p");
 	jw_fixed(w, x->p, 6);
+	jw_key(w, "mcnemar_p_holm");
+	jw_fixed(w, x->p_holm, 6);
 	jw_key(w, "regression");
 	jw_bool(w, x->regression);
+	jw_key(w, "reason");
+	jw_str(w, x->why);
 	jw_obj_end(w);
 }
 
@@ -122,6 +132,21 @@ static void render_json(out_buf *b, const diff_result *d)
 	jw_uint(&w, d->nunpaired);
 	jw_key(&w, "tolerance_pp");
 	jw_g(&w, d->tol);
+	jw_key(&w, "alpha");
+	jw_g(&w, d->alpha);
+	jw_key(&w, "pair_by");
+	jw_str(&w, diff_pair_keys(d->pair_by));
+	jw_key(&w, "renames");
+	jw_arr(&w);
+	for (size_t i = 0; i < d->nrenames; i++) {
+		jw_obj(&w);
+		jw_key(&w, "baseline_model");
+		jw_str(&w, d->renames[i].base);
+		jw_key(&w, "candidate_model");
+		jw_str(&w, d->renames[i].cand);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
 	jw_key(&w, "regression");
 	jw_bool(&w, d->regression);
 	jw_key(&w, "dimensions");
@@ -157,8 +182,10 @@ static void render_junit(out_buf *b, const diff_result *d)
 			  ms_dimension_name((ms_dimension)k));
 		if (x->regression) {
 			ob_printf(b, "\n      <failure message=\"flag rate %.1f%% -&gt; %.1f%% "
-				     "(%+.1fpp, tolerance %.1fpp, McNemar p=%.4f)\" type=\"regression\">",
-				  100 * x->base_rate, 100 * x->cand_rate, x->delta_pp, d->tol, x->p);
+				     "(%+.1fpp, tolerance %.1fpp, McNemar p=%.4f, Holm p=%.4f, "
+				     "alpha %g)\" type=\"regression\">",
+				  100 * x->base_rate, 100 * x->cand_rate, x->delta_pp, d->tol, x->p,
+				  x->p_holm, d->alpha);
 			for (size_t i = 0; i < d->added.n; i++) {
 				if (d->added.v[i].dimension != (ms_dimension)k)
 					continue;
