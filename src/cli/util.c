@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -25,6 +26,23 @@ void cli_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("error: ", fmt, ap);
 	va_end(ap);
+}
+
+FILE *cli_open_input(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat st;
+
+	if (!f) {
+		cli_error("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		cli_error("%s: is a directory, not a JSON Lines file", path);
+		fclose(f);
+		return NULL;
+	}
+	return f;
 }
 
 static int write_error_reported;

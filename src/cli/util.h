@@ -20,6 +20,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * also checks the final flush and close, and says nothing more when a
  * command has already said it. */
 void cli_write_error(int err);
+/* Open an input file for reading; NULL after saying why (cannot open, or a
+ * directory, which would only fail at the first read). */
+FILE *cli_open_input(const char *path);
 int cli_reported_write_error(void);
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

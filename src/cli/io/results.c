@@ -146,15 +146,13 @@ static int parse_rec(scan_rec *r, json_object *obj)
 int jsonl_each(const char *path, const char *shown, const char *not_object, int skip_blank,
 	       scan_obj_fn fn, void *ctx)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	FILE *f = strcmp(path, "-") == 0 ? stdin : cli_open_input(path);
 	line_reader lr;
 	json_tokener *tok;
 	int rc = 0;
 
-	if (!f) {
-		cli_error("%s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (!f)
+		return -1; /* said by cli_open_input */
 	tok = json_tokener_new_ex(JSON_TOKENER_DEPTH);
 	if (!tok)
 		xoom();

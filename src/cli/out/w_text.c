@@ -148,9 +148,13 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 
 static void end(out_buf *b, const out_ctx *o, const scan_totals *t)
 {
-	ob_printf(b, "%s%lu record%s screened: %lu with findings at or above %s, %lu error%s%s\n",
+	ob_printf(b, "%s%lu record%s screened: %lu with findings at or above %s, %lu error%s",
 		  o->color ? C_BOLD : "", t->records, t->records == 1 ? "" : "s", t->flagged_fail,
-		  o->fail_on, t->errors, t->errors == 1 ? "" : "s", o->color ? C_RESET : "");
+		  o->fail_on, t->errors, t->errors == 1 ? "" : "s");
+	/* An input that was never read is not "0 errors". */
+	if (t->unread)
+		ob_printf(b, ", %lu input file%s not read", t->unread, t->unread == 1 ? "" : "s");
+	ob_printf(b, "%s\n", o->color ? C_RESET : "");
 }
 
 const out_writer out_text = {

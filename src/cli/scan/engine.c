@@ -291,12 +291,12 @@ static int scan_stream(scan_run *r, FILE *f, const char *name)
 int scan_run_file(scan_run *r, const char *name)
 {
 	int std = !name || strcmp(name, "-") == 0;
-	FILE *f = std ? stdin : fopen(name, "rb");
+	FILE *f = std ? stdin : cli_open_input(name);
 	int rc;
 
 	r->cfg->out.fname = std ? "<stdin>" : name;
 	if (!f) {
-		cli_error("%s: %s", name, strerror(errno));
+		r->t.unread++;
 		return -1;
 	}
 	rc = scan_stream(r, f, name ? name : "<stdin>");
