@@ -12,6 +12,13 @@ void jw_init(json_w *w, out_buf *b)
 	w->b = b;
 }
 
+void jw_resume(json_w *w, out_buf *b, const char *open)
+{
+	jw_init(w, b);
+	for (; *open && w->depth < JW_MAX_DEPTH; open++)
+		w->started[w->depth++] = 1;
+}
+
 /* Before a value or a key: the comma that separates it from the last. */
 static void sep(json_w *w)
 {

@@ -17,6 +17,10 @@ typedef struct json_w {
 } json_w;
 
 void jw_init(json_w *w, out_buf *b);
+/* Go on with a document written in pieces (by other writers or buffers):
+ * `open` lists the containers still open, outermost first, e.g. "{[{[",
+ * each already holding a member. */
+void jw_resume(json_w *w, out_buf *b, const char *open);
 void jw_obj(json_w *w);         /* { */
 void jw_obj_end(json_w *w);     /* } */
 void jw_arr(json_w *w);         /* [ */

@@ -1,8 +1,6 @@
 /* SARIF 2.1.0 pieces (see sarif.h). */
 #include "config.h"
 
-#include <string.h>
-
 #include "sarif.h"
 
 const char *sarif_level(ms_severity s)
@@ -15,84 +13,139 @@ const char *sarif_level(ms_severity s)
 	}
 }
 
-void sarif_open(out_buf *b, int with_semver)
+static void key_str(json_w *w, const char *key, const char *s)
 {
-	ob_adds(b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
-		   "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"medscreen\","
-		   "\"version\":\"" PACKAGE_VERSION "\",");
-	if (with_semver)
-		ob_adds(b, "\"semanticVersion\":\"" PACKAGE_VERSION "\",");
-	ob_adds(b, "\"informationUri\":\"" PACKAGE_URL "\",\"rules\":[");
+	jw_key(w, key);
+	jw_str(w, s);
 }
 
-static void text_prop(out_buf *b, const char *key, const char *text)
+void sarif_open(json_w *w, int with_semver)
+{
+	jw_obj(w);
+	key_str(w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	key_str(w, "version", "2.1.0");
+	jw_key(w, "runs");
+	jw_arr(w);
+	jw_obj(w);
+	jw_key(w, "tool");
+	jw_obj(w);
+	jw_key(w, "driver");
+	jw_obj(w);
+	key_str(w, "name", "medscreen");
+	key_str(w, "version", PACKAGE_VERSION);
+	if (with_semver)
+		key_str(w, "semanticVersion", PACKAGE_VERSION);
+	key_str(w, "informationUri", PACKAGE_URL);
+	jw_key(w, "rules");
+	jw_arr(w);
+}
+
+static void text_prop(json_w *w, const char *key, const char *text)
 {
 	if (!text)
 		return;
-	ob_printf(b, ",\"%s\":{\"text\":", key);
-	ob_json_str(b, text, strlen(text));
-	ob_add(b, "}", 1);
+	jw_key(w, key);
+	jw_obj(w);
+	key_str(w, "text", text);
+	jw_obj_end(w);
 }
 
-void sarif_rule_desc(out_buf *b, const sarif_rule *r, int first)
+void sarif_rule_desc(json_w *w, const sarif_rule *r)
 {
-	ob_adds(b, first ? "{\"id\":" : ",{\"id\":");
-	ob_json_str(b, r->id, strlen(r->id));
-	text_prop(b, "shortDescription", r->title);
-	text_prop(b, "fullDescription", r->message);
-	ob_printf(b, ",\"defaultConfiguration\":{\"level\":\"%s\"},\"properties\":{"
-		     "\"dimension\":\"%s\",\"severity\":\"%s\"",
-		  sarif_level(r->severity), ms_dimension_name(r->dimension),
-		  ms_severity_name(r->severity));
+	jw_obj(w);
+	key_str(w, "id", r->id);
+	text_prop(w, "shortDescription", r->title);
+	text_prop(w, "fullDescription", r->message);
+	jw_key(w, "defaultConfiguration");
+	jw_obj(w);
+	key_str(w, "level", sarif_level(r->severity));
+	jw_obj_end(w);
+	jw_key(w, "properties");
+	jw_obj(w);
+	key_str(w, "dimension", ms_dimension_name(r->dimension));
+	key_str(w, "severity", ms_severity_name(r->severity));
 	if (r->full) {
-		ob_printf(b, ",\"tags\":[\"%s\"],\"references\":[", ms_dimension_name(r->dimension));
-		for (size_t k = 0; k < r->nreferences; k++) {
-			if (k)
-				ob_add(b, ",", 1);
-			ob_json_str(b, r->references[k], strlen(r->references[k]));
-		}
-		ob_add(b, "]", 1);
+		jw_key(w, "tags");
+		jw_arr(w);
+		jw_str(w, ms_dimension_name(r->dimension));
+		jw_arr_end(w);
+		jw_key(w, "references");
+		jw_arr(w);
+		for (size_t k = 0; k < r->nreferences; k++)
+			jw_str(w, r->references[k]);
+		jw_arr_end(w);
 	}
-	ob_adds(b, "}}");
+	jw_obj_end(w);
+	jw_obj_end(w);
 }
 
-void sarif_results(out_buf *b)
+void sarif_results(json_w *w)
 {
-	ob_adds(b, "]}},\"results\":[");
+	jw_arr_end(w);     /* rules */
+	jw_obj_end(w);     /* driver */
+	jw_obj_end(w);     /* tool */
+	jw_key(w, "results");
+	jw_arr(w);
 }
 
-void sarif_location(out_buf *b, const char *uri, unsigned long line)
+void sarif_message(json_w *w, const char *text)
 {
-	ob_adds(b, ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
-	ob_json_str(b, uri, strlen(uri));
-	ob_printf(b, "},\"region\":{\"startLine\":%lu}}}]", line);
+	text_prop(w, "message", text);
 }
 
-static void str_or_null(out_buf *b, const char *s)
+void sarif_location(json_w *w, const char *uri, unsigned long line)
 {
-	if (s)
-		ob_json_str(b, s, strlen(s));
-	else
-		ob_adds(b, "null");
+	jw_key(w, "locations");
+	jw_arr(w);
+	jw_obj(w);
+	jw_key(w, "physicalLocation");
+	jw_obj(w);
+	jw_key(w, "artifactLocation");
+	jw_obj(w);
+	key_str(w, "uri", uri);
+	jw_obj_end(w);
+	jw_key(w, "region");
+	jw_obj(w);
+	jw_key(w, "startLine");
+	jw_uint(w, line);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	jw_arr_end(w);
 }
 
-void sarif_record_props(out_buf *b, const char *record, int with_model, const char *model,
+void sarif_record_props(json_w *w, const char *record, int with_model, const char *model,
 			const char *prompt_id)
 {
-	ob_adds(b, ",\"properties\":{\"record\":");
-	str_or_null(b, record);
-	if (with_model) {
-		ob_adds(b, ",\"model\":");
-		str_or_null(b, model);
-	}
-	ob_adds(b, ",\"prompt_id\":");
-	str_or_null(b, prompt_id);
+	jw_key(w, "properties");
+	jw_obj(w);
+	key_str(w, "record", record);
+	if (with_model)
+		key_str(w, "model", model);
+	key_str(w, "prompt_id", prompt_id);
 }
 
-void sarif_close(out_buf *b, int successful, const char *invocation_props, int column_kind)
+void sarif_close(json_w *w, int successful, int regression, int column_kind)
 {
-	ob_printf(b, "],\"invocations\":[{\"executionSuccessful\":%s", successful ? "true" : "false");
-	if (invocation_props)
-		ob_printf(b, ",\"properties\":{%s}", invocation_props);
-	ob_adds(b, column_kind ? "}],\"columnKind\":\"unicodeCodePoints\"}]}\n" : "}]}]}\n");
+	jw_arr_end(w);     /* results */
+	jw_key(w, "invocations");
+	jw_arr(w);
+	jw_obj(w);
+	jw_key(w, "executionSuccessful");
+	jw_bool(w, successful);
+	if (regression >= 0) {
+		jw_key(w, "properties");
+		jw_obj(w);
+		jw_key(w, "regression");
+		jw_bool(w, regression);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+	jw_arr_end(w);
+	if (column_kind)
+		key_str(w, "columnKind", "unicodeCodePoints");
+	jw_obj_end(w);     /* run */
+	jw_arr_end(w);     /* runs */
+	jw_obj_end(w);
+	ob_adds(w->b, "\n");
 }

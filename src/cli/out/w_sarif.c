@@ -2,86 +2,134 @@
  * per record that could not be screened. */
 #include "config.h"
 
-#include <string.h>
-
 #include "sarif.h"
 #include "writer.h"
 
 #define SARIF_INPUT_ERROR "MS-INPUT-ERROR"
+#define EVIDENCE_TEXT_MAX 200
 
 static void begin(out_buf *b, const out_ctx *o, const scan_totals *t)
 {
+	json_w w;
+
 	(void)t;
-	sarif_open(b, 1);
+	jw_init(&w, b);
+	sarif_open(&w, 1);
 	for (size_t i = 0; i < ms_rules_count(o->rules); i++) {
 		const ms_rule *r = ms_rules_get(o->rules, i);
 		sarif_rule d = { r->id, r->title, r->message, r->severity, r->dimension,
 				 r->references, r->nreferences, 1 };
-		sarif_rule_desc(b, &d, i == 0);
+		sarif_rule_desc(&w, &d);
 	}
-	ob_adds(b, ",{\"id\":\"" SARIF_INPUT_ERROR "\",\"shortDescription\":{\"text\":\"Record "
-		   "could not be screened\"},\"defaultConfiguration\":{\"level\":\"error\"}}");
-	sarif_results(b);
+	/* The rule of records that could not be screened. */
+	jw_obj(&w);
+	jw_key(&w, "id");
+	jw_str(&w, SARIF_INPUT_ERROR);
+	jw_key(&w, "shortDescription");
+	jw_obj(&w);
+	jw_key(&w, "text");
+	jw_str(&w, "Record could not be screened");
+	jw_obj_end(&w);
+	jw_key(&w, "defaultConfiguration");
+	jw_obj(&w);
+	jw_key(&w, "level");
+	jw_str(&w, "error");
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	sarif_results(&w);
 }
 
 static void end(out_buf *b, const out_ctx *o, const scan_totals *t)
 {
+	json_w w;
+
 	(void)o;
-	sarif_close(b, !t->errors, NULL, 1);
+	jw_resume(&w, b, SARIF_IN_RESULTS);
+	sarif_close(&w, !t->errors, -1, 1);
 }
 
-static void input_error(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
-			const char *msg)
+/* The start of a result, up to its open properties.  Each result is
+ * written with a leading comma (the workers do not know which is first);
+ * the writer's `skip` drops the first one. */
+static void result_head(json_w *w, const out_ctx *o, const in_record *in, unsigned long line,
+			const char *rule, long index, const char *level, const char *message)
 {
-	ob_adds(b, ",{\"ruleId\":\"" SARIF_INPUT_ERROR "\",\"level\":\"error\",\"kind\":\"fail\","
-		   "\"message\":{\"text\":");
-	ob_json_str(b, msg, strlen(msg));
-	ob_add(b, "}", 1);
-	sarif_location(b, o->fname, line);
-	sarif_record_props(b, in->str[F_ID], 1, in->str[F_MODEL], in->str[F_PROMPT_ID]);
-	ob_adds(b, "}}");
+	ob_add(w->b, ",", 1);
+	jw_obj(w);
+	jw_key(w, "ruleId");
+	jw_str(w, rule);
+	if (index >= 0) {
+		jw_key(w, "ruleIndex");
+		jw_uint(w, (unsigned long long)index);
+	}
+	jw_key(w, "level");
+	jw_str(w, level);
+	jw_key(w, "kind");
+	jw_str(w, "fail");
+	sarif_message(w, message);
+	sarif_location(w, o->fname, line);
+	sarif_record_props(w, in->str[F_ID], 1, in->str[F_MODEL], in->str[F_PROMPT_ID]);
 }
 
-static void finding(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
+static void evidence(json_w *w, const ms_record *rec, const ms_finding *f)
+{
+	jw_key(w, "evidence");
+	jw_arr(w);
+	for (size_t k = 0; k < f->nevidence; k++) {
+		const ms_span *sp = &f->evidence[k];
+		const char *txt = sp->in_prompt ? rec->prompt : rec->response;
+		size_t n = sp->end - sp->start;
+
+		jw_obj(w);
+		jw_key(w, "start");
+		jw_uint(w, sp->start);
+		jw_key(w, "end");
+		jw_uint(w, sp->end);
+		jw_key(w, "on");
+		jw_str(w, sp->in_prompt ? "prompt" : "response");
+		jw_key(w, "text");
+		/* Cut at a byte count: a split character is shown as U+FFFD. */
+		jw_strn(w, txt + sp->start, n > EVIDENCE_TEXT_MAX ? EVIDENCE_TEXT_MAX : n);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void finding(json_w *w, const out_ctx *o, const in_record *in, unsigned long line,
 		    const ms_record *rec, const ms_finding *f)
 {
 	const ms_rule *r = f->rule;
 
-	ob_adds(b, ",{\"ruleId\":");
-	ob_json_str(b, r->id, strlen(r->id));
-	ob_printf(b, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"kind\":\"fail\",\"message\":{\"text\":",
-		  r->index, sarif_level(r->severity));
-	ob_json_str(b, r->message, strlen(r->message));
-	ob_add(b, "}", 1);
-	sarif_location(b, o->fname, line);
-	sarif_record_props(b, in->str[F_ID], 1, in->str[F_MODEL], in->str[F_PROMPT_ID]);
-	ob_printf(b, ",\"dimension\":\"%s\",\"severity\":\"%s\",\"finding\":\"%s\",\"evidence\":[",
-		  ms_dimension_name(r->dimension), ms_severity_name(r->severity),
-		  ms_finding_kind_name(f->kind));
-	for (size_t k = 0; k < f->nevidence; k++) {
-		const ms_span *sp = &f->evidence[k];
-		const char *txt = sp->in_prompt ? rec->prompt : rec->response;
-		ob_printf(b, "%s{\"start\":%zu,\"end\":%zu,\"on\":\"%s\",\"text\":", k ? "," : "",
-			  sp->start, sp->end, sp->in_prompt ? "prompt" : "response");
-		ob_json_str(b, txt + sp->start, sp->end - sp->start > 200 ? 200 : sp->end - sp->start);
-		ob_add(b, "}", 1);
-	}
-	ob_adds(b, "]}}");
+	result_head(w, o, in, line, r->id, (long)r->index, sarif_level(r->severity), r->message);
+	jw_key(w, "dimension");
+	jw_str(w, ms_dimension_name(r->dimension));
+	jw_key(w, "severity");
+	jw_str(w, ms_severity_name(r->severity));
+	jw_key(w, "finding");
+	jw_str(w, ms_finding_kind_name(f->kind));
+	evidence(w, rec, f);
+	jw_obj_end(w);     /* properties */
+	jw_obj_end(w);
 }
 
-/* Each result is written with a leading comma; `skip` drops the first. */
 static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
 		   const ms_record *rec, const ms_result *res, const char *error)
 {
+	json_w w;
+
+	jw_init(&w, b);
 	if (!res || res->error) {
 		const char *msg = out_error_message(res, error);
-		input_error(b, o, in, line, msg ? msg : "unknown error");
+		result_head(&w, o, in, line, SARIF_INPUT_ERROR, -1, "error",
+			    msg ? msg : "unknown error");
+		jw_obj_end(&w);
+		jw_obj_end(&w);
 		if (!res)
 			return;
 	}
 	for (size_t i = 0; i < res->nfindings; i++)
 		if (res->findings[i].kind != MS_FINDING_ERROR)
-			finding(b, o, in, line, rec, &res->findings[i]);
+			finding(&w, o, in, line, rec, &res->findings[i]);
 }
 
 const out_writer out_sarif = {

@@ -200,20 +200,22 @@ static void render_junit(out_buf *b, const diff_result *d)
 	junit_close(b);
 }
 
-static void sarif_result(out_buf *b, const rulechange *rc, size_t index, const scan_rec *r,
-			 int first)
+static void sarif_result(json_w *w, const rulechange *rc, size_t index, const scan_rec *r)
 {
-	const char *msg = rc->message ? rc->message : rc->rule;
-
-	ob_adds(b, first ? "{\"ruleId\":" : ",{\"ruleId\":");
-	ob_json_str(b, rc->rule, strlen(rc->rule));
-	ob_printf(b, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":", index,
-		  sarif_level(rc->severity));
-	ob_json_str(b, msg, strlen(msg));
-	ob_adds(b, "},\"baselineState\":\"new\"");
-	sarif_location(b, r->file, r->line);
-	sarif_record_props(b, r->id, 0, NULL, r->prompt_id);
-	ob_adds(b, "}}");
+	jw_obj(w);
+	jw_key(w, "ruleId");
+	jw_str(w, rc->rule);
+	jw_key(w, "ruleIndex");
+	jw_uint(w, index);
+	jw_key(w, "level");
+	jw_str(w, sarif_level(rc->severity));
+	sarif_message(w, rc->message ? rc->message : rc->rule);
+	jw_key(w, "baselineState");
+	jw_str(w, "new");
+	sarif_location(w, r->file, r->line);
+	sarif_record_props(w, r->id, 0, NULL, r->prompt_id);
+	jw_obj_end(w);     /* properties */
+	jw_obj_end(w);
 }
 
 /* One result per finding that is new in the candidate, located at the
@@ -221,19 +223,20 @@ static void sarif_result(out_buf *b, const rulechange *rc, size_t index, const s
 static void render_sarif(out_buf *b, const diff_result *d)
 {
 	const changes *added = &d->added;
-	int first = 1;
+	json_w w;
 
-	sarif_open(b, 0);
+	jw_init(&w, b);
+	sarif_open(&w, 0);
 	for (size_t i = 0; i < added->n; i++) {
 		const rulechange *rc = &added->v[i];
 		sarif_rule desc = { rc->rule, NULL, rc->message, rc->severity, rc->dimension, NULL, 0, 0 };
-		sarif_rule_desc(b, &desc, i == 0);
+		sarif_rule_desc(&w, &desc);
 	}
-	sarif_results(b);
+	sarif_results(&w);
 	for (size_t i = 0; i < added->n; i++)
-		for (unsigned long k = 0; k < added->v[i].count; k++, first = 0)
-			sarif_result(b, &added->v[i], i, added->v[i].recs[k], first);
-	sarif_close(b, 1, d->regression ? "\"regression\":true" : "\"regression\":false", 0);
+		for (unsigned long k = 0; k < added->v[i].count; k++)
+			sarif_result(&w, &added->v[i], i, added->v[i].recs[k]);
+	sarif_close(&w, 1, d->regression, 0);
 }
 
 void diff_render(out_buf *b, diff_format fmt, const diff_result *d)
