@@ -1,5 +1,5 @@
 /* Inferential statistics: rank tests, reviewer agreement, ranking quality,
- * logistic regression.  See stats_infer.h for what each computes. */
+ * logistic regression.  See stats.h for what each computes. */
 #include "config.h"
 
 #include <math.h>
@@ -12,7 +12,7 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 
-#include "stats_infer.h"
+#include "stats.h"
 
 /* ---------------- ranks ---------------- */
 

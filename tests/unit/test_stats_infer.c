@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats_infer.h"
+#include "stats.h"
 #include "suites.h"
 
 #define REF TEST_DATA "/stats/infer-reference.txt"

@@ -6,7 +6,7 @@
 
 #include "diff.h"
 #include "../stats.h"
-#include "../stats_infer.h"
+
 #include "../util.h"
 #include "../xalloc.h"
 
