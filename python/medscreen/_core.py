@@ -497,6 +497,12 @@ class Rules:
         self.scenarios = tuple(F.text(F.ms_rules_scenario(r, i).contents.tag)
                                for i in range(F.ms_rules_scenario_count(r)))
         self._by_id = {ru.id: ru for ru in self.rules}
+        fp = ctypes.create_string_buffer(65)
+        if F.ms_rules_fingerprint(r, fp) != 0:
+            raise MemoryError("medscreen: out of memory")
+        #: The pack's fingerprint, as `medscreen rules --fingerprint` prints it
+        #: and scan records carry it (rules_fingerprint).
+        self.fingerprint = fp.value.decode("ascii")
 
         if prompts is None:
             prompts = default_prompts_path()

@@ -225,6 +225,7 @@ ms_compiler_destroy = _proto("ms_compiler_destroy", None, c_void_p)
 
 ms_rules_destroy = _proto("ms_rules_destroy", None, c_void_p)
 ms_rules_count = _proto("ms_rules_count", c_size_t, c_void_p)
+ms_rules_fingerprint = _proto("ms_rules_fingerprint", c_int, c_void_p, c_char_p)
 ms_rules_get = _proto("ms_rules_get", POINTER(Rule), c_void_p, c_size_t)
 ms_rules_signal_count = _proto("ms_rules_signal_count", c_size_t, c_void_p)
 ms_rules_signal = _proto("ms_rules_signal", POINTER(SignalInfo), c_void_p, c_size_t)

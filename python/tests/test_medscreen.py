@@ -80,6 +80,14 @@ class CorpusAgainstCli(unittest.TestCase):
     """The same records give the same results as `medscreen scan`."""
 
     @unittest.skipUnless(HAVE_CLI, "the medscreen program is not built")
+    def test_fingerprint_as_cli(self):
+        """The pack's fingerprint is the one `rules --fingerprint` prints and
+        every scan record carries."""
+        out = subprocess.run([CLI, "rules", "--rules", RULES, "--fingerprint"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        self.assertEqual(medscreen.Rules(RULES, prompts=False).fingerprint, out)
+        self.assertRegex(out, "^[0-9a-f]{64}$")
+
     def test_corpus_matches_cli(self):
         rules = corpus_rules()
         with tempfile.TemporaryDirectory() as tmp:

@@ -150,9 +150,10 @@ int load_prompts(rule_opts *o, ms_prompts **out)
 int rule_cmd_parse(int argc, char **argv, rule_opts *ro, const char *usage, int *verbose,
 			  int *json)
 {
-	enum { O_COLOR = 256, O_FORMAT };
+	enum { O_COLOR = 256, O_FINGERPRINT };
 	static const struct option opts[] = {
 		{ "rules", required_argument, NULL, 'r' },
+		{ "fingerprint", no_argument, NULL, O_FINGERPRINT },
 		{ "color", required_argument, NULL, O_COLOR },
 		{ "colour", required_argument, NULL, O_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -185,6 +186,11 @@ int rule_cmd_parse(int argc, char **argv, rule_opts *ro, const char *usage, int 
 				if (*json < 0)
 					return -1;
 			}
+			break;
+		case O_FINGERPRINT:
+			if (!json)
+				goto bad;
+			*json = RULES_OUT_FINGERPRINT;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -29,6 +29,9 @@ const char *default_prompts_file(void);
 /* The options of test, lint and rules: --rules, --color, --help, and
  * --verbose or --format text|json where `verbose` or `json` is given.
  * Returns 0 to go on, 1 after --help, -1 after a usage error. */
+/* What `rules` prints (rule_cmd_parse's *json): text, JSON, or only the
+ * pack's fingerprint (--fingerprint). */
+enum { RULES_OUT_TEXT, RULES_OUT_JSON, RULES_OUT_FINGERPRINT };
 int rule_cmd_parse(int argc, char **argv, rule_opts *ro, const char *usage, int *verbose,
 		   int *json);
 

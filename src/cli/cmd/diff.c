@@ -27,6 +27,7 @@ static const char usage[] =
 	"      --rename BASE=CAND  pair baseline model BASE with candidate model CAND\n"
 	"                          (repeatable; one model in each scan pairs by itself)\n"
 	"      --allow-unpaired    compare even when over half of a scan is unpaired\n"
+	"      --allow-pack-change compare scans made with different rule packs\n"
 	"  -h, --help              show this help\n"
 	"\n"
 	"Exit 1 when some dimension's flag rate rises by more than the tolerance with an\n"
@@ -74,7 +75,7 @@ static int add_rename(diff_result *d, size_t *cap, const char *arg)
 	return 0;
 }
 
-enum { O_TOL = 256, O_ALPHA, O_PAIR_BY, O_RENAME, O_ALLOW };
+enum { O_TOL = 256, O_ALPHA, O_PAIR_BY, O_RENAME, O_ALLOW, O_PACK_CHANGE };
 
 /* One option (getopt's c) into fmt or d; 0, or -1 after a usage error. */
 static int diff_option(int c, diff_format *fmt, diff_result *d, size_t *cap)
@@ -100,6 +101,9 @@ static int diff_option(int c, diff_format *fmt, diff_result *d, size_t *cap)
 	case O_ALLOW:
 		d->allow_unpaired = 1;
 		return 0;
+	case O_PACK_CHANGE:
+		d->allow_pack_change = 1;
+		return 0;
 	default:
 		fputs(usage, stderr);
 		return -1;
@@ -116,6 +120,7 @@ static int parse_diff_options(int argc, char **argv, diff_format *fmt, diff_resu
 		{ "pair-by", required_argument, NULL, O_PAIR_BY },
 		{ "rename", required_argument, NULL, O_RENAME },
 		{ "allow-unpaired", no_argument, NULL, O_ALLOW },
+		{ "allow-pack-change", no_argument, NULL, O_PACK_CHANGE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -7,6 +7,7 @@
 #include "cmds.h"
 #include "../rules.h"
 #include "../out/json.h"
+#include "../xalloc.h"
 
 static void str_list(json_w *w, const char *key, const char *const *v, size_t n)
 {
@@ -121,10 +122,12 @@ static void print_json(const ms_rules *rules)
 int cmd_rules(int argc, char **argv)
 {
 	static const char usage[] =
-		"Usage: medscreen rules [--rules PATH]... [--format text|json]\n"
+		"Usage: medscreen rules [--rules PATH]... [--format text|json | --fingerprint]\n"
 		"List the rules (id, dimension, severity, title); with --format json, also every\n"
 		"signal's keywords and regexes exactly as compiled, with their prefilter literals\n"
-		"and all their required sets.\n";
+		"and all their required sets.  --fingerprint prints only the pack's fingerprint\n"
+		"(SHA-256 of what decides a scan's output; see medscreen-rules(5)), the value\n"
+		"scan writes in every record's rules_fingerprint.\n";
 	rule_opts ro = { 0 };
 	ms_rules *rules = NULL;
 	int json = 0, rc = rule_cmd_parse(argc, argv, &ro, usage, NULL, &json);
@@ -134,10 +137,17 @@ int cmd_rules(int argc, char **argv)
 	} else if (!(rules = load_rules(&ro))) {
 		rc = CLI_EXIT_TROUBLE;
 	} else {
-		if (json)
+		char fp[65];
+
+		if (json == RULES_OUT_FINGERPRINT) {
+			if (ms_rules_fingerprint(rules, fp) != MS_OK)
+				xoom();
+			printf("%s\n", fp);
+		} else if (json == RULES_OUT_JSON) {
 			print_json(rules);
-		else
+		} else {
 			print_text(rules);
+		}
 		rc = CLI_EXIT_CLEAR;
 	}
 	ms_rules_destroy(rules);

@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "../rules.h"
 #include "../scan/engine.h"
+#include "../xalloc.h"
 
 #define DEFAULT_MAX_RECORD (16u << 20)
 
@@ -168,6 +169,8 @@ int cmd_scan(int argc, char **argv)
 		ret = rc > 0 ? CLI_EXIT_CLEAR : CLI_EXIT_TROUBLE;
 	} else if ((rules = load_rules(&ro)) && !load_prompts(&ro, &prompts)) {
 		cfg.rules = cfg.out.rules = rules;
+		if (ms_rules_fingerprint(rules, cfg.out.fingerprint) != MS_OK)
+			xoom();
 		cfg.prompts = prompts;
 		cfg.out.fields = &cfg.fields;
 		cfg.out.color = cfg.writer == &out_text && cli_use_color(ro.color, stdout);

@@ -32,6 +32,7 @@ static void rec_free(scan_rec *r)
 	free(r->weights);
 	free(r->prompt_id);
 	free(r->sample);
+	free(r->pack);
 	for (size_t i = 0; i < r->nfired; i++) {
 		free(r->fired[i].rule);
 		free(r->fired[i].message);
@@ -123,6 +124,7 @@ static int parse_rec(scan_rec *r, json_object *obj)
 	r->weights = dup_field(obj, "weights");
 	r->prompt_id = dup_field(obj, "prompt_id");
 	r->sample = dup_field(obj, "sample");
+	r->pack = dup_field(obj, "rules_fingerprint");
 	if (parse_status(r, obj))
 		return -1;
 	if (json_object_object_get_ex(obj, "score", &v) && json_object_is_type(v, json_type_int))

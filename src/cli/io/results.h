@@ -18,6 +18,7 @@ typedef struct fired_rule {
 
 typedef struct scan_rec {
 	char *id, *model, *group, *weights, *prompt_id, *sample;
+	char *pack;            /* rules_fingerprint: the pack that scanned it, or NULL */
 	const char *file;      /* owned by the set */
 	unsigned long line;    /* line in the scan file */
 	int status;

@@ -30,9 +30,10 @@ static void opt_str(out_buf *b, const char *k, const char *v)
  * names is not carried through. */
 static const char *const own_keys[] = {
 	"id", "line", "file", "model", "prompt_id", "status", "score", "signals", "dimensions",
-	"findings", "error", "signal_evidence", "derived_tags",
+	"findings", "error", "signal_evidence", "derived_tags", "medscreen_version",
+	"rules_fingerprint",
 };
-static const char own_initials[] = "ilfmpsde";
+static const char own_initials[] = "ilfmpsder";
 
 static int top_segment_is(const char *path, const char *k)
 {
@@ -217,6 +218,10 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 	} else {
 		result(b, o, rec, res);
 	}
+	/* Provenance: which program and which pack made the line, so that a
+	 * scan is never compared with one made by other rules unknowingly. */
+	ob_printf(b, ",\"medscreen_version\":\"%s\",\"rules_fingerprint\":\"%s\"", PACKAGE_VERSION,
+		  o->fingerprint);
 	carry_fields(b, in, o->fields);
 	ob_adds(b, "}\n");
 }

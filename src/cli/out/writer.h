@@ -20,6 +20,7 @@ typedef struct out_ctx {
 	const char *fname;          /* input name for text output and multi-file jsonl */
 	int with_file;              /* include "file" in jsonl */
 	const ms_rules *rules;
+	char fingerprint[65];       /* of the rules (ms_rules_fingerprint) */
 	unsigned context;           /* bytes of context around evidence in text output */
 	const field_map *fields;    /* where the texts came from: not carried through */
 	const char *fail_on;        /* the --fail-on threshold's name */

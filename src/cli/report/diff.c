@@ -263,6 +263,46 @@ static void auto_rename(diff_result *d)
 		 "scan; --rename sets other pairings)", mb, mc);
 }
 
+/* The rule pack a scan was made with: its one rules_fingerprint, NULL when
+ * its records carry none; several is an error. */
+static int scan_pack(const scan_set *s, const char *name, const char **out)
+{
+	*out = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		const char *p = s->v[i].pack;
+		if (!p)
+			continue;
+		if (*out && strcmp(*out, p) != 0) {
+			cli_error("%s mixes records of two rule packs (%.12s and %.12s, line %lu): "
+				  "diff compares scans made with one pack each",
+				  name, *out, p, s->v[i].line);
+			return -1;
+		}
+		*out = p;
+	}
+	return 0;
+}
+
+/* Two scans made with different packs are not comparable unless asked. */
+static int check_packs(diff_result *d)
+{
+	if (scan_pack(&d->base, d->base_name, &d->base_pack) ||
+	    scan_pack(&d->cand, d->cand_name, &d->cand_pack))
+		return -1;
+	if (!d->base_pack || !d->cand_pack || strcmp(d->base_pack, d->cand_pack) == 0)
+		return 0;
+	if (!d->allow_pack_change) {
+		cli_error("the scans were made with different rule packs (baseline %.12s, candidate "
+			  "%.12s): a change of findings may be a change of rules; "
+			  "--allow-pack-change compares them anyway",
+			  d->base_pack, d->cand_pack);
+		return -1;
+	}
+	cli_warning("the scans were made with different rule packs (baseline %.12s, candidate "
+		    "%.12s)", d->base_pack, d->cand_pack);
+	return 0;
+}
+
 /* Too little paired to compare: an error that says why. */
 static int check_pairing(const diff_result *d)
 {
@@ -296,7 +336,8 @@ static int check_pairing(const diff_result *d)
 
 int diff_run(diff_result *d)
 {
-	if (scan_set_read(&d->base, d->base_name) || scan_set_read(&d->cand, d->cand_name))
+	if (scan_set_read(&d->base, d->base_name) || scan_set_read(&d->cand, d->cand_name) ||
+	    check_packs(d))
 		return -1;
 	auto_rename(d);
 	d->kb = index_set(d, &d->base, 0);

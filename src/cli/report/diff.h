@@ -78,6 +78,8 @@ typedef struct diff_result {
 	size_t nrenames;
 	int auto_renamed;             /* the one-model-each pairing was made here */
 	int allow_unpaired;           /* more than half unpaired is not an error */
+	int allow_pack_change;        /* scans of different rule packs are compared */
+	const char *base_pack, *cand_pack; /* their rules_fingerprint, or NULL */
 	keyed *kb, *kc;               /* each set by key, sorted */
 	dimstat ds[MS_DIM_COUNT];
 	changes added, removed;       /* most frequent first */

@@ -35,6 +35,11 @@ static void render_text(out_buf *b, const diff_result *d)
 		ob_printf(b, "paired:    baseline model %s with candidate model %s%s\n",
 			  d->renames[i].base, d->renames[i].cand,
 			  d->auto_renamed ? " (one model in each scan)" : "");
+	if (d->base_pack && d->cand_pack && strcmp(d->base_pack, d->cand_pack) != 0)
+		ob_printf(b, "RULE PACK CHANGED: baseline %s\n                   candidate %s\n",
+			  d->base_pack, d->cand_pack);
+	else if (d->base_pack)
+		ob_printf(b, "rules:     %s\n", d->base_pack);
 	ob_printf(b, "%lu pairs by %s, %lu records unpaired\n\n", d->npaired,
 		  diff_pair_keys(d->pair_by), d->nunpaired);
 	text_dimensions(b, d);
@@ -134,6 +139,16 @@ static void render_json(out_buf *b, const diff_result *d)
 	jw_g(&w, d->tol);
 	jw_key(&w, "alpha");
 	jw_g(&w, d->alpha);
+	jw_key(&w, "baseline_rules_fingerprint");
+	if (d->base_pack)
+		jw_str(&w, d->base_pack);
+	else
+		jw_null(&w);
+	jw_key(&w, "candidate_rules_fingerprint");
+	if (d->cand_pack)
+		jw_str(&w, d->cand_pack);
+	else
+		jw_null(&w);
 	jw_key(&w, "pair_by");
 	jw_str(&w, diff_pair_keys(d->pair_by));
 	jw_key(&w, "renames");
