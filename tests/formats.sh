@@ -88,6 +88,47 @@ assert cases[0].find("failure") is not None and cases[1].find("failure") is None
 assert cases[3].find("error") is not None
 PY
 
+# SARIF for code-scanning services: the pack's fingerprint in the driver and
+# the automation id; each result's partialFingerprints the same when the
+# records come in another order (so at other lines); a warning past the
+# 5,000 results GitHub shows and the 25,000 it accepts per run.
+run_ms scan --rules "$DATA/rules" --format sarif --fail-on never "$DATA/sample.jsonl" \
+	>"$TMP/fp1.sarif" 2>/dev/null || true
+tac "$DATA/sample.jsonl" >"$TMP/reversed.jsonl"
+run_ms scan --rules "$DATA/rules" --format sarif --fail-on never "$TMP/reversed.jsonl" \
+	>"$TMP/fp2.sarif" 2>/dev/null || true
+fp=$(run_ms rules --rules "$DATA/rules" --fingerprint)
+check "sarif: pack fingerprint, automation id, partial fingerprints stable across runs" \
+	"$PY" - "$TMP/fp1.sarif" "$TMP/fp2.sarif" "$fp" <<'PY'
+import json, sys
+a, b = (json.load(open(f))["runs"][0] for f in sys.argv[1:3])
+fp = sys.argv[3]
+assert a["tool"]["driver"]["properties"]["rulesFingerprint"] == fp
+assert a["automationDetails"]["id"] == "medscreen/%s/" % fp[:16]
+assert a["tool"]["driver"]["informationUri"].startswith("https://")
+key = lambda r: (r["ruleId"], r["properties"]["record"])
+fa = {key(r): r["partialFingerprints"]["medscreenFinding/v1"] for r in a["results"]}
+fb = {key(r): r["partialFingerprints"]["medscreenFinding/v1"] for r in b["results"]}
+lines_a = {key(r): r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in a["results"]}
+lines_b = {key(r): r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in b["results"]}
+assert fa and fa == fb, (fa, fb)
+assert lines_a != lines_b
+assert len(set(fa.values())) == len(fa)
+PY
+line=$(grep -m1 '"a1"' "$DATA/sample.jsonl")
+for n in 5200 25200; do
+	awk -v n=$n -v l="$line" 'BEGIN { for (i = 0; i < n; i++) print l }' >"$TMP/many.jsonl"
+	set +e
+	run_ms scan --rules "$DATA/rules" --format sarif --fail-on never "$TMP/many.jsonl" \
+		>/dev/null 2>"$TMP/many.err"
+	set -e
+	if grep -q "GitHub code scanning" "$TMP/many.err"; then
+		ok "sarif: $n records: $(grep -o 'GitHub code scanning [a-z]*' "$TMP/many.err")"
+	else
+		not_ok "sarif: $n records: no word about GitHub's limits"
+	fi
+done
+
 # Reports over two scans of the diff fixtures.
 run_ms scan --rules "$DATA/rules" --prompts "$DATA/diff/prompts.yaml" --format jsonl \
 	"$DATA/diff/baseline.jsonl" >"$TMP/base.scan" 2>/dev/null || true

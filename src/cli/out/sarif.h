@@ -27,8 +27,16 @@ typedef struct sarif_rule {
 } sarif_rule;
 void sarif_rule_desc(json_w *w, const sarif_rule *r);
 
-/* Closes the driver and opens the results list. */
-void sarif_results(json_w *w);
+/* Closes the driver and opens the results list.  With a rule-pack
+ * fingerprint, the driver's properties carry it and the run's
+ * automationDetails id is "medscreen/<its first 16 digits>/", so that a
+ * code-scanning service keeps the analyses of different packs apart. */
+void sarif_results(json_w *w, const char *fingerprint);
+/* "partialFingerprints" of a result: a hash of the rule and of what names
+ * the record (model, prompt, sample, id), not of its line in a file, so
+ * that a service tracks one finding across runs. */
+void sarif_partial_fingerprint(json_w *w, const char *rule, const char *model,
+			       const char *prompt_id, const char *sample, const char *record);
 /* The open containers when the results list has just been opened, for
  * jw_resume() by whoever writes the rest of the document. */
 #define SARIF_IN_RESULTS "{[{["

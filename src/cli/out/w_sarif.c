@@ -4,8 +4,12 @@
 
 #include "sarif.h"
 #include "writer.h"
+#include "../util.h"
 
 #define SARIF_INPUT_ERROR "MS-INPUT-ERROR"
+/* Results per run GitHub code scanning accepts, and shows. */
+#define SARIF_RESULTS_MAX 25000
+#define SARIF_RESULTS_SHOWN 5000
 #define EVIDENCE_TEXT_MAX 200
 
 static void begin(out_buf *b, const out_ctx *o, const scan_totals *t)
@@ -36,7 +40,7 @@ static void begin(out_buf *b, const out_ctx *o, const scan_totals *t)
 	jw_str(&w, "error");
 	jw_obj_end(&w);
 	jw_obj_end(&w);
-	sarif_results(&w);
+	sarif_results(&w, o->fingerprint);
 }
 
 static void end(out_buf *b, const out_ctx *o, const scan_totals *t)
@@ -46,6 +50,14 @@ static void end(out_buf *b, const out_ctx *o, const scan_totals *t)
 	(void)o;
 	jw_resume(&w, b, SARIF_IN_RESULTS);
 	sarif_close(&w, !t->errors, -1, 1);
+	/* GitHub code scanning's documented limits per run. */
+	if (t->findings + t->errors > SARIF_RESULTS_MAX)
+		cli_warning("the SARIF run holds %lu results: GitHub code scanning rejects a run of "
+			    "more than %d; scan fewer records per file, or raise --fail-on",
+			    t->findings + t->errors, SARIF_RESULTS_MAX);
+	else if (t->findings + t->errors > SARIF_RESULTS_SHOWN)
+		cli_note("the SARIF run holds %lu results: GitHub code scanning shows only the "
+			 "first %d by severity", t->findings + t->errors, SARIF_RESULTS_SHOWN);
 }
 
 /* The start of a result, up to its open properties.  Each result is
@@ -68,6 +80,8 @@ static void result_head(json_w *w, const out_ctx *o, const in_record *in, unsign
 	jw_str(w, "fail");
 	sarif_message(w, message);
 	sarif_location(w, o->fname, line);
+	sarif_partial_fingerprint(w, rule, in->str[F_MODEL], in->str[F_PROMPT_ID],
+				  in->str[F_SAMPLE], in->str[F_ID]);
 	sarif_record_props(w, in->str[F_ID], 1, in->str[F_MODEL], in->str[F_PROMPT_ID]);
 }
 

@@ -32,6 +32,7 @@ typedef struct out_ctx {
 typedef struct scan_totals {
 	unsigned long records, flagged, flagged_fail, errors;
 	unsigned long unread;     /* input files that could not be opened or read */
+	unsigned long findings;   /* all records' findings */
 } scan_totals;
 
 typedef void (*out_frame_fn)(out_buf *b, const out_ctx *o, const scan_totals *t);

@@ -228,6 +228,7 @@ static void sarif_result(json_w *w, const rulechange *rc, size_t index, const sc
 	jw_key(w, "baselineState");
 	jw_str(w, "new");
 	sarif_location(w, r->file, r->line);
+	sarif_partial_fingerprint(w, rc->rule, r->model, r->prompt_id, r->sample, r->id);
 	sarif_record_props(w, r->id, 0, NULL, r->prompt_id);
 	jw_obj_end(w);     /* properties */
 	jw_obj_end(w);
@@ -247,7 +248,7 @@ static void render_sarif(out_buf *b, const diff_result *d)
 		sarif_rule desc = { rc->rule, NULL, rc->message, rc->severity, rc->dimension, NULL, 0, 0 };
 		sarif_rule_desc(&w, &desc);
 	}
-	sarif_results(&w);
+	sarif_results(&w, d->cand_pack);
 	for (size_t i = 0; i < added->n; i++)
 		for (unsigned long k = 0; k < added->v[i].count; k++)
 			sarif_result(&w, &added->v[i], i, added->v[i].recs[k]);

@@ -26,6 +26,7 @@ typedef struct slot {
 	size_t out_off, out_len;
 	int flagged_fail;         /* a finding at or above --fail-on */
 	int flagged;              /* a finding above info */
+	unsigned findings;        /* findings (not rule errors): results in SARIF */
 	int error;
 	int unknown_prompt;
 	int no_prompt;            /* neither a prompt text nor a prompt_id */
@@ -124,10 +125,13 @@ static void tally(const scan_cfg *cfg, slot *s, const ms_result *res, const char
 		return;
 	s->score = res->score;
 	s->flagged = res->flagged;
-	for (size_t i = 0; i < res->nfindings; i++)
-		if (res->findings[i].kind != MS_FINDING_ERROR &&
-		    (int)res->findings[i].rule->severity >= cfg->fail_on)
+	for (size_t i = 0; i < res->nfindings; i++) {
+		if (res->findings[i].kind == MS_FINDING_ERROR)
+			continue;
+		s->findings++;
+		if ((int)res->findings[i].rule->severity >= cfg->fail_on)
 			s->flagged_fail = 1;
+	}
 }
 
 static void screen_one(worker *w, slot *s)
@@ -141,6 +145,7 @@ static void screen_one(worker *w, slot *s)
 
 	s->worker = w->id;
 	s->flagged_fail = s->flagged = s->error = s->unknown_prompt = s->no_prompt = 0;
+	s->findings = 0;
 	s->score = 0;
 	if (s->too_long) {
 		in_record_clear(&w->in);
@@ -228,6 +233,7 @@ static void run_batch(scan_run *r, size_t n)
 		r->t.flagged += (unsigned long)s->flagged;
 		r->t.flagged_fail += (unsigned long)s->flagged_fail;
 		r->t.errors += (unsigned long)s->error;
+		r->t.findings += s->findings;
 		r->unknown_prompt += (unsigned long)s->unknown_prompt;
 		r->no_prompt += (unsigned long)s->no_prompt;
 	}
