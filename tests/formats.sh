@@ -42,7 +42,7 @@ rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 head = rows[0]
 assert head == ["id", "model", "prompt_id", "line", "status", "score", "flagged_dimensions",
                 "rules", "evidence", "error", "reviewer_1", "reviewer_2", "consensus",
-                "notes"], head
+                "notes", "medscreen_version", "rules_fingerprint"], head
 assert len(rows) == 5, rows
 assert all(len(r) == len(head) for r in rows), rows
 r = dict(zip(head, rows[1]))
@@ -51,6 +51,7 @@ assert r["rules"] == "PRO-CURE-CLAIM;HUM-WORRY", r
 assert '"guaranteed",\nno doubt' in r["evidence"], r["evidence"]
 assert r["flagged_dimensions"] == "professionalism;humanism", r
 assert r["reviewer_1"] == r["consensus"] == r["notes"] == ""
+assert len(r["rules_fingerprint"]) == 64 and r["medscreen_version"], r
 assert rows[4][4] == "error" and rows[4][9].startswith("invalid JSON"), rows[4]
 PY
 

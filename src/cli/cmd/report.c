@@ -4,9 +4,12 @@
 #include <getopt.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmds.h"
 #include "../util.h"
+#include "../xalloc.h"
 #include "../report/aggregate.h"
 
 static const char usage[] =
@@ -49,14 +52,45 @@ static int parse_report_options(int argc, char **argv, report_format *fmt)
 	return 0;
 }
 
+/* The distinct rule packs of the scans, in order of first appearance, and
+ * the header line that names them. */
+static void provenance(const scan_set *set, report_doc *doc, out_buf *line)
+{
+	const char **packs = xcalloc(set->n + 1, sizeof *packs);
+	size_t n = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		size_t k;
+		if (!set->v[i].pack)
+			continue;
+		for (k = 0; k < n && strcmp(packs[k], set->v[i].pack) != 0; k++)
+			;
+		if (k == n)
+			packs[n++] = set->v[i].pack;
+	}
+	ob_printf(line, "medscreen %s; ", PACKAGE_VERSION);
+	if (n == 0)
+		ob_adds(line, "rule pack not recorded in the scans");
+	else if (n == 1)
+		ob_printf(line, "rules %s", packs[0]);
+	else
+		for (size_t k = 0; k < n; k++)
+			ob_printf(line, "%s%.12s", k ? ", " : "scans made with different rule packs: ",
+				  packs[k]);
+	doc->packs = packs;
+	doc->npacks = n;
+	doc->provenance = line->data;
+}
+
 static void write_report(report_format fmt, const scan_set *set)
 {
 	report_data d = { 0 };
 	rtable tables[REPORT_TABLES];
 	char summary[256];
 	report_doc doc = { tables, REPORT_TABLES, summary, 0, 0, 0 };
-	out_buf b = { 0 };
+	out_buf b = { 0 }, prov = { 0 };
 
+	provenance(set, &doc, &prov);
 	report_collect(&d, set);
 	report_tables(&d, tables);
 	snprintf(summary, sizeof summary,
@@ -70,6 +104,8 @@ static void write_report(report_format fmt, const scan_set *set)
 	if (ob_write(&b, stdout))
 		cli_write_error(errno);
 	ob_free(&b);
+	ob_free(&prov);
+	free((void *)doc.packs);
 	for (size_t i = 0; i < REPORT_TABLES; i++)
 		table_free(&tables[i]);
 	report_data_free(&d);

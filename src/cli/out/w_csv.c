@@ -15,7 +15,7 @@ static void begin(out_buf *b, const out_ctx *o, const scan_totals *t)
 	(void)o;
 	(void)t;
 	ob_adds(b, "id,model,prompt_id,line,status,score,flagged_dimensions,rules,evidence,error,"
-		   "reviewer_1,reviewer_2,consensus,notes\r\n");
+		   "reviewer_1,reviewer_2,consensus,notes,medscreen_version,rules_fingerprint\r\n");
 }
 
 /* One excerpt per finding: the first evidence span, or the kind. */
@@ -73,7 +73,6 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 {
 	char num[32];
 
-	(void)o;
 	csv_cell(b, in->str[F_ID], 0);
 	csv_cell(b, in->str[F_MODEL], 0);
 	csv_cell(b, in->str[F_PROMPT_ID], 0);
@@ -87,8 +86,8 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 			csv_cell(b, "", 0);
 		csv_cell(b, error ? error : "unknown error", 0);
 	}
-	/* Empty columns for the two review rounds. */
-	ob_adds(b, ",,,\r\n");
+	/* Empty columns for the two review rounds, then the provenance. */
+	ob_printf(b, ",,,,%s,%s\r\n", PACKAGE_VERSION, o->fingerprint);
 }
 
 const out_writer out_csv = {

@@ -9,8 +9,11 @@
 
 static void begin(out_buf *b, const out_ctx *o, const scan_totals *t)
 {
-	(void)o;
+	const char *props[] = { "medscreen.version", PACKAGE_VERSION, "rules.fingerprint",
+				o->fingerprint };
+
 	junit_open(b, "medscreen", "medscreen scan", t->records, t->flagged, t->errors);
+	junit_properties(b, props, 4);
 }
 
 static void end(out_buf *b, const out_ctx *o, const scan_totals *t)

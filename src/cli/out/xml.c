@@ -39,6 +39,21 @@ void junit_open(out_buf *b, const char *name, const char *suite, unsigned long t
 	ob_printf(b, "\" tests=\"%lu\" failures=\"%lu\" errors=\"%lu\">\n", tests, failures, errors);
 }
 
+void junit_properties(out_buf *b, const char *const *kv, size_t n)
+{
+	ob_adds(b, "    <properties>\n");
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		if (!kv[i + 1])
+			continue;
+		ob_adds(b, "      <property name=\"");
+		xml_str(b, kv[i]);
+		ob_adds(b, "\" value=\"");
+		xml_str(b, kv[i + 1]);
+		ob_adds(b, "\"/>\n");
+	}
+	ob_adds(b, "    </properties>\n");
+}
+
 void junit_close(out_buf *b)
 {
 	ob_adds(b, "  </testsuite>\n</testsuites>\n");

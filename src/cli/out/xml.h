@@ -11,6 +11,9 @@ void xml_text(out_buf *b, const char *s, size_t n);
 void xml_str(out_buf *b, const char *s);
 
 /* <testsuites name=NAME ...><testsuite name=SUITE ...>, and its end. */
+/* The suite's <properties>: n strings, name and value in turn (a NULL
+ * value leaves its property out). */
+void junit_properties(out_buf *b, const char *const *kv, size_t n);
 void junit_open(out_buf *b, const char *name, const char *suite, unsigned long tests,
 		unsigned long failures, unsigned long errors);
 void junit_close(out_buf *b);

@@ -190,7 +190,13 @@ static void render_junit(out_buf *b, const diff_result *d)
 
 	for (int k = 0; k < MS_DIM_COUNT; k++)
 		fails += (unsigned long)d->ds[k].regression;
-	junit_open(b, "medscreen diff", "medscreen diff", MS_DIM_COUNT, fails, 0);
+	{
+		const char *props[] = { "medscreen.version", PACKAGE_VERSION,
+					"rules.fingerprint.baseline", d->base_pack,
+					"rules.fingerprint.candidate", d->cand_pack };
+		junit_open(b, "medscreen diff", "medscreen diff", MS_DIM_COUNT, fails, 0);
+		junit_properties(b, props, 6);
+	}
 	for (int k = 0; k < MS_DIM_COUNT; k++) {
 		const dimstat *x = &d->ds[k];
 		ob_printf(b, "    <testcase classname=\"medscreen.diff\" name=\"%s flag rate\">",

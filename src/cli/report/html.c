@@ -100,6 +100,8 @@ void render_html(out_buf *b, const report_doc *d)
 	ob_adds(b, html_head);
 	ob_adds(b, "<h1>medscreen report</h1>\n<p class=\"meta\">");
 	html_text(b, d->summary);
+	ob_adds(b, "<br>");
+	html_text(b, d->provenance);
 	ob_adds(b, "</p>\n<p class=\"legend\">Flag rate: ");
 	for (int i = 0; i <= 4; i++) {
 		ob_adds(b, "<span");

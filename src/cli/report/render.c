@@ -146,6 +146,13 @@ static void render_json_doc(out_buf *b, const report_doc *d)
 	jw_uint(&w, d->flagged);
 	jw_key(&w, "errors");
 	jw_uint(&w, d->errors);
+	jw_key(&w, "medscreen_version");
+	jw_str(&w, PACKAGE_VERSION);
+	jw_key(&w, "rules_fingerprints");
+	jw_arr(&w);
+	for (size_t i = 0; i < d->npacks; i++)
+		jw_str(&w, d->packs[i]);
+	jw_arr_end(&w);
 	for (size_t i = 0; i < d->ntables; i++)
 		render_json(&w, &d->tables[i]);
 	jw_obj_end(&w);
@@ -156,12 +163,12 @@ void render_report(out_buf *b, report_format fmt, const report_doc *d)
 {
 	switch (fmt) {
 	case R_TEXT:
-		ob_printf(b, "%s\n\n", d->summary);
+		ob_printf(b, "%s\n%s\n\n", d->summary, d->provenance);
 		for (size_t i = 0; i < d->ntables; i++)
 			render_text(b, &d->tables[i]);
 		break;
 	case R_MARKDOWN:
-		ob_printf(b, "# medscreen report\n\n%s\n\n", d->summary);
+		ob_printf(b, "# medscreen report\n\n%s\n\n%s\n\n", d->summary, d->provenance);
 		for (size_t i = 0; i < d->ntables; i++)
 			render_markdown(b, &d->tables[i]);
 		break;

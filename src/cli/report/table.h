@@ -41,6 +41,9 @@ typedef struct report_doc {
 	size_t ntables;
 	const char *summary;
 	unsigned long records, flagged, errors;
+	const char *const *packs;   /* the distinct rules_fingerprints of the scans */
+	size_t npacks;
+	const char *provenance;     /* "medscreen 0.1.0, rules 85f7e3..." for the header */
 } report_doc;
 
 void render_report(out_buf *b, report_format fmt, const report_doc *d);
