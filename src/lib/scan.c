@@ -33,6 +33,13 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 	return t->m && t->state && t->err && t->occ && t->pm && t->prc ? 0 : -1;
 }
 
+static void clear_errors(textstate *t)
+{
+	for (size_t i = 0; i < t->nerrs; i++)
+		free(t->errs[i]);
+	t->nerrs = 0;
+}
+
 static void textstate_free(textstate *t, const ms_rules *r)
 {
 	if (t->m)
@@ -51,6 +58,8 @@ static void textstate_free(textstate *t, const ms_rules *r)
 	free(t->pm);
 	free(t->prc);
 	free(t->rep.v);
+	clear_errors(t);
+	free(t->errs);
 	ms_normtext_free(&t->nt);
 }
 
@@ -190,6 +199,7 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 		t->m[i].n = 0;
 	memset(t->state, SIG_PENDING, r->nsigs);
 	memset(t->err, 0, r->nsigs * sizeof *t->err);
+	clear_errors(t);
 	for (size_t i = 0; i < r->nreqs; i++)
 		t->occ[i].n = 0;
 	memset(t->prc, 0, r->npats * sizeof *t->prc);
@@ -261,18 +271,26 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Record a failed regex run (match limit and the like) against the signal. */
-static void report_regex_error(ms_scanner *s, textstate *t, size_t si, const ms_pattern *p,
-			       int pcre_rc)
+/* Record a failed regex run (match limit and the like) against the signal:
+ * each signal gets its own message, kept with the text's state.  Returns -1
+ * when memory runs out. */
+static int report_regex_error(ms_scanner *s, textstate *t, size_t si, const ms_pattern *p,
+			      int pcre_rc)
 {
-	char *eb = t->errbuf;
+	char buf[320];
 	PCRE2_UCHAR msg[160];
+	char *m;
 
 	pcre2_get_error_message(-pcre_rc, msg, sizeof msg);
-	snprintf(eb, sizeof t->errbuf, "signal '%s': regex '%.60s%s' failed: %s",
+	snprintf(buf, sizeof buf, "signal '%s': regex '%.60s%s' failed: %s",
 		 s->r->sigs[si].info.id, p->src, strlen(p->src) > 60 ? "..." : "",
 		 (const char *)msg);
-	t->err[si] = eb;
+	if (ms_grow(&t->errs, &t->caperrs, t->nerrs + 1, sizeof *t->errs) ||
+	    !(m = ms_strdup(buf)))
+		return -1;
+	t->errs[t->nerrs++] = m;
+	t->err[si] = m;
+	return 0;
 }
 
 /* One pcre2_match call from `off`; returns 1 with the match in *ms / *me,
@@ -502,7 +520,8 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 			t->prc[pi] = rc;
 		}
 		if (rc < 0) {
-			report_regex_error(s, t, si, p, -rc);
+			if (report_regex_error(s, t, si, p, -rc))
+				return -1;
 			break;
 		}
 		for (size_t i = 0; i < pm->n; i++)
@@ -903,8 +922,9 @@ check:
 		ms_finding *f = &s->f[i];
 		ms_severity sev = f->rule->severity;
 
-		f->evidence = s->ev.v + (size_t)(uintptr_t)f->evidence;
-		f->trigger = s->ev.v + (size_t)(uintptr_t)f->trigger;
+		/* No arithmetic on a null pool (nothing was ever pooled). */
+		f->evidence = f->nevidence ? s->ev.v + (size_t)(uintptr_t)f->evidence : NULL;
+		f->trigger = f->ntrigger ? s->ev.v + (size_t)(uintptr_t)f->trigger : NULL;
 		if (f->kind == MS_FINDING_ERROR)
 			continue;
 		res->score += ms_severity_weight(sev);

@@ -33,7 +33,8 @@ typedef struct textstate {
 	unsigned rep_max;   /* most occurrences of one unit */
 	spanvec rep;        /* the later occurrences of the most repeated unit */
 	int in_prompt;
-	char errbuf[256];   /* message of the last failed regex run on this text */
+	char **errs;        /* messages of the failed regex runs on this text, one */
+	size_t nerrs, caperrs; /* per signal that failed (t->err points into them) */
 } textstate;
 
 /* Prompts repeat: a campaign has a few dozen prompts and thousands of

@@ -381,6 +381,64 @@ START_TEST(match_limit_is_an_error)
 }
 END_TEST
 
+/* Two regexes that fail on one record: each rule's error names its own. */
+START_TEST(each_error_names_its_regex)
+{
+	ms_compiler *c;
+	ms_compile_options o = { 0 };
+	const ms_result *res;
+	static const char yaml[] =
+		"signals:\n  - {id: s1, patterns: ['^(?:a|aa)+$']}\n"
+		"  - {id: s2, patterns: ['^(?:aa|a)+$']}\n"
+		"rules:\n  - {id: R1, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: s1}\n  - {id: R2, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: s2}\n";
+	char text[64];
+
+	o.match_limit = 1000;
+	o.no_prefilter = 1;
+	ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
+	ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
+	ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+	ms_compiler_destroy(c);
+	ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+	memset(text, 'a', sizeof text - 2);
+	text[sizeof text - 2] = 'c';
+	text[sizeof text - 1] = '\0';
+	for (int round = 0; round < 2; round++) {
+		res = scan(text);
+		ck_assert(res->error);
+		ck_assert_uint_eq(res->nfindings, 2);
+		ck_assert_str_eq(res->findings[0].rule->id, "R1");
+		ck_assert_str_eq(res->findings[1].rule->id, "R2");
+		ck_assert_msg(strstr(res->findings[0].error, "'s1'") &&
+			      strstr(res->findings[0].error, "(?:a|aa)"),
+			      "R1's error: %s", res->findings[0].error);
+		ck_assert_msg(strstr(res->findings[1].error, "'s2'") &&
+			      strstr(res->findings[1].error, "(?:aa|a)"),
+			      "R2's error: %s", res->findings[1].error);
+	}
+	teardown();
+}
+END_TEST
+
+/* A rule that fires without evidence on an empty response (no span was
+ * ever pooled): nothing is computed from a null pointer (UBSan). */
+START_TEST(missing_on_empty_response)
+{
+	const ms_result *res;
+
+	load("signals:\n  - {id: s, keywords: [hello]}\n"
+	     "rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+	     "require: s}\n");
+	res = scan("");
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_MISSING);
+	ck_assert_uint_eq(res->findings[0].nevidence, 0);
+	teardown();
+}
+END_TEST
+
 START_TEST(prefilter_same_result)
 {
 	static const char yaml[] =
@@ -1166,6 +1224,8 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, prompt_evidence);
 	tcase_add_test(tc, invalid_utf8_and_nul);
 	tcase_add_test(tc, match_limit_is_an_error);
+	tcase_add_test(tc, each_error_names_its_regex);
+	tcase_add_test(tc, missing_on_empty_response);
 	tcase_add_test(tc, prefilter_same_result);
 	tcase_add_test(tc, windowed_equals_full);
 	tcase_add_test(tc, literal_prefix_bounds);
