@@ -443,7 +443,13 @@ ms_status ms_compiler_create(ms_compiler **out, const ms_compile_options *opts, 
 	}
 	if (opts)
 		c->opts = *opts;
-	c->r->match_limit = c->opts.match_limit ? c->opts.match_limit : 1000000;
+	c->r->match_limit = c->opts.match_limit ? c->opts.match_limit : MS_DEFAULT_MATCH_LIMIT;
+	c->r->heap_limit_kib = c->opts.heap_limit_kib ? c->opts.heap_limit_kib
+						      : MS_DEFAULT_HEAP_LIMIT_KIB;
+	c->r->jit_stack_bytes = c->opts.jit_stack_bytes ? c->opts.jit_stack_bytes
+							: MS_DEFAULT_JIT_STACK_BYTES;
+	c->r->regex_time_ms = c->opts.regex_time_ms ? c->opts.regex_time_ms
+						    : MS_DEFAULT_REGEX_TIME_MS;
 	c->r->no_prefilter = c->opts.no_prefilter;
 	c->diag = diag;
 	c->ud = userdata;

@@ -302,7 +302,10 @@ struct ms_rules {
 	ms_ac *ac;
 	ms_acent *acents;
 	size_t nacents;
-	uint32_t match_limit;
+	uint32_t match_limit;   /* also the depth limit */
+	uint32_t heap_limit_kib;
+	size_t jit_stack_bytes;
+	uint32_t regex_time_ms;
 	int no_prefilter;
 	int any_prompt;         /* some signal is evaluated on the prompt */
 	char **meta[META_KINDS]; /* distinct values of each kind of scope in all rules */

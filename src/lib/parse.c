@@ -80,6 +80,59 @@ static int parse_examples_list(ms_compiler *c, ynode *list, int expect, int for_
 	return 0;
 }
 
+#define COMPILE_NOMEM ((pcre2_code *)&compile_nomem)
+static char compile_nomem;
+
+/* Compile a regex with a callout before each attempt at a start position:
+ * the scanner's callout checks the time budget of the run there, which
+ * bounds the work that the match limit does not count (with the JIT, a
+ * possessive loop re-run from every start).  The source goes in a group,
+ * closed after \E (an unterminated \Q) and, if that does not compile, after
+ * a newline too (a trailing # comment in extended mode): the newline must not
+ * change what matches, checked on the minimum length.  When neither wrapping
+ * compiles, the regex itself is compiled, for its error or (never seen) to
+ * run bounded by the match limit alone.  The callout changes no match and
+ * no start-up optimisation. */
+static pcre2_code *compile_timed(const char *src, size_t len, uint32_t options, int *errcode,
+				 PCRE2_SIZE *erroff)
+{
+	static const char pre[] = "(?C255)(?:", post1[] = "\\E)", post2[] = "\\E\n)";
+	char *w = malloc(sizeof pre + len + sizeof post2);
+	pcre2_code *code = NULL, *plain;
+	size_t np = sizeof pre - 1, a = 0, b = 1;
+	int e;
+	PCRE2_SIZE o;
+
+	if (!w)
+		return COMPILE_NOMEM;
+	memcpy(w, pre, np);
+	memcpy(w + np, src, len);
+	memcpy(w + np + len, post1, sizeof post1 - 1);
+	code = pcre2_compile((PCRE2_SPTR)w, np + len + sizeof post1 - 1, options, &e, &o, NULL);
+	if (code) {
+		free(w);
+		return code;
+	}
+	plain = pcre2_compile((PCRE2_SPTR)src, len, options, errcode, erroff, NULL);
+	if (!plain) {
+		free(w);
+		return NULL;
+	}
+	memcpy(w + np + len, post2, sizeof post2 - 1);
+	code = pcre2_compile((PCRE2_SPTR)w, np + len + sizeof post2 - 1, options, &e, &o, NULL);
+	free(w);
+	if (code) {
+		pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &a);
+		pcre2_pattern_info(plain, PCRE2_INFO_MINLENGTH, &b);
+	}
+	if (code && a == b) {
+		pcre2_code_free(plain);
+		return code;
+	}
+	pcre2_code_free(code);
+	return plain;
+}
+
 /* Compile one regex of a signal; `declared` lists the strings the rule
  * says every match contains (normalised, owned), if any. */
 static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *owner,
@@ -126,7 +179,9 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	 * which never uses it, one test per call. */
 	if (!c->opts.no_prefilter)
 		options |= PCRE2_USE_OFFSET_LIMIT;
-	code = pcre2_compile((PCRE2_SPTR)n->str, n->len, options, &errcode, &erroff, NULL);
+	code = compile_timed(n->str, n->len, options, &errcode, &erroff);
+	if (code == COMPILE_NOMEM)
+		return -1;
 	if (!code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(errcode, msg, sizeof msg);

@@ -63,6 +63,26 @@ static void textstate_free(textstate *t, const ms_rules *r)
 	ms_normtext_free(&t->nt);
 }
 
+static uint64_t now_ns(void);
+
+/* The callout each regex makes before it tries a start position (see
+ * compile_timed() in parse.c): the run stops once past its deadline.  The
+ * clock is read every 16 calls; what runs between two reads is a few start
+ * positions' work, each bounded by the match limit and the text's length. */
+static int on_callout(pcre2_callout_block *cb, void *data)
+{
+	ms_scanner *s = data;
+
+	(void)cb;
+	if (++s->callouts < 16)
+		return 0;
+	s->callouts = 0;
+	if (now_ns() < s->deadline)
+		return 0;
+	s->timed_out = 1;
+	return PCRE2_ERROR_CALLOUT;
+}
+
 ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
 {
 	ms_scanner *s;
@@ -87,8 +107,20 @@ ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
 		return MS_ERR_NOMEM;
 	}
 	s->pt = &s->t[1];
-	pcre2_set_match_limit(s->mctx, r->match_limit);
-	pcre2_set_match_limit(s->mctx_window, r->match_limit);
+	/* The JIT stack starts small and grows on demand up to the bound (its
+	 * memory is mapped when used).  No stack (an mmap failure) leaves the
+	 * JIT its default 32 KiB one: deep runs then fail, reported per rule. */
+	s->jstack = pcre2_jit_stack_create(32 * 1024, r->jit_stack_bytes, NULL);
+	for (int k = 0; k < 2; k++) {
+		pcre2_match_context *m = k ? s->mctx_window : s->mctx;
+
+		pcre2_set_match_limit(m, r->match_limit);
+		pcre2_set_depth_limit(m, r->match_limit);
+		pcre2_set_heap_limit(m, r->heap_limit_kib);
+		pcre2_set_callout(m, on_callout, s);
+		if (s->jstack)
+			pcre2_jit_stack_assign(m, NULL, s->jstack);
+	}
 	*out = s;
 	return MS_OK;
 }
@@ -100,6 +132,7 @@ void ms_scanner_destroy(ms_scanner *s)
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);
 	pcre2_match_context_free(s->mctx_window);
+	pcre2_jit_stack_free(s->jstack);
 	textstate_free(&s->t[0], s->r);
 	textstate_free(&s->t[1], s->r);
 	ms_achits_free(&s->hits);
@@ -281,7 +314,17 @@ static int report_regex_error(ms_scanner *s, textstate *t, size_t si, const ms_p
 	PCRE2_UCHAR msg[160];
 	char *m;
 
-	pcre2_get_error_message(-pcre_rc, msg, sizeof msg);
+	if (-pcre_rc == PCRE2_ERROR_CALLOUT && s->timed_out)
+		snprintf((char *)msg, sizeof msg, "time limit of %lu ms exceeded",
+			 (unsigned long)s->r->regex_time_ms);
+	else if (-pcre_rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		snprintf((char *)msg, sizeof msg, "JIT stack limit of %zu KiB reached",
+			 s->r->jit_stack_bytes >> 10);
+	else if (-pcre_rc == PCRE2_ERROR_HEAPLIMIT)
+		snprintf((char *)msg, sizeof msg, "heap limit of %lu KiB exceeded",
+			 (unsigned long)s->r->heap_limit_kib);
+	else
+		pcre2_get_error_message(-pcre_rc, msg, sizeof msg);
 	snprintf(buf, sizeof buf, "signal '%s': regex '%.60s%s' failed: %s",
 		 s->r->sigs[si].info.id, p->src, strlen(p->src) > 60 ? "..." : "",
 		 (const char *)msg);
@@ -425,6 +468,9 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 	int rc;
 
 	pm->n = 0;
+	s->timed_out = 0;
+	s->callouts = 0;
+	s->deadline = now_ns() + (uint64_t)s->r->regex_time_ms * 1000000u;
 	if (p->windowed) {
 		/* The windows go around the occurrences of the set that
 		 * promises the least work: a call per occurrence, and the bytes

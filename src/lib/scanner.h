@@ -56,6 +56,10 @@ struct ms_scanner {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_match_context *mctx_window;   /* the same, with an offset limit */
+	pcre2_jit_stack *jstack;            /* of both contexts */
+	uint64_t deadline;  /* of the current regex run (CLOCK_MONOTONIC ns) */
+	unsigned callouts;  /* calls since the clock was last read */
+	int timed_out;      /* the current run was stopped by its deadline */
 	textstate t[2];     /* 0: response, 1: a prompt that is not cached */
 	textstate *pt;      /* the current record's prompt: &t[1] or a cache entry */
 	textstate pcache[PROMPT_CACHE];

@@ -317,10 +317,10 @@ static void *prep_worker(void *arg)
 
 /* Start a step on the other threads; the caller joins in with
  * prep_worker() and ends it with prep_join(). */
-static void prep_start(prepjob *j, int step)
+static void prep_start(prepjob *j, int step, unsigned threads)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t want = cores > 1 ? (size_t)cores : 1;
+	size_t want = threads ? threads : cores > 1 ? (size_t)cores : 1;
 
 	/* A thread for every 16 patterns at most: starting one costs about
 	 * what preparing a few patterns does. */
@@ -414,7 +414,7 @@ static int find_required_sets(ms_compiler *c, prepjob *j)
 	ms_rules *r = c->r;
 	int rc = 0;
 
-	prep_start(j, PREP_SETS);
+	prep_start(j, PREP_SETS, c->opts.threads);
 	prep_join(j);
 	for (size_t k = 0; k < j->n; k++)
 		if (attach_sets(c, &r->pats[j->todo[k]], j->sets[k], j->nsets[k]))
@@ -437,7 +437,7 @@ static int jit_and_automaton(ms_compiler *c, prepjob *j)
 	int rc;
 
 	if (!c->opts.no_jit)
-		prep_start(j, PREP_JIT);
+		prep_start(j, PREP_JIT, c->opts.threads);
 	rc = build_automaton(c);
 	if (c->opts.no_jit)
 		return rc;

@@ -381,6 +381,64 @@ START_TEST(match_limit_is_an_error)
 }
 END_TEST
 
+/* Regexes whose work the PCRE2 match limit does not count (a possessive
+ * group over alternatives re-run from every start), and backtracking deep
+ * enough to pass the JIT's default 32 KiB stack: the same bounded outcome,
+ * a per-rule error, with the JIT and without. */
+START_TEST(regex_runs_are_bounded)
+{
+	static const char yaml[] =
+		"signals:\n  - {id: s1, patterns: ['(?:(a)|b)++!']}\n"
+		"  - {id: s2, patterns: ['(?:a|b)+!']}\n"
+		"  - {id: s3, keywords: [nothing]}\n"
+		"rules:\n  - {id: R1, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: s1}\n  - {id: R2, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: s2}\n  - {id: R3, dimension: safety, severity: high, title: t, message: m, "
+		"require: s3}\n";
+	size_t n = 20000;
+	char *text = malloc(n + 4);
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < n; i++)
+		text[i] = "ab"[i & 1];
+	memcpy(text + n, " c!", 4);
+	for (int jit = 0; jit < 2; jit++) {
+		ms_compiler *c;
+		ms_compile_options o = { 0 };
+		const ms_result *res;
+
+		o.no_jit = !jit;
+		o.no_prefilter = 1;
+		o.regex_time_ms = 20;
+		o.threads = 1;
+		ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
+		ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
+		ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+		ms_compiler_destroy(c);
+		ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+		res = scan(text);
+		ck_assert(res->error);
+		ck_assert_uint_eq(res->nfindings, 3);
+		ck_assert_int_eq(res->findings[0].kind, MS_FINDING_ERROR);
+		ck_assert_msg(strstr(res->findings[0].error, "time limit of 20 ms"),
+			      "jit %d: R1's error: %s", jit, res->findings[0].error);
+		ck_assert_int_eq(res->findings[1].kind, MS_FINDING_ERROR);
+		ck_assert_msg((strstr(res->findings[1].error, "match limit") ||
+			       strstr(res->findings[1].error, "time limit")) &&
+			      !strstr(res->findings[1].error, "stack"),
+			      "jit %d: R2's error: %s", jit, res->findings[1].error);
+		ck_assert_int_eq(res->findings[2].kind, MS_FINDING_MISSING);
+		/* Short texts are not affected. */
+		res = scan("ab ab!");
+		ck_assert(!res->error);
+		ck_assert_uint_eq(res->nfindings, 3);
+		ck_assert_int_eq(res->findings[0].kind, MS_FINDING_PRESENT);
+		teardown();
+	}
+	free(text);
+}
+END_TEST
+
 /* Two regexes that fail on one record: each rule's error names its own. */
 START_TEST(each_error_names_its_regex)
 {
@@ -1225,6 +1283,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, invalid_utf8_and_nul);
 	tcase_add_test(tc, match_limit_is_an_error);
 	tcase_add_test(tc, each_error_names_its_regex);
+	tcase_add_test(tc, regex_runs_are_bounded);
 	tcase_add_test(tc, missing_on_empty_response);
 	tcase_add_test(tc, prefilter_same_result);
 	tcase_add_test(tc, windowed_equals_full);
