@@ -352,7 +352,7 @@ static ms_status add_file(ms_compiler *c, const char *path)
 	ms_status st;
 
 	if (!ms_read_file(path, &buf, &len, MS_YAML_MAX_FILE)) {
-		const char *why = errno == EFBIG ? "file larger than 16 MiB" : strerror(errno);
+		const char *why = ms_read_error(errno);
 		c->file = cc_strdup(c, path);
 		cc_err(c, NULL, NULL, "cannot read rule file: %s", why);
 		return MS_ERR_IO;
@@ -373,6 +373,8 @@ ms_status ms_compiler_add_path(ms_compiler *c, const char *path)
 
 	if (!c || c->sealed || !path)
 		return MS_ERR_USAGE;
+	if (!c->first_path && !(c->first_path = cc_strdup(c, path)))
+		return MS_ERR_NOMEM;
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 		return add_file(c, path);
 	d = opendir(path);

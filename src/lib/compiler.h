@@ -27,6 +27,7 @@ struct ms_compiler {
 	size_t errors;
 	int sealed;
 	int jit_warned;
+	const char *first_path; /* first path added (owned by r), or NULL */
 	sigref *refs;
 	size_t nrefs, caprefs;
 	size_t caprules, capsigs, cappats, capscen;

@@ -55,8 +55,13 @@ typedef void (*ms_report_fn)(void *ctx, ms_diag_level lvl, unsigned line, unsign
 /* Parse one YAML document.  Problems go to report(); returns NULL on error. */
 ynode *ms_ytree_parse(const char *buf, size_t len, ms_report_fn report, void *ctx);
 void ms_ytree_free(ynode *n);
-/* Read a whole file; returns 0 and sets errno on failure. */
+/* Read a whole regular file; returns 0 and sets errno on failure: EFBIG
+ * past the limit, MS_ENOTREG when it is not a regular file (a FIFO, a
+ * device, a directory), which is refused before anything is read. */
+#define MS_ENOTREG 0x4d534e52
 int ms_read_file(const char *path, char **out, size_t *len, size_t limit);
+/* The message of ms_read_file's errno. */
+const char *ms_read_error(int err);
 
 /* ---------------- Aho-Corasick ---------------- */
 typedef struct ms_ac ms_ac;

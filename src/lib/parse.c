@@ -133,6 +133,35 @@ static pcre2_code *compile_timed(const char *src, size_t len, uint32_t options, 
 	return plain;
 }
 
+/* The start-of-pattern option that the regex begins with, if any: its
+ * length in *len.  These change how the regex matches ((*NOTEMPTY), (*CR),
+ * (*UTF)...) or is run ((*NO_JIT), (*LIMIT_MATCH=n)...): the rule file
+ * cannot choose them.  Verbs ((*FAIL), (*SKIP)...) are not options. */
+static const char *start_option(const char *src, size_t *len)
+{
+	static const char *const names[] = {
+		"UTF", "UCP", "NOTEMPTY", "NOTEMPTY_ATSTART", "NO_AUTO_POSSESS",
+		"NO_DOTSTAR_ANCHOR", "NO_JIT", "NO_START_OPT", "CR", "LF", "CRLF", "ANYCRLF",
+		"ANY", "NUL", "BSR_ANYCRLF", "BSR_UNICODE", "LIMIT_MATCH", "LIMIT_DEPTH",
+		"LIMIT_RECURSION", "LIMIT_HEAP", "UTF8", "UTF16", "UTF32"
+	};
+	const char *p = src;
+
+	while (p[0] == '(' && p[1] == '*') {
+		size_t n = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
+		size_t k;
+
+		for (k = 0; k < MS_ARRAY_LEN(names); k++)
+			if (strlen(names[k]) == n && strncmp(p + 2, names[k], n) == 0)
+				break;
+		if (k == MS_ARRAY_LEN(names) || (p[2 + n] != ')' && p[2 + n] != '='))
+			return NULL;
+		*len = strcspn(p, ")") + 1;
+		return p;
+	}
+	return NULL;
+}
+
 /* Compile one regex of a signal; `declared` lists the strings the rule
  * says every match contains (normalised, owned), if any. */
 static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *owner,
@@ -150,6 +179,17 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	if (n->kind != YN_SCALAR || !*n->str) {
 		cc_err(c, n, owner, "a pattern must be a non-empty string");
 		return 0;
+	}
+	{
+		size_t ol;
+		const char *opt = start_option(n->str, &ol);
+
+		if (opt) {
+			cc_err(c, n, owner, "regex in '%s' starts with the option %.*s: start-of-pattern "
+			       "options change how a regex matches or runs and are not allowed",
+			       owner, (int)(ol > 40 ? 40 : ol), opt);
+			return 0;
+		}
 	}
 	/* The same regex in several signals (or several copies of a pack) is
 	 * compiled once and matched once per text. */

@@ -471,6 +471,12 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 	*out = NULL;
 	c->sealed = 1;
 	r = c->r;
+	if (c->first_path && !r->nrules && !c->errors) {
+		/* Rule files without a rule (empty, comments, signals only)
+		 * would let every record pass. */
+		c->file = c->first_path;
+		cc_err(c, NULL, NULL, "no rules in the rule files given: every record would pass");
+	}
 	check_duplicates(c);
 	resolve_refs(c);
 	if (!c->errors)

@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -100,15 +102,44 @@ char *ms_strdup(const char *s)
 	return ms_strndup(s, strlen(s));
 }
 
+const char *ms_read_error(int err)
+{
+	if (err == EFBIG)
+		return "file larger than 16 MiB";
+	if (err == MS_ENOTREG)
+		return "not a regular file";
+	return strerror(err);
+}
+
 int ms_read_file(const char *path, char **out, size_t *len, size_t limit)
 {
-	FILE *f = fopen(path, "rb");
+	/* Opened without blocking (a FIFO with no writer would block the open
+	 * itself), then refused unless it is a regular file: a FIFO, a device
+	 * or a directory is never read. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
 	ms_buf b = {0};
 	char chunk[65536];
 	size_t n;
 
-	if (!f)
+	if (fd < 0)
 		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = fstat(fd, &st) != 0 ? errno : MS_ENOTREG;
+		close(fd);
+		errno = e;
+		return 0;
+	}
+	/* Back to blocking reads: a regular file never blocks anyway. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	f = fdopen(fd, "rb");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return 0;
+	}
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (b.len + n > limit) {
 			errno = EFBIG;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "suites.h"
 
@@ -124,6 +126,99 @@ START_TEST(invalid_regex)
 	ck_assert_ptr_null(r);
 	ck_assert(diags_has(&d, "3:16: error: invalid regex in 's' at offset 4 of the pattern"));
 	ck_assert(diags_has(&d, "missing closing parenthesis"));
+}
+END_TEST
+
+/* Start-of-pattern options change how a regex matches or is run (the JIT
+ * refuses (*NO_JIT) patterns at scan time): rejected where they are
+ * written.  Verbs such as (*FAIL) or (*SKIP) are not options. */
+START_TEST(start_of_pattern_options)
+{
+	static const char *const opts[] = { "(*NO_JIT)", "(*LIMIT_MATCH=10)", "(*NOTEMPTY)",
+					    "(*UTF)", "(*CR)", "(*UCP)(*NO_START_OPT)",
+					    "(*LIMIT_HEAP=1)", "(*BSR_ANYCRLF)", "(*ANY)" };
+	char yaml[256];
+	diags d;
+	ms_rules *r;
+
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		snprintf(yaml, sizeof yaml, "signals:\n  - id: s\n    patterns: ['%sabc']\n", opts[i]);
+		r = compile_yaml(yaml, &d);
+		ck_assert_msg(r == NULL, "%s accepted", opts[i]);
+		ck_assert_msg(diags_has(&d, "3:16: error: regex in 's' starts with the option (*"),
+			      "%s: %s", opts[i], d.n ? d.lines[0] : "(none)");
+	}
+	r = compile_yaml("signals:\n  - id: s\n    patterns: ['abc(*SKIP)(*FAIL)|abd']\n"
+			 "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			 "message: m, forbid: s}\n", &d);
+	ck_assert_ptr_nonnull(r);
+	ms_rules_destroy(r);
+}
+END_TEST
+
+/* What is not a regular file (a FIFO would block the reader forever, a
+ * device never ends) is refused with a message, never read. */
+START_TEST(non_regular_files_refused)
+{
+	char dir[] = "/tmp/ms-fifo.XXXXXX", path[256];
+	ms_compiler *c;
+	ms_rules *r = NULL;
+	ms_prompts *p = NULL;
+	diags d = { 0 };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/a.yaml", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	/* A FIFO as the rule file, as a *.yaml of a directory, as prompts. */
+	for (int k = 0; k < 2; k++) {
+		memset(&d, 0, sizeof d);
+		ck_assert_int_eq(ms_compiler_create(&c, NULL, collect_diag, &d), MS_OK);
+		ck_assert_int_eq(ms_compiler_add_path(c, k ? dir : path), MS_ERR_IO);
+		ck_assert_int_eq(ms_compiler_get_rules(c, &r), MS_ERR_RULES);
+		ck_assert_msg(diags_has(&d, "not a regular file"), "%s", d.n ? d.lines[0] : "");
+		ms_compiler_destroy(c);
+	}
+	memset(&d, 0, sizeof d);
+	ck_assert_int_eq(ms_prompts_load(&p, path, collect_diag, &d), MS_ERR_IO);
+	ck_assert_ptr_null(p);
+	ck_assert_msg(diags_has(&d, "not a regular file"), "%s", d.n ? d.lines[0] : "");
+	/* A device. */
+	memset(&d, 0, sizeof d);
+	ck_assert_int_eq(ms_compiler_create(&c, NULL, collect_diag, &d), MS_OK);
+	ck_assert_int_eq(ms_compiler_add_path(c, "/dev/null"), MS_ERR_IO);
+	ck_assert(diags_has(&d, "not a regular file"));
+	ms_compiler_destroy(c);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* Rule files that define no rule (empty, comments only, signals only)
+ * would pass every record: an error, as an empty directory is. */
+START_TEST(no_rules_is_an_error)
+{
+	static const char *const texts[] = { "", "# nothing here\n\n# at all\n",
+					     "signals:\n  - {id: s, keywords: [abc]}\n" };
+	char path[] = "/tmp/ms-empty.XXXXXX";
+	ms_compiler *c;
+	ms_rules *r = NULL;
+	diags d;
+
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		int fd = mkstemp(path);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, texts[i], strlen(texts[i])), (long)strlen(texts[i]));
+		close(fd);
+		memset(&d, 0, sizeof d);
+		ck_assert_int_eq(ms_compiler_create(&c, NULL, collect_diag, &d), MS_OK);
+		ck_assert_int_eq(ms_compiler_add_path(c, path), MS_OK);
+		ck_assert_int_eq(ms_compiler_get_rules(c, &r), MS_ERR_RULES);
+		ck_assert_ptr_null(r);
+		ck_assert_msg(diags_has(&d, "error: no rules"), "%zu: %s", i, d.n ? d.lines[0] : "");
+		ms_compiler_destroy(c);
+		unlink(path);
+		strcpy(path, "/tmp/ms-empty.XXXXXX");
+	}
 }
 END_TEST
 
@@ -411,6 +506,9 @@ Suite *make_loader_suite(void)
 	tcase_add_test(tc, undefined_signal);
 	tcase_add_test(tc, bad_severity_and_dimension);
 	tcase_add_test(tc, invalid_regex);
+	tcase_add_test(tc, start_of_pattern_options);
+	tcase_add_test(tc, non_regular_files_refused);
+	tcase_add_test(tc, no_rules_is_an_error);
 	tcase_add_test(tc, inline_regex_names_rule);
 	tcase_add_test(tc, empty_matching_regex);
 	tcase_add_test(tc, alias_rejected);
