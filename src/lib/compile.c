@@ -467,6 +467,8 @@ void ms_compiler_destroy(ms_compiler *c)
 	for (size_t i = 0; i < c->nrefs; i++)
 		free(c->refs[i].name);
 	free(c->refs);
+	ms_hidx_free(&c->sig_idx);
+	ms_hidx_free(&c->pat_idx);
 	free(c);
 }
 

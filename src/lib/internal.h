@@ -29,6 +29,25 @@ void ms_buf_free(ms_buf *b);
 /* Grow *arr (of element size `size`) so that it holds at least `need` items. */
 int ms_grow(void *arrp, size_t *cap, size_t need, size_t size);
 
+/* A hash index: values (indices into the caller's array) by a 64-bit hash
+ * of their key; the caller's eq() tells whether value v has the key sought.
+ * Finds the first value added with an equal key. */
+struct ms_hslot {
+	uint64_t h;
+	size_t v;
+	int used;
+};
+typedef struct ms_hidx {
+	struct ms_hslot *e;
+	size_t cap, n;
+} ms_hidx;
+uint64_t ms_hash(const void *p, size_t n, uint64_t seed); /* seed 0: the basis */
+int ms_hidx_add(ms_hidx *x, uint64_t h, size_t v);
+/* The value, or (size_t)-1. */
+size_t ms_hidx_find(const ms_hidx *x, uint64_t h, int (*eq)(const void *ctx, size_t v),
+		    const void *ctx);
+void ms_hidx_free(ms_hidx *x);
+
 char *ms_strndup(const char *s, size_t n);
 char *ms_strdup(const char *s);
 
@@ -206,7 +225,7 @@ typedef struct ms_pattern {
 	unsigned line, col;
 	size_t canon;     /* the first pattern with the same source; it owns `code`,
 			   * and its matches on a text serve every copy */
-	uint32_t hash;    /* of the source, to find copies */
+	uint64_t hash;    /* of the source and declared strings, to find copies */
 } ms_pattern;
 
 typedef struct ms_example {

@@ -162,6 +162,22 @@ static const char *start_option(const char *src, size_t *len)
 	return NULL;
 }
 
+typedef struct patkey {
+	const ms_rules *r;
+	const char *src;
+	char **declared;
+	size_t ndeclared;
+} patkey;
+
+static int same_pattern(const void *ctx, size_t i)
+{
+	const patkey *k = ctx;
+	const ms_pattern *q = &k->r->pats[i];
+
+	return strcmp(q->src, k->src) == 0 &&
+	       cc_same_list(q->declared, q->ndeclared, k->declared, k->ndeclared);
+}
+
 /* Compile one regex of a signal; `declared` lists the strings the rule
  * says every match contains (normalised, owned), if any. */
 static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *owner,
@@ -173,7 +189,7 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	pcre2_code *code;
 	ms_pattern *p;
 	size_t minlen = 0;
-	uint32_t hash = 0;
+	uint64_t hash = 0;
 	uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS;
 
 	if (n->kind != YN_SCALAR || !*n->str) {
@@ -194,14 +210,16 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	/* The same regex in several signals (or several copies of a pack) is
 	 * compiled once and matched once per text. */
 	{
-		uint32_t h = 2166136261u;
-		for (size_t i = 0; i < n->len; i++)
-			h = (h ^ (unsigned char)n->str[i]) * 16777619u;
-		for (size_t i = 0; i < r->npats; i++) {
-			ms_pattern *q = &r->pats[i];
-			if (q->hash != h || q->canon != i || strcmp(q->src, n->str) != 0 ||
-			    !cc_same_list(q->declared, q->ndeclared, declared, ndeclared))
-				continue;
+		patkey k = { r, n->str, declared, ndeclared };
+		uint64_t h = ms_hash(n->str, n->len + 1, 0);
+		size_t i;
+
+		for (size_t d = 0; d < ndeclared; d++)
+			h = ms_hash(declared[d], strlen(declared[d]) + 1, h);
+		i = ms_hidx_find(&c->pat_idx, h, same_pattern, &k);
+		if (i != (size_t)-1) {
+			ms_pattern *q;
+
 			if (ms_grow(&r->pats, &c->cappats, r->npats + 1, sizeof *r->pats))
 				return -1;
 			q = &r->pats[i];
@@ -254,7 +272,7 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	p->ndeclared = ndeclared;
 	p->canon = r->npats - 1;
 	p->hash = hash;
-	return 0;
+	return ms_hidx_add(&c->pat_idx, hash, p->canon);
 }
 
 static const char *const neg_modes[] = { "keep", "exclude" };

@@ -245,3 +245,70 @@ const char *ms_finding_kind_name(ms_finding_kind k)
 	}
 	return "unknown";
 }
+
+/* ---------------- hash index ---------------- */
+
+uint64_t ms_hash(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+
+	/* FNV-1a, 64 bits. */
+	if (!h)
+		h = 14695981039346656037ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ull;
+	return h;
+}
+
+static int hidx_rehash(ms_hidx *x, size_t cap)
+{
+	struct ms_hslot *e = calloc(cap, sizeof *e);
+
+	if (!e)
+		return -1;
+	for (size_t i = 0; i < x->cap; i++) {
+		size_t k;
+		if (!x->e[i].used)
+			continue;
+		for (k = x->e[i].h & (cap - 1); e[k].used; k = (k + 1) & (cap - 1))
+			;
+		e[k] = x->e[i];
+	}
+	free(x->e);
+	x->e = e;
+	x->cap = cap;
+	return 0;
+}
+
+int ms_hidx_add(ms_hidx *x, uint64_t h, size_t v)
+{
+	size_t k;
+
+	if ((x->n + 1) * 2 > x->cap && hidx_rehash(x, x->cap ? x->cap * 2 : 64))
+		return -1;
+	for (k = h & (x->cap - 1); x->e[k].used; k = (k + 1) & (x->cap - 1))
+		;
+	x->e[k].used = 1;
+	x->e[k].h = h;
+	x->e[k].v = v;
+	x->n++;
+	return 0;
+}
+
+size_t ms_hidx_find(const ms_hidx *x, uint64_t h, int (*eq)(const void *ctx, size_t v),
+		    const void *ctx)
+{
+	if (!x->cap)
+		return (size_t)-1;
+	for (size_t k = h & (x->cap - 1); x->e[k].used; k = (k + 1) & (x->cap - 1))
+		if (x->e[k].h == h && eq(ctx, x->e[k].v))
+			return x->e[k].v;
+	return (size_t)-1;
+}
+
+void ms_hidx_free(ms_hidx *x)
+{
+	free(x->e);
+	x->e = NULL;
+	x->cap = x->n = 0;
+}

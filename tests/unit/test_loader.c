@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "suites.h"
 
 #define SIG_OK "signals:\n  - id: s\n    keywords: [abc]\n"
@@ -86,6 +87,79 @@ START_TEST(duplicate_rule_id)
 			    "  - {id: R, dimension: safety, severity: low, title: t, message: m, forbid: s}\n"
 			    "  - {id: R, dimension: safety, severity: low, title: t, message: m, forbid: s}\n",
 		     "6:5: error: duplicate rule id 'R' (first defined at t.yaml:5)");
+}
+END_TEST
+
+/* A large generated pack (50,000 signals, rules and references, the same
+ * regex in every 1,000th signal): duplicates found with their lines, the
+ * first definition named, references resolved to the right signal. */
+START_TEST(large_pack_checks)
+{
+	enum { N = 50000 };
+	ms_buf sig = { 0 }, rul = { 0 };
+	diags d;
+	ms_rules *r = NULL;
+	ms_compiler *c;
+
+	/* Two files: a document holds at most a million YAML nodes. */
+	for (int bad = 1; bad >= 0; bad--) {
+		sig.len = rul.len = 0;
+		ck_assert_int_eq(ms_buf_adds(&sig, "signals:\n"), 0);
+		for (int i = 0; i < N; i++)
+			ck_assert_int_eq(ms_buf_printf(&sig, "  - {id: s%d, keywords: [w%dx], patterns: "
+						       "['\\bq%dz\\d']}\n", i, i, i % 1000), 0);
+		/* line N + 2: a duplicate of s7 (line 9) */
+		if (bad)
+			ck_assert_int_eq(ms_buf_adds(&sig, "  - {id: s7, keywords: [again]}\n"), 0);
+		ck_assert_int_eq(ms_buf_adds(&rul, "rules:\n"), 0);
+		for (int i = 0; i < N; i++)
+			ck_assert_int_eq(ms_buf_printf(&rul, "  - {id: R%d, dimension: safety, "
+						       "severity: low, title: t, message: m, "
+						       "forbid: s%d}\n", i, N - 1 - i), 0);
+		/* line N + 2: a duplicate of R123 (line 125), an undefined signal */
+		if (bad)
+			ck_assert_int_eq(ms_buf_adds(&rul, "  - {id: R123, dimension: safety, "
+						     "severity: low, title: t, message: m, "
+						     "forbid: nope}\n"), 0);
+		memset(&d, 0, sizeof d);
+		ck_assert_int_eq(ms_compiler_create(&c, NULL, collect_diag, &d), MS_OK);
+		ms_compiler_add_string(c, "s.yaml", sig.data, sig.len);
+		ms_compiler_add_string(c, "t.yaml", rul.data, rul.len);
+		ms_compiler_get_rules(c, &r);
+		ms_compiler_destroy(c);
+		if (!bad)
+			break;
+		ck_assert_ptr_null(r);
+		ck_assert_msg(d.errors == 3, "%zu: %s", d.errors, d.n ? d.lines[0] : "");
+		ck_assert_msg(diags_has(&d, "50002:5: error: duplicate signal id 's7' (first defined at s.yaml:9)"),
+			      "%s", d.lines[0]);
+		ck_assert_msg(diags_has(&d, "50002:5: error: duplicate rule id 'R123' (first defined at t.yaml:125)"),
+			      "%s", d.lines[1]);
+		ck_assert_msg(diags_has(&d, "50002:") && diags_has(&d, "error: undefined signal 'nope'"),
+			      "%s", d.lines[2]);
+	}
+	ck_assert_msg(r != NULL, "%s", d.n ? d.lines[0] : "");
+	ck_assert_uint_eq(ms_rules_count(r), N);
+	ck_assert_uint_eq(ms_rules_signal_count(r), N);
+	{
+		ms_scanner *sc;
+		const ms_result *res;
+		ms_record rec = { 0 };
+		static const char text[] = "w49990x and w3x and q5z1";
+
+		ck_assert_int_eq(ms_scanner_create(&sc, r), MS_OK);
+		rec.response = text;
+		rec.response_len = strlen(text);
+		ck_assert_int_eq(ms_scanner_scan(sc, &rec, &res), MS_OK);
+		/* s49990 is R9's, s3 is R49996's; q5z1 matches s5, s1005, ... */
+		ck_assert_uint_eq(res->nfindings, 2 + N / 1000);
+		ck_assert_str_eq(res->findings[0].rule->id, "R9");
+		ck_assert_str_eq(res->findings[res->nfindings - 1].rule->id, "R49996");
+		ms_scanner_destroy(sc);
+	}
+	ms_rules_destroy(r);
+	ms_buf_free(&sig);
+	ms_buf_free(&rul);
 }
 END_TEST
 
@@ -503,6 +577,7 @@ Suite *make_loader_suite(void)
 	tcase_add_test(tc, missing_field);
 	tcase_add_test(tc, duplicate_rule_id);
 	tcase_add_test(tc, duplicate_key);
+	tcase_add_test(tc, large_pack_checks);
 	tcase_add_test(tc, undefined_signal);
 	tcase_add_test(tc, bad_severity_and_dimension);
 	tcase_add_test(tc, invalid_regex);
