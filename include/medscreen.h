@@ -161,14 +161,6 @@ typedef struct ms_signal_info {
 	size_t nkeywords;
 	const char *const *patterns;   /* regex sources as compiled */
 	size_t npatterns;
-	/* Per pattern, the prefilter strings (NULL-terminated; NULL when the
-	 * pattern has none and runs on every text): every match contains one. */
-	const char *const *const *literals;
-	/* Per pattern, all its required sets (nrequired[k] of them, the
-	 * literals first), each a NULL-terminated list of strings: every match
-	 * contains a string of each set, so a text lacking one is skipped. */
-	const char *const *const *const *required;
-	const size_t *nrequired;
 } ms_signal_info;
 
 /* A scenario: a tag that a record gets when one of the scenario's signals
@@ -227,10 +219,6 @@ typedef struct ms_record {
 	const char *weights;
 	const char *const *tags;   /* the record's tags: its prompt's and its own */
 	size_t ntags;
-	/* Nonzero: scope fields that are NULL (no tags given, no prompt, no model
-	 * metadata) are taken as matching.  Used for embedded rule examples. */
-	int lenient_scope;
-	int have_tags;             /* with lenient_scope: tags were given (even empty) */
 	/* Nonzero: `prompt` and `tags` stay valid and unchanged for the
 	 * scanner's life (a prompt set's text and tags), so the scanner may keep
 	 * what it computed on them for later records with the same pointers. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "describe.h"
 
 /* Options shared by the three commands: --rules, --color, --help. */
 static int parse_rule_cmd(int argc, char **argv, rule_opts *ro, const char *usage, int *verbose,
@@ -230,8 +231,11 @@ int cmd_rules(int argc, char **argv)
 			json_strlist(&b, "patterns", s->patterns, s->npatterns);
 			ob_adds(&b, ",\"literals\":[");
 			for (size_t k = 0; k < s->npatterns; k++) {
+				const char *const *const *sets;
+				const char *const *lits =
+					ms_signal_required_sets(rules, i, k, &sets) ? sets[0] : NULL;
 				size_t n = 0;
-				while (s->literals[k] && s->literals[k][n])
+				while (lits && lits[n])
 					n++;
 				if (k)
 					ob_add(&b, ",", 1);
@@ -239,7 +243,7 @@ int cmd_rules(int argc, char **argv)
 				for (size_t q = 0; q < n; q++) {
 					if (q)
 						ob_add(&b, ",", 1);
-					ob_json_str(&b, s->literals[k][q], strlen(s->literals[k][q]));
+					ob_json_str(&b, lits[q], strlen(lits[q]));
 				}
 				ob_adds(&b, "]");
 			}
@@ -247,14 +251,16 @@ int cmd_rules(int argc, char **argv)
 			/* All required sets of each pattern, the literals first. */
 			ob_adds(&b, ",\"required\":[");
 			for (size_t k = 0; k < s->npatterns; k++) {
+				const char *const *const *sets;
+				size_t nsets = ms_signal_required_sets(rules, i, k, &sets);
+
 				ob_adds(&b, k ? ",[" : "[");
-				for (size_t q = 0; q < s->nrequired[k]; q++) {
+				for (size_t q = 0; q < nsets; q++) {
 					ob_adds(&b, q ? ",[" : "[");
-					for (size_t m = 0; s->required[k][q][m]; m++) {
+					for (size_t m = 0; sets[q][m]; m++) {
 						if (m)
 							ob_add(&b, ",", 1);
-						ob_json_str(&b, s->required[k][q][m],
-							    strlen(s->required[k][q][m]));
+						ob_json_str(&b, sets[q][m], strlen(sets[q][m]));
 					}
 					ob_add(&b, "]", 1);
 				}

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "compiler.h"
+#include "describe.h"
 
 /* ---------------- allocation and diagnostics ---------------- */
 
@@ -528,3 +529,18 @@ const ms_scenario_info *ms_rules_scenario(const ms_rules *r, size_t i)
 	return r && i < r->nscen ? &r->scen[i].info : NULL;
 }
 
+
+size_t ms_signal_required_sets(const ms_rules *r, size_t signal, size_t pattern,
+			       const char *const *const **sets)
+{
+	const ms_sig *sg;
+
+	*sets = NULL;
+	if (!r || signal >= r->nnamed)
+		return 0;
+	sg = &r->sigs[r->named[signal]];
+	if (pattern >= sg->npats || !sg->nreqs[pattern])
+		return 0;
+	*sets = (const char *const *const *)sg->reqs[pattern];
+	return sg->nreqs[pattern];
+}

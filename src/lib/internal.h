@@ -340,6 +340,10 @@ struct ms_rules {
 };
 
 const ms_rules *ms_scanner_rules(const ms_scanner *s);
+/* ms_scanner_scan() of an embedded example: with lenient_scope, scope
+ * fields the record leaves out (NULL) match; have_tags: tags were given. */
+ms_status ms_scanner_scan_example(ms_scanner *s, const ms_record *rec, int lenient_scope,
+				  int have_tags, const ms_result **out);
 
 
 #endif

@@ -252,7 +252,7 @@ static int select_prompt(ms_scanner *s, const ms_record *rec)
 	/* A record without a prompt: what looks at the prompt reads the
 	 * response (not for embedded examples, whose missing prompt means
 	 * "any prompt"). */
-	if (s->r->any_prompt && !rec->prompt && !rec->lenient_scope) {
+	if (s->r->any_prompt && !rec->prompt && !s->lenient_scope) {
 		s->pt = &s->t[0];
 		return 0;
 	}
@@ -684,11 +684,11 @@ static int derived_scope(ms_scanner *s, const ms_rule_int *ru, const ms_record *
 static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec, spanvec *trig)
 {
 	ms_scanner *s = e->s;
-	int lenient = rec->lenient_scope;
+	int lenient = s->lenient_scope;
 
 	if (ru->nscope_tags) {
 		int ok;
-		if (lenient && !rec->have_tags)
+		if (lenient && !s->have_tags)
 			ok = 1;
 		else if (s->r->meta_as_bits[META_TAGS] && !ru->tags_derivable)
 			ok = (ru->metamask[META_TAGS] & s->recmask) != 0;
@@ -875,11 +875,19 @@ static int add_finding(ms_scanner *s, const ms_rule_int *ru, ms_finding_kind kin
 
 ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result **out)
 {
+	return ms_scanner_scan_example(s, rec, 0, 0, out);
+}
+
+ms_status ms_scanner_scan_example(ms_scanner *s, const ms_record *rec, int lenient_scope,
+				  int have_tags, const ms_result **out)
+{
 	const ms_rules *r;
 	ms_result *res;
 
 	if (!s || !rec || !out || (!rec->response && rec->response_len))
 		return MS_ERR_USAGE;
+	s->lenient_scope = lenient_scope;
+	s->have_tags = have_tags;
 	r = s->r;
 	res = &s->res;
 	s->nf = 0;
@@ -896,7 +904,7 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 	s->ndtags = 0;
 	for (size_t k = 0; k < r->nscen; k++)
 		s->dtrig[k].start = SIZE_MAX;
-	if (r->nscen && !(rec->lenient_scope && rec->have_tags) && derive_tags(s, rec))
+	if (r->nscen && !(s->lenient_scope && s->have_tags) && derive_tags(s, rec))
 		return MS_ERR_NOMEM;
 	memset(res, 0, sizeof *res);
 

@@ -60,6 +60,10 @@ struct ms_scanner {
 	uint64_t deadline;  /* of the current regex run (CLOCK_MONOTONIC ns) */
 	unsigned callouts;  /* calls since the clock was last read */
 	int timed_out;      /* the current run was stopped by its deadline */
+	/* The current record is an embedded example: scope fields it leaves
+	 * out (no tags given, no prompt, no model metadata) match; have_tags:
+	 * it gave tags (even none). */
+	int lenient_scope, have_tags;
 	textstate t[2];     /* 0: response, 1: a prompt that is not cached */
 	textstate *pt;      /* the current record's prompt: &t[1] or a cache entry */
 	textstate pcache[PROMPT_CACHE];

@@ -589,9 +589,6 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 			}
 		}
 		sg->info.patterns = (const char *const *)sg->pat_src;
-		sg->info.literals = (const char *const *const *)sg->lits;
-		sg->info.required = (const char *const *const *const *)sg->reqs;
-		sg->info.nrequired = sg->nreqs;
 		if (sg->named)
 			r->named[r->nnamed++] = i;
 	}

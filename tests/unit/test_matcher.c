@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "describe.h"
 #include "internal.h"
 #include "suites.h"
 
@@ -74,6 +75,20 @@ static const ms_result *scan_p(const char *response, const char *prompt)
 static const ms_result *scan(const char *response)
 {
 	return scan_rec(response, strlen(response), NULL, NULL, 0);
+}
+
+/* The prefilter's view of pattern k of named signal i (describe.h). */
+static size_t nreq(const ms_rules *r, size_t i, size_t k)
+{
+	const char *const *const *sets;
+	return ms_signal_required_sets(r, i, k, &sets);
+}
+
+static const char *const *req(const ms_rules *r, size_t i, size_t k, size_t q)
+{
+	const char *const *const *sets;
+	size_t n = ms_signal_required_sets(r, i, k, &sets);
+	return q < n ? sets[q] : NULL;
 }
 
 #define KW(list) "signals:\n  - id: s\n    keywords: " list "\n"
@@ -937,10 +952,11 @@ START_TEST(declared_required_strings)
 		si = ms_rules_signal(rules, 0);
 		/* the declared strings, normalised, are the regex's only set; the
 		 * same regex without them has none and is not shared with it */
-		ck_assert_uint_eq(si->nrequired[0], 1);
-		ck_assert_str_eq(si->required[0][0][0], "ml");
-		ck_assert_ptr_null(si->required[0][0][1]);
-		ck_assert_uint_eq(si->nrequired[1], 0);
+		(void)si;
+		ck_assert_uint_eq(nreq(rules, 0, 0), 1);
+		ck_assert_str_eq(req(rules, 0, 0, 0)[0], "ml");
+		ck_assert_ptr_null(req(rules, 0, 0, 0)[1]);
+		ck_assert_uint_eq(nreq(rules, 0, 1), 0);
 		ck_assert_uint_eq(rules->pats[1].canon, 1);
 		for (int i = 0; i < 3; i++)
 			n[pre][i] = count(texts[i]);
@@ -1035,21 +1051,23 @@ START_TEST(regex_literals)
 	ck_assert_ptr_nonnull(r);
 	si = ms_rules_signal(r, 0);
 	ck_assert_uint_eq(si->npatterns, 5);
-	ck_assert_str_eq(si->literals[0][0], "not fda-approved");
-	ck_assert_str_eq(si->literals[0][3], "not ema approved");
-	ck_assert_ptr_null(si->literals[0][4]);
-	ck_assert_ptr_null(si->literals[1]);
-	ck_assert_str_eq(si->literals[2][0], "colour chart");
-	ck_assert_str_eq(si->literals[2][1], "color chart");
-	ck_assert_str_eq(si->literals[3][0], "off-label");
+	/* the literals: the first required set */
+	ck_assert_str_eq(req(r, 0, 0, 0)[0], "not fda-approved");
+	ck_assert_str_eq(req(r, 0, 0, 0)[3], "not ema approved");
+	ck_assert_ptr_null(req(r, 0, 0, 0)[4]);
+	ck_assert_ptr_null(req(r, 0, 1, 0));
+	ck_assert_str_eq(req(r, 0, 2, 0)[0], "colour chart");
+	ck_assert_str_eq(req(r, 0, 2, 0)[1], "color chart");
+	ck_assert_str_eq(req(r, 0, 3, 0)[0], "off-label");
 	/* every required set, the literals first */
-	ck_assert_uint_eq(si->nrequired[0], 1);
-	ck_assert_ptr_eq(si->required[0][0], si->literals[0]);
-	ck_assert_uint_eq(si->nrequired[1], 0);
-	ck_assert_uint_eq(si->nrequired[4], 2);
-	ck_assert_str_eq(si->required[4][0][0], "is limited");
-	ck_assert_str_eq(si->required[4][1][0], "data");
-	ck_assert_ptr_null(si->required[4][1][1]);
+	ck_assert_uint_eq(nreq(r, 0, 0), 1);
+	ck_assert_uint_eq(nreq(r, 0, 1), 0);
+	ck_assert_uint_eq(nreq(r, 0, 4), 2);
+	ck_assert_str_eq(req(r, 0, 4, 0)[0], "is limited");
+	ck_assert_str_eq(req(r, 0, 4, 1)[0], "data");
+	ck_assert_ptr_null(req(r, 0, 4, 1)[1]);
+	ck_assert_uint_eq(nreq(r, 0, 5), 0);
+	ck_assert_uint_eq(nreq(r, 1, 0), 0);
 	ms_rules_destroy(r);
 }
 END_TEST
