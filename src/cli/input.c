@@ -60,7 +60,8 @@ line_status line_reader_next(line_reader *r, const char **line, size_t *len)
 	long got = 0;
 
 	for (;;) {
-		char *start = r->buf + r->pos;
+		/* No arithmetic on the null buffer before the first read. */
+		char *start = r->buf ? r->buf + r->pos : NULL;
 		size_t avail = r->fill - r->pos;
 		char *nl = avail > scanned ? memchr(start + scanned, '\n', avail - scanned) : NULL;
 
