@@ -201,9 +201,10 @@ static int file_hits(ms_scanner *s, textstate *t)
 
 		if (e->is_literal) {
 			/* The windows need only where an occurrence starts. */
-			size_t o = ms_normtext_orig(&t->nt, start, &hint);
-			if (ms_span_push(&t->occ[e->index], o, o, t->in_prompt))
+			offvec *ov = &t->occ[e->index];
+			if (ms_grow(&ov->v, &ov->cap, ov->n + 1, sizeof *ov->v))
 				return -1;
+			ov->v[ov->n++] = ms_normtext_orig(&t->nt, start, &hint);
 			continue;
 		}
 		if (e->bound_start && ms_is_word_before(t->nt.s, start))
@@ -391,21 +392,21 @@ static int run_full(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec *m
  * and not after L_j.  So for each occurrence L_i a search from the greatest
  * of those lower bounds, whose start may not pass L_i (the offset limit),
  * finds M when i = j and nothing before. */
-static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const spanvec *occ,
+static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const offvec *occ,
 			long maxprefix, spanvec *m, ms_profile_entry *pe)
 {
 	size_t prev_end = 0, a, b;
 
 	for (size_t i = 0; i < occ->n; i++) {
-		size_t lit = occ->v[i].start, from = prev_end;
+		size_t lit = occ->v[i], from = prev_end;
 		int rc;
 
 		if (lit < prev_end)
 			continue;
-		if (i > 0 && occ->v[i - 1].start == lit)
+		if (i > 0 && occ->v[i - 1] == lit)
 			continue; /* two strings at one place */
-		if (i > 0 && occ->v[i - 1].start + 1 > from)
-			from = occ->v[i - 1].start + 1;
+		if (i > 0 && occ->v[i - 1] + 1 > from)
+			from = occ->v[i - 1] + 1;
 		if (maxprefix >= 0 && lit > (size_t)maxprefix && lit - (size_t)maxprefix > from)
 			from = lit - (size_t)maxprefix;
 		if (from > lit)
@@ -445,11 +446,16 @@ static void sort_spans(spanvec *v)
 	}
 }
 
-/* Is a list of spans in order of their starts? */
-static int spans_sorted(const spanvec *v)
+static int cmp_off(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int offsets_sorted(const offvec *v)
 {
 	for (size_t i = 1; i < v->n; i++)
-		if (v->v[i].start < v->v[i - 1].start)
+		if (v->v[i] < v->v[i - 1])
 			return 0;
 	return 1;
 }
@@ -477,7 +483,7 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 		 * the windows span (the whole text at worst when the prefix is
 		 * unbounded). */
 		size_t best = 0, best_cost = (size_t)-1;
-		spanvec *occ;
+		offvec *occ;
 
 		for (size_t q = 0; q < p->nreq; q++) {
 			size_t c = t->occ[p->req[q].id].n, cost;
@@ -497,8 +503,8 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 		occ = &t->occ[p->req[best].id];
 		/* Occurrences of several strings arrive in order of their ends;
 		 * the windows need their starts in order. */
-		if (!spans_sorted(occ))
-			sort_spans(occ);
+		if (!offsets_sorted(occ))
+			qsort(occ->v, occ->n, sizeof *occ->v, cmp_off);
 		rc = run_windowed(s, t, p, occ, p->req[best].maxprefix, pm, pe);
 	} else {
 		pe->runs++;

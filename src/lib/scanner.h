@@ -12,6 +12,14 @@ typedef struct spanvec {
 	size_t n, cap;
 } spanvec;
 
+/* Offsets only: where the strings of a required set start in a text (8
+ * bytes an occurrence instead of a span's 24: a long text can hold
+ * millions). */
+typedef struct offvec {
+	size_t *v;
+	size_t n, cap;
+} offvec;
+
 enum { SIG_PENDING = 0, SIG_DONE = 1 };
 
 typedef struct textstate {
@@ -22,7 +30,7 @@ typedef struct textstate {
 	spanvec *m;         /* per signal: matches (keywords first, then regexes) */
 	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
 	const char **err;   /* per signal: error message of a failed regex run */
-	spanvec *occ;       /* per required set: where its strings start (end = start) */
+	offvec *occ;        /* per required set: where its strings start */
 	spanvec *pm;        /* per original pattern: its matches, once run */
 	int *prc;           /* per original pattern: 0 not run, 1 run, else -PCRE2 error */
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
