@@ -115,6 +115,11 @@ typedef struct ms_achits {
 /* Every occurrence of every pattern in text, into hits->a in order of their
  * ends.  Returns 0, or -1 when memory runs out. */
 int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *hits);
+/* The same without gathering: the hits are in a, then more[0], more[1] and
+ * more[2], each in order of their ends, every one ending after all of the
+ * buffer before (no copy of them all: a long text can hold millions). */
+int ms_ac_scan_streams(const ms_ac *ac, const unsigned char *text, size_t len,
+		       ms_achits *hits);
 void ms_achits_free(ms_achits *hits);
 
 /* ---------------- text helpers ---------------- */

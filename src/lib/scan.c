@@ -188,11 +188,25 @@ int ms_span_push(spanvec *v, size_t start, size_t end, int in_prompt)
 /* File the automaton's hits: keyword matches that respect their word
  * boundaries go to their signal, required-string occurrences to their set,
  * all as offsets in the original text. */
+static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size_t *hintp);
+
 static int file_hits(ms_scanner *s, textstate *t)
 {
-	const ms_rules *r = s->r;
-	const ms_achitbuf *hb = &s->hits.a;
 	size_t hint = 0; /* hits come in order of their ends */
+
+	for (int b = 0; b < AC_STREAMS; b++) {
+		const ms_achitbuf *hb = b ? &s->hits.more[b - 1] : &s->hits.a;
+
+		if (file_hits_of(s, t, hb, &hint))
+			return -1;
+	}
+	return 0;
+}
+
+static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size_t *hintp)
+{
+	const ms_rules *r = s->r;
+	size_t hint = *hintp;
 
 	for (size_t k = 0; k < hb->n; k++) {
 		const ms_acent *e = &r->acents[hb->v[k].id];
@@ -216,6 +230,7 @@ static int file_hits(ms_scanner *s, textstate *t)
 			      ms_normtext_orig(&t->nt, end, &hint), t->in_prompt))
 			return -1;
 	}
+	*hintp = hint;
 	return 0;
 }
 
@@ -240,7 +255,7 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	if (!text)
 		return 0;
 	if (ms_normtext_build(&t->nt, text, len) ||
-	    ms_ac_scan(r->ac, t->nt.s, t->nt.len, &s->hits))
+	    ms_ac_scan_streams(r->ac, t->nt.s, t->nt.len, &s->hits))
 		return -1;
 	return file_hits(s, t);
 }
