@@ -92,10 +92,31 @@ typedef void (*ms_diag_fn)(const ms_diag *diag, void *userdata);
 typedef struct ms_compiler ms_compiler;
 typedef struct ms_rules ms_rules;
 
+/* Bounds of one regex run (one regex over one text of one record).  When a
+ * run reaches one of them, the rules that use the regex cannot be decided on
+ * that record: each gets an MS_FINDING_ERROR naming the regex and the bound,
+ * and the other rules are evaluated as usual. */
+#define MS_DEFAULT_MATCH_LIMIT 1000000u      /* PCRE2 match (and depth) limit */
+#define MS_DEFAULT_HEAP_LIMIT_KIB 65536u     /* interpreter backtracking memory */
+#define MS_DEFAULT_JIT_STACK_BYTES (64u << 20) /* JIT stack, per scanner */
+#define MS_DEFAULT_REGEX_TIME_MS 10000u      /* wall-clock time of one run */
+
 typedef struct ms_compile_options {
-	uint32_t match_limit;   /* PCRE2 match limit per regex run; 0: default */
+	uint32_t match_limit;   /* PCRE2 match limit per regex run, also its depth
+				 * limit; 0: MS_DEFAULT_MATCH_LIMIT */
 	int no_jit;             /* nonzero: never use the PCRE2 JIT */
 	int no_prefilter;       /* nonzero: run every regex over the whole text */
+	uint32_t heap_limit_kib; /* PCRE2 heap limit of the interpreter (KiB) per
+				 * run; 0: MS_DEFAULT_HEAP_LIMIT_KIB */
+	size_t jit_stack_bytes; /* largest JIT stack of a scanner; 0:
+				 * MS_DEFAULT_JIT_STACK_BYTES */
+	uint32_t regex_time_ms; /* wall-clock budget of one regex run, checked at
+				 * each start position the regex tries (the JIT does
+				 * not count that work in its match limit); 0:
+				 * MS_DEFAULT_REGEX_TIME_MS */
+	unsigned threads;       /* threads ms_compiler_get_rules() may start (the
+				 * JIT, literal analysis); 0: one per core, at most
+				 * 8; 1: none besides the caller's */
 } ms_compile_options;
 
 /* `opts` may be NULL for the defaults; `diag` may be NULL to drop diagnostics. */
@@ -140,14 +161,6 @@ typedef struct ms_signal_info {
 	size_t nkeywords;
 	const char *const *patterns;   /* regex sources as compiled */
 	size_t npatterns;
-	/* Per pattern, the prefilter strings (NULL-terminated; NULL when the
-	 * pattern has none and runs on every text): every match contains one. */
-	const char *const *const *literals;
-	/* Per pattern, all its required sets (nrequired[k] of them, the
-	 * literals first), each a NULL-terminated list of strings: every match
-	 * contains a string of each set, so a text lacking one is skipped. */
-	const char *const *const *const *required;
-	const size_t *nrequired;
 } ms_signal_info;
 
 /* A scenario: a tag that a record gets when one of the scenario's signals
@@ -213,10 +226,6 @@ typedef struct ms_record {
 	const char *weights;
 	const char *const *tags;   /* the record's tags: its prompt's and its own */
 	size_t ntags;
-	/* Nonzero: scope fields that are NULL (no tags given, no prompt, no model
-	 * metadata) are taken as matching.  Used for embedded rule examples. */
-	int lenient_scope;
-	int have_tags;             /* with lenient_scope: tags were given (even empty) */
 	/* Nonzero: `prompt` and `tags` stay valid and unchanged for the
 	 * scanner's life (a prompt set's text and tags), so the scanner may keep
 	 * what it computed on them for later records with the same pointers. */

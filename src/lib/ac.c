@@ -405,7 +405,7 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
 		}                                                                       \
 	} while (0)
 
-int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *h)
+int ms_ac_scan_streams(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *h)
 {
 	const uint8_t *cls = ac->cls;
 	uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, ncls = ac->ncls, ndense = ac->ndense;
@@ -426,6 +426,13 @@ int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits
 		AC_SCAN4(ac->delta16);
 	else
 		AC_SCAN4(ac->delta);
+	return 0;
+}
+
+int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *h)
+{
+	if (ms_ac_scan_streams(ac, text, len, h))
+		return -1;
 	/* The later quarters' hits follow the first's: all in order of where
 	 * their heads end. */
 	for (int j = 0; j < AC_STREAMS - 1; j++) {

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "compiler.h"
+#include "describe.h"
 
 /* ---------------- allocation and diagnostics ---------------- */
 
@@ -352,7 +353,7 @@ static ms_status add_file(ms_compiler *c, const char *path)
 	ms_status st;
 
 	if (!ms_read_file(path, &buf, &len, MS_YAML_MAX_FILE)) {
-		const char *why = errno == EFBIG ? "file larger than 16 MiB" : strerror(errno);
+		const char *why = ms_read_error(errno);
 		c->file = cc_strdup(c, path);
 		cc_err(c, NULL, NULL, "cannot read rule file: %s", why);
 		return MS_ERR_IO;
@@ -373,6 +374,8 @@ ms_status ms_compiler_add_path(ms_compiler *c, const char *path)
 
 	if (!c || c->sealed || !path)
 		return MS_ERR_USAGE;
+	if (!c->first_path && !(c->first_path = cc_strdup(c, path)))
+		return MS_ERR_NOMEM;
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 		return add_file(c, path);
 	d = opendir(path);
@@ -443,7 +446,13 @@ ms_status ms_compiler_create(ms_compiler **out, const ms_compile_options *opts, 
 	}
 	if (opts)
 		c->opts = *opts;
-	c->r->match_limit = c->opts.match_limit ? c->opts.match_limit : 1000000;
+	c->r->match_limit = c->opts.match_limit ? c->opts.match_limit : MS_DEFAULT_MATCH_LIMIT;
+	c->r->heap_limit_kib = c->opts.heap_limit_kib ? c->opts.heap_limit_kib
+						      : MS_DEFAULT_HEAP_LIMIT_KIB;
+	c->r->jit_stack_bytes = c->opts.jit_stack_bytes ? c->opts.jit_stack_bytes
+							: MS_DEFAULT_JIT_STACK_BYTES;
+	c->r->regex_time_ms = c->opts.regex_time_ms ? c->opts.regex_time_ms
+						    : MS_DEFAULT_REGEX_TIME_MS;
 	c->r->no_prefilter = c->opts.no_prefilter;
 	c->diag = diag;
 	c->ud = userdata;
@@ -459,6 +468,8 @@ void ms_compiler_destroy(ms_compiler *c)
 	for (size_t i = 0; i < c->nrefs; i++)
 		free(c->refs[i].name);
 	free(c->refs);
+	ms_hidx_free(&c->sig_idx);
+	ms_hidx_free(&c->pat_idx);
 	free(c);
 }
 
@@ -518,3 +529,18 @@ const ms_scenario_info *ms_rules_scenario(const ms_rules *r, size_t i)
 	return r && i < r->nscen ? &r->scen[i].info : NULL;
 }
 
+
+size_t ms_signal_required_sets(const ms_rules *r, size_t signal, size_t pattern,
+			       const char *const *const **sets)
+{
+	const ms_sig *sg;
+
+	*sets = NULL;
+	if (!r || signal >= r->nnamed)
+		return 0;
+	sg = &r->sigs[r->named[signal]];
+	if (pattern >= sg->npats || !sg->nreqs[pattern])
+		return 0;
+	*sets = (const char *const *const *)sg->reqs[pattern];
+	return sg->nreqs[pattern];
+}

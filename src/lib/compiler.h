@@ -27,6 +27,9 @@ struct ms_compiler {
 	size_t errors;
 	int sealed;
 	int jit_warned;
+	ms_hidx sig_idx;        /* named signals by id (seal.c) */
+	ms_hidx pat_idx;        /* distinct patterns by source (parse.c) */
+	const char *first_path; /* first path added (owned by r), or NULL */
 	sigref *refs;
 	size_t nrefs, caprefs;
 	size_t caprules, capsigs, cappats, capscen;

@@ -29,6 +29,25 @@ void ms_buf_free(ms_buf *b);
 /* Grow *arr (of element size `size`) so that it holds at least `need` items. */
 int ms_grow(void *arrp, size_t *cap, size_t need, size_t size);
 
+/* A hash index: values (indices into the caller's array) by a 64-bit hash
+ * of their key; the caller's eq() tells whether value v has the key sought.
+ * Finds the first value added with an equal key. */
+struct ms_hslot {
+	uint64_t h;
+	size_t v;
+	int used;
+};
+typedef struct ms_hidx {
+	struct ms_hslot *e;
+	size_t cap, n;
+} ms_hidx;
+uint64_t ms_hash(const void *p, size_t n, uint64_t seed); /* seed 0: the basis */
+int ms_hidx_add(ms_hidx *x, uint64_t h, size_t v);
+/* The value, or (size_t)-1. */
+size_t ms_hidx_find(const ms_hidx *x, uint64_t h, int (*eq)(const void *ctx, size_t v),
+		    const void *ctx);
+void ms_hidx_free(ms_hidx *x);
+
 char *ms_strndup(const char *s, size_t n);
 char *ms_strdup(const char *s);
 
@@ -55,8 +74,13 @@ typedef void (*ms_report_fn)(void *ctx, ms_diag_level lvl, unsigned line, unsign
 /* Parse one YAML document.  Problems go to report(); returns NULL on error. */
 ynode *ms_ytree_parse(const char *buf, size_t len, ms_report_fn report, void *ctx);
 void ms_ytree_free(ynode *n);
-/* Read a whole file; returns 0 and sets errno on failure. */
+/* Read a whole regular file; returns 0 and sets errno on failure: EFBIG
+ * past the limit, MS_ENOTREG when it is not a regular file (a FIFO, a
+ * device, a directory), which is refused before anything is read. */
+#define MS_ENOTREG 0x4d534e52
 int ms_read_file(const char *path, char **out, size_t *len, size_t limit);
+/* The message of ms_read_file's errno. */
+const char *ms_read_error(int err);
 
 /* ---------------- Aho-Corasick ---------------- */
 typedef struct ms_ac ms_ac;
@@ -96,6 +120,11 @@ typedef struct ms_achits {
  * in order, all in order of where their first AC_PREFIX bytes end.
  * Returns 0, or -1 when memory runs out. */
 int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *hits);
+/* The same without gathering: the hits are in a, then more[0], more[1] and
+ * more[2], each in order of where their heads end, every one after all of the
+ * buffer before (no copy of them all: a long text can hold millions). */
+int ms_ac_scan_streams(const ms_ac *ac, const unsigned char *text, size_t len,
+		       ms_achits *hits);
 void ms_achits_free(ms_achits *hits);
 
 /* ---------------- text helpers ---------------- */
@@ -206,7 +235,7 @@ typedef struct ms_pattern {
 	unsigned line, col;
 	size_t canon;     /* the first pattern with the same source; it owns `code`,
 			   * and its matches on a text serve every copy */
-	uint32_t hash;    /* of the source, to find copies */
+	uint64_t hash;    /* of the source and declared strings, to find copies */
 } ms_pattern;
 
 typedef struct ms_example {
@@ -307,7 +336,10 @@ struct ms_rules {
 	ms_ac *ac;
 	ms_acent *acents;
 	size_t nacents;
-	uint32_t match_limit;
+	uint32_t match_limit;   /* also the depth limit */
+	uint32_t heap_limit_kib;
+	size_t jit_stack_bytes;
+	uint32_t regex_time_ms;
 	int no_prefilter;
 	int any_prompt;         /* some signal is evaluated on the prompt */
 	char **meta[META_KINDS]; /* distinct values of each kind of scope in all rules */
@@ -318,6 +350,10 @@ struct ms_rules {
 };
 
 const ms_rules *ms_scanner_rules(const ms_scanner *s);
+/* ms_scanner_scan() of an embedded example: with lenient_scope, scope
+ * fields the record leaves out (NULL) match; have_tags: tags were given. */
+ms_status ms_scanner_scan_example(ms_scanner *s, const ms_record *rec, int lenient_scope,
+				  int have_tags, const ms_result **out);
 
 
 #endif

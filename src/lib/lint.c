@@ -77,9 +77,7 @@ ms_status ms_scanner_run_example(ms_scanner *s, size_t i, ms_example_info *info,
 		rec.weights = ex->weights;
 		rec.tags = (const char *const *)ex->tags;
 		rec.ntags = ex->ntags;
-		rec.have_tags = ex->have_tags;
-		rec.lenient_scope = 1;
-		st = ms_scanner_scan(s, &rec, &res);
+		st = ms_scanner_scan_example(s, &rec, 1, ex->have_tags, &res);
 		if (st)
 			return st;
 		for (size_t k = 0; k < res->nfindings; k++) {

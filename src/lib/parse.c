@@ -80,6 +80,104 @@ static int parse_examples_list(ms_compiler *c, ynode *list, int expect, int for_
 	return 0;
 }
 
+#define COMPILE_NOMEM ((pcre2_code *)&compile_nomem)
+static char compile_nomem;
+
+/* Compile a regex with a callout before each attempt at a start position:
+ * the scanner's callout checks the time budget of the run there, which
+ * bounds the work that the match limit does not count (with the JIT, a
+ * possessive loop re-run from every start).  The source goes in a group,
+ * closed after \E (an unterminated \Q) and, if that does not compile, after
+ * a newline too (a trailing # comment in extended mode): the newline must not
+ * change what matches, checked on the minimum length.  When neither wrapping
+ * compiles, the regex itself is compiled, for its error or (never seen) to
+ * run bounded by the match limit alone.  The callout changes no match and
+ * no start-up optimisation. */
+static pcre2_code *compile_timed(const char *src, size_t len, uint32_t options, int *errcode,
+				 PCRE2_SIZE *erroff)
+{
+	static const char pre[] = "(?C255)(?:", post1[] = "\\E)", post2[] = "\\E\n)";
+	char *w = malloc(sizeof pre + len + sizeof post2);
+	pcre2_code *code = NULL, *plain;
+	size_t np = sizeof pre - 1, a = 0, b = 1;
+	int e;
+	PCRE2_SIZE o;
+
+	if (!w)
+		return COMPILE_NOMEM;
+	memcpy(w, pre, np);
+	memcpy(w + np, src, len);
+	memcpy(w + np + len, post1, sizeof post1 - 1);
+	code = pcre2_compile((PCRE2_SPTR)w, np + len + sizeof post1 - 1, options, &e, &o, NULL);
+	if (code) {
+		free(w);
+		return code;
+	}
+	plain = pcre2_compile((PCRE2_SPTR)src, len, options, errcode, erroff, NULL);
+	if (!plain) {
+		free(w);
+		return NULL;
+	}
+	memcpy(w + np + len, post2, sizeof post2 - 1);
+	code = pcre2_compile((PCRE2_SPTR)w, np + len + sizeof post2 - 1, options, &e, &o, NULL);
+	free(w);
+	if (code) {
+		pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &a);
+		pcre2_pattern_info(plain, PCRE2_INFO_MINLENGTH, &b);
+	}
+	if (code && a == b) {
+		pcre2_code_free(plain);
+		return code;
+	}
+	pcre2_code_free(code);
+	return plain;
+}
+
+/* The start-of-pattern option that the regex begins with, if any: its
+ * length in *len.  These change how the regex matches ((*NOTEMPTY), (*CR),
+ * (*UTF)...) or is run ((*NO_JIT), (*LIMIT_MATCH=n)...): the rule file
+ * cannot choose them.  Verbs ((*FAIL), (*SKIP)...) are not options. */
+static const char *start_option(const char *src, size_t *len)
+{
+	static const char *const names[] = {
+		"UTF", "UCP", "NOTEMPTY", "NOTEMPTY_ATSTART", "NO_AUTO_POSSESS",
+		"NO_DOTSTAR_ANCHOR", "NO_JIT", "NO_START_OPT", "CR", "LF", "CRLF", "ANYCRLF",
+		"ANY", "NUL", "BSR_ANYCRLF", "BSR_UNICODE", "LIMIT_MATCH", "LIMIT_DEPTH",
+		"LIMIT_RECURSION", "LIMIT_HEAP", "UTF8", "UTF16", "UTF32"
+	};
+	const char *p = src;
+
+	while (p[0] == '(' && p[1] == '*') {
+		size_t n = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
+		size_t k;
+
+		for (k = 0; k < MS_ARRAY_LEN(names); k++)
+			if (strlen(names[k]) == n && strncmp(p + 2, names[k], n) == 0)
+				break;
+		if (k == MS_ARRAY_LEN(names) || (p[2 + n] != ')' && p[2 + n] != '='))
+			return NULL;
+		*len = strcspn(p, ")") + 1;
+		return p;
+	}
+	return NULL;
+}
+
+typedef struct patkey {
+	const ms_rules *r;
+	const char *src;
+	char **declared;
+	size_t ndeclared;
+} patkey;
+
+static int same_pattern(const void *ctx, size_t i)
+{
+	const patkey *k = ctx;
+	const ms_pattern *q = &k->r->pats[i];
+
+	return strcmp(q->src, k->src) == 0 &&
+	       cc_same_list(q->declared, q->ndeclared, k->declared, k->ndeclared);
+}
+
 /* Compile one regex of a signal; `declared` lists the strings the rule
  * says every match contains (normalised, owned), if any. */
 static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *owner,
@@ -91,24 +189,37 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	pcre2_code *code;
 	ms_pattern *p;
 	size_t minlen = 0;
-	uint32_t hash = 0;
+	uint64_t hash = 0;
 	uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS;
 
 	if (n->kind != YN_SCALAR || !*n->str) {
 		cc_err(c, n, owner, "a pattern must be a non-empty string");
 		return 0;
 	}
+	{
+		size_t ol;
+		const char *opt = start_option(n->str, &ol);
+
+		if (opt) {
+			cc_err(c, n, owner, "regex in '%s' starts with the option %.*s: start-of-pattern "
+			       "options change how a regex matches or runs and are not allowed",
+			       owner, (int)(ol > 40 ? 40 : ol), opt);
+			return 0;
+		}
+	}
 	/* The same regex in several signals (or several copies of a pack) is
 	 * compiled once and matched once per text. */
 	{
-		uint32_t h = 2166136261u;
-		for (size_t i = 0; i < n->len; i++)
-			h = (h ^ (unsigned char)n->str[i]) * 16777619u;
-		for (size_t i = 0; i < r->npats; i++) {
-			ms_pattern *q = &r->pats[i];
-			if (q->hash != h || q->canon != i || strcmp(q->src, n->str) != 0 ||
-			    !cc_same_list(q->declared, q->ndeclared, declared, ndeclared))
-				continue;
+		patkey k = { r, n->str, declared, ndeclared };
+		uint64_t h = ms_hash(n->str, n->len + 1, 0);
+		size_t i;
+
+		for (size_t d = 0; d < ndeclared; d++)
+			h = ms_hash(declared[d], strlen(declared[d]) + 1, h);
+		i = ms_hidx_find(&c->pat_idx, h, same_pattern, &k);
+		if (i != (size_t)-1) {
+			ms_pattern *q;
+
 			if (ms_grow(&r->pats, &c->cappats, r->npats + 1, sizeof *r->pats))
 				return -1;
 			q = &r->pats[i];
@@ -126,7 +237,9 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	 * which never uses it, one test per call. */
 	if (!c->opts.no_prefilter)
 		options |= PCRE2_USE_OFFSET_LIMIT;
-	code = pcre2_compile((PCRE2_SPTR)n->str, n->len, options, &errcode, &erroff, NULL);
+	code = compile_timed(n->str, n->len, options, &errcode, &erroff);
+	if (code == COMPILE_NOMEM)
+		return -1;
 	if (!code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(errcode, msg, sizeof msg);
@@ -159,7 +272,7 @@ static int compile_pattern(ms_compiler *c, ynode *n, size_t sigi, const char *ow
 	p->ndeclared = ndeclared;
 	p->canon = r->npats - 1;
 	p->hash = hash;
-	return 0;
+	return ms_hidx_add(&c->pat_idx, hash, p->canon);
 }
 
 static const char *const neg_modes[] = { "keep", "exclude" };

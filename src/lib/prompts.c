@@ -116,8 +116,7 @@ ms_status ms_prompts_load(ms_prompts **out, const char *path, ms_diag_fn diag, v
 		goto done;
 	}
 	if (!ms_read_file(path, &buf, &len, MS_YAML_MAX_FILE)) {
-		cc_err(c, NULL, NULL, "cannot read prompt set: %s",
-		    errno == EFBIG ? "file larger than 16 MiB" : strerror(errno));
+		cc_err(c, NULL, NULL, "cannot read prompt set: %s", ms_read_error(errno));
 		st = MS_ERR_IO;
 		goto done;
 	}

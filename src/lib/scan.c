@@ -33,6 +33,13 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 	return t->m && t->state && t->err && t->occ && t->pm && t->prc ? 0 : -1;
 }
 
+static void clear_errors(textstate *t)
+{
+	for (size_t i = 0; i < t->nerrs; i++)
+		free(t->errs[i]);
+	t->nerrs = 0;
+}
+
 static void textstate_free(textstate *t, const ms_rules *r)
 {
 	if (t->m)
@@ -51,7 +58,29 @@ static void textstate_free(textstate *t, const ms_rules *r)
 	free(t->pm);
 	free(t->prc);
 	free(t->rep.v);
+	clear_errors(t);
+	free(t->errs);
 	ms_normtext_free(&t->nt);
+}
+
+static uint64_t now_ns(void);
+
+/* The callout each regex makes before it tries a start position (see
+ * compile_timed() in parse.c): the run stops once past its deadline.  The
+ * clock is read every 16 calls; what runs between two reads is a few start
+ * positions' work, each bounded by the match limit and the text's length. */
+static int on_callout(pcre2_callout_block *cb, void *data)
+{
+	ms_scanner *s = data;
+
+	(void)cb;
+	if (++s->callouts < 16)
+		return 0;
+	s->callouts = 0;
+	if (now_ns() < s->deadline)
+		return 0;
+	s->timed_out = 1;
+	return PCRE2_ERROR_CALLOUT;
 }
 
 ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
@@ -78,8 +107,20 @@ ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
 		return MS_ERR_NOMEM;
 	}
 	s->pt = &s->t[1];
-	pcre2_set_match_limit(s->mctx, r->match_limit);
-	pcre2_set_match_limit(s->mctx_window, r->match_limit);
+	/* The JIT stack starts small and grows on demand up to the bound (its
+	 * memory is mapped when used).  No stack (an mmap failure) leaves the
+	 * JIT its default 32 KiB one: deep runs then fail, reported per rule. */
+	s->jstack = pcre2_jit_stack_create(32 * 1024, r->jit_stack_bytes, NULL);
+	for (int k = 0; k < 2; k++) {
+		pcre2_match_context *m = k ? s->mctx_window : s->mctx;
+
+		pcre2_set_match_limit(m, r->match_limit);
+		pcre2_set_depth_limit(m, r->match_limit);
+		pcre2_set_heap_limit(m, r->heap_limit_kib);
+		pcre2_set_callout(m, on_callout, s);
+		if (s->jstack)
+			pcre2_jit_stack_assign(m, NULL, s->jstack);
+	}
 	*out = s;
 	return MS_OK;
 }
@@ -91,6 +132,7 @@ void ms_scanner_destroy(ms_scanner *s)
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);
 	pcre2_match_context_free(s->mctx_window);
+	pcre2_jit_stack_free(s->jstack);
 	textstate_free(&s->t[0], s->r);
 	textstate_free(&s->t[1], s->r);
 	ms_achits_free(&s->hits);
@@ -146,11 +188,25 @@ int ms_span_push(spanvec *v, size_t start, size_t end, int in_prompt)
 /* File the automaton's hits: keyword matches that respect their word
  * boundaries go to their signal, required-string occurrences to their set,
  * all as offsets in the original text. */
+static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size_t *hintp);
+
 static int file_hits(ms_scanner *s, textstate *t)
 {
-	const ms_rules *r = s->r;
-	const ms_achitbuf *hb = &s->hits.a;
 	size_t hint = 0; /* hits come in order of their ends */
+
+	for (int b = 0; b < AC_STREAMS; b++) {
+		const ms_achitbuf *hb = b ? &s->hits.more[b - 1] : &s->hits.a;
+
+		if (file_hits_of(s, t, hb, &hint))
+			return -1;
+	}
+	return 0;
+}
+
+static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size_t *hintp)
+{
+	const ms_rules *r = s->r;
+	size_t hint = *hintp;
 
 	for (size_t k = 0; k < hb->n; k++) {
 		const ms_acent *e = &r->acents[hb->v[k].id];
@@ -159,9 +215,10 @@ static int file_hits(ms_scanner *s, textstate *t)
 
 		if (e->is_literal) {
 			/* The windows need only where an occurrence starts. */
-			size_t o = ms_normtext_orig(&t->nt, start, &hint);
-			if (ms_span_push(&t->occ[e->index], o, o, t->in_prompt))
+			offvec *ov = &t->occ[e->index];
+			if (ms_grow(&ov->v, &ov->cap, ov->n + 1, sizeof *ov->v))
 				return -1;
+			ov->v[ov->n++] = ms_normtext_orig(&t->nt, start, &hint);
 			continue;
 		}
 		if (e->bound_start && ms_is_word_before(t->nt.s, start))
@@ -173,6 +230,7 @@ static int file_hits(ms_scanner *s, textstate *t)
 			      ms_normtext_orig(&t->nt, end, &hint), t->in_prompt))
 			return -1;
 	}
+	*hintp = hint;
 	return 0;
 }
 
@@ -190,13 +248,14 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 		t->m[i].n = 0;
 	memset(t->state, SIG_PENDING, r->nsigs);
 	memset(t->err, 0, r->nsigs * sizeof *t->err);
+	clear_errors(t);
 	for (size_t i = 0; i < r->nreqs; i++)
 		t->occ[i].n = 0;
 	memset(t->prc, 0, r->npats * sizeof *t->prc);
 	if (!text)
 		return 0;
 	if (ms_normtext_build(&t->nt, text, len) ||
-	    ms_ac_scan(r->ac, t->nt.s, t->nt.len, &s->hits))
+	    ms_ac_scan_streams(r->ac, t->nt.s, t->nt.len, &s->hits))
 		return -1;
 	return file_hits(s, t);
 }
@@ -209,7 +268,7 @@ static int select_prompt(ms_scanner *s, const ms_record *rec)
 	/* A record without a prompt: what looks at the prompt reads the
 	 * response (not for embedded examples, whose missing prompt means
 	 * "any prompt"). */
-	if (s->r->any_prompt && !rec->prompt && !rec->lenient_scope) {
+	if (s->r->any_prompt && !rec->prompt && !s->lenient_scope) {
 		s->pt = &s->t[0];
 		return 0;
 	}
@@ -261,18 +320,36 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Record a failed regex run (match limit and the like) against the signal. */
-static void report_regex_error(ms_scanner *s, textstate *t, size_t si, const ms_pattern *p,
-			       int pcre_rc)
+/* Record a failed regex run (match limit and the like) against the signal:
+ * each signal gets its own message, kept with the text's state.  Returns -1
+ * when memory runs out. */
+static int report_regex_error(ms_scanner *s, textstate *t, size_t si, const ms_pattern *p,
+			      int pcre_rc)
 {
-	char *eb = t->errbuf;
+	char buf[320];
 	PCRE2_UCHAR msg[160];
+	char *m;
 
-	pcre2_get_error_message(-pcre_rc, msg, sizeof msg);
-	snprintf(eb, sizeof t->errbuf, "signal '%s': regex '%.60s%s' failed: %s",
+	if (-pcre_rc == PCRE2_ERROR_CALLOUT && s->timed_out)
+		snprintf((char *)msg, sizeof msg, "time limit of %lu ms exceeded",
+			 (unsigned long)s->r->regex_time_ms);
+	else if (-pcre_rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		snprintf((char *)msg, sizeof msg, "JIT stack limit of %zu KiB reached",
+			 s->r->jit_stack_bytes >> 10);
+	else if (-pcre_rc == PCRE2_ERROR_HEAPLIMIT)
+		snprintf((char *)msg, sizeof msg, "heap limit of %lu KiB exceeded",
+			 (unsigned long)s->r->heap_limit_kib);
+	else
+		pcre2_get_error_message(-pcre_rc, msg, sizeof msg);
+	snprintf(buf, sizeof buf, "signal '%s': regex '%.60s%s' failed: %s",
 		 s->r->sigs[si].info.id, p->src, strlen(p->src) > 60 ? "..." : "",
 		 (const char *)msg);
-	t->err[si] = eb;
+	if (ms_grow(&t->errs, &t->caperrs, t->nerrs + 1, sizeof *t->errs) ||
+	    !(m = ms_strdup(buf)))
+		return -1;
+	t->errs[t->nerrs++] = m;
+	t->err[si] = m;
+	return 0;
 }
 
 /* One pcre2_match call from `off`; returns 1 with the match in *ms / *me,
@@ -330,21 +407,21 @@ static int run_full(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec *m
  * and not after L_j.  So for each occurrence L_i a search from the greatest
  * of those lower bounds, whose start may not pass L_i (the offset limit),
  * finds M when i = j and nothing before. */
-static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const spanvec *occ,
+static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const offvec *occ,
 			long maxprefix, spanvec *m, ms_profile_entry *pe)
 {
 	size_t prev_end = 0, a, b;
 
 	for (size_t i = 0; i < occ->n; i++) {
-		size_t lit = occ->v[i].start, from = prev_end;
+		size_t lit = occ->v[i], from = prev_end;
 		int rc;
 
 		if (lit < prev_end)
 			continue;
-		if (i > 0 && occ->v[i - 1].start == lit)
+		if (i > 0 && occ->v[i - 1] == lit)
 			continue; /* two strings at one place */
-		if (i > 0 && occ->v[i - 1].start + 1 > from)
-			from = occ->v[i - 1].start + 1;
+		if (i > 0 && occ->v[i - 1] + 1 > from)
+			from = occ->v[i - 1] + 1;
 		if (maxprefix >= 0 && lit > (size_t)maxprefix && lit - (size_t)maxprefix > from)
 			from = lit - (size_t)maxprefix;
 		if (from > lit)
@@ -384,11 +461,16 @@ static void sort_spans(spanvec *v)
 	}
 }
 
-/* Is a list of spans in order of their starts? */
-static int spans_sorted(const spanvec *v)
+static int cmp_off(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int offsets_sorted(const offvec *v)
 {
 	for (size_t i = 1; i < v->n; i++)
-		if (v->v[i].start < v->v[i - 1].start)
+		if (v->v[i] < v->v[i - 1])
 			return 0;
 	return 1;
 }
@@ -407,13 +489,16 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 	int rc;
 
 	pm->n = 0;
+	s->timed_out = 0;
+	s->callouts = 0;
+	s->deadline = now_ns() + (uint64_t)s->r->regex_time_ms * 1000000u;
 	if (p->windowed) {
 		/* The windows go around the occurrences of the set that
 		 * promises the least work: a call per occurrence, and the bytes
 		 * the windows span (the whole text at worst when the prefix is
 		 * unbounded). */
 		size_t best = 0, best_cost = (size_t)-1;
-		spanvec *occ;
+		offvec *occ;
 
 		for (size_t q = 0; q < p->nreq; q++) {
 			size_t c = t->occ[p->req[q].id].n, cost;
@@ -433,8 +518,8 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 		occ = &t->occ[p->req[best].id];
 		/* Occurrences of several strings arrive in order of their ends;
 		 * the windows need their starts in order. */
-		if (!spans_sorted(occ))
-			sort_spans(occ);
+		if (!offsets_sorted(occ))
+			qsort(occ->v, occ->n, sizeof *occ->v, cmp_off);
 		rc = run_windowed(s, t, p, occ, p->req[best].maxprefix, pm, pe);
 	} else {
 		pe->runs++;
@@ -502,7 +587,8 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 			t->prc[pi] = rc;
 		}
 		if (rc < 0) {
-			report_regex_error(s, t, si, p, -rc);
+			if (report_regex_error(s, t, si, p, -rc))
+				return -1;
 			break;
 		}
 		for (size_t i = 0; i < pm->n; i++)
@@ -619,11 +705,11 @@ static int derived_scope(ms_scanner *s, const ms_rule_int *ru, const ms_record *
 static int in_scope(evalctx *e, const ms_rule_int *ru, const ms_record *rec, spanvec *trig)
 {
 	ms_scanner *s = e->s;
-	int lenient = rec->lenient_scope;
+	int lenient = s->lenient_scope;
 
 	if (ru->nscope_tags) {
 		int ok;
-		if (lenient && !rec->have_tags)
+		if (lenient && !s->have_tags)
 			ok = 1;
 		else if (s->r->meta_as_bits[META_TAGS] && !ru->tags_derivable)
 			ok = (ru->metamask[META_TAGS] & s->recmask) != 0;
@@ -810,11 +896,19 @@ static int add_finding(ms_scanner *s, const ms_rule_int *ru, ms_finding_kind kin
 
 ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result **out)
 {
+	return ms_scanner_scan_example(s, rec, 0, 0, out);
+}
+
+ms_status ms_scanner_scan_example(ms_scanner *s, const ms_record *rec, int lenient_scope,
+				  int have_tags, const ms_result **out)
+{
 	const ms_rules *r;
 	ms_result *res;
 
 	if (!s || !rec || !out || (!rec->response && rec->response_len))
 		return MS_ERR_USAGE;
+	s->lenient_scope = lenient_scope;
+	s->have_tags = have_tags;
 	r = s->r;
 	res = &s->res;
 	s->nf = 0;
@@ -831,7 +925,7 @@ ms_status ms_scanner_scan(ms_scanner *s, const ms_record *rec, const ms_result *
 	s->ndtags = 0;
 	for (size_t k = 0; k < r->nscen; k++)
 		s->dtrig[k].start = SIZE_MAX;
-	if (r->nscen && !(rec->lenient_scope && rec->have_tags) && derive_tags(s, rec))
+	if (r->nscen && !(s->lenient_scope && s->have_tags) && derive_tags(s, rec))
 		return MS_ERR_NOMEM;
 	memset(res, 0, sizeof *res);
 
@@ -903,8 +997,9 @@ check:
 		ms_finding *f = &s->f[i];
 		ms_severity sev = f->rule->severity;
 
-		f->evidence = s->ev.v + (size_t)(uintptr_t)f->evidence;
-		f->trigger = s->ev.v + (size_t)(uintptr_t)f->trigger;
+		/* No arithmetic on a null pool (nothing was ever pooled). */
+		f->evidence = f->nevidence ? s->ev.v + (size_t)(uintptr_t)f->evidence : NULL;
+		f->trigger = f->ntrigger ? s->ev.v + (size_t)(uintptr_t)f->trigger : NULL;
 		if (f->kind == MS_FINDING_ERROR)
 			continue;
 		res->score += ms_severity_weight(sev);

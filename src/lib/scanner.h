@@ -12,6 +12,14 @@ typedef struct spanvec {
 	size_t n, cap;
 } spanvec;
 
+/* Offsets only: where the strings of a required set start in a text (8
+ * bytes an occurrence instead of a span's 24: a long text can hold
+ * millions). */
+typedef struct offvec {
+	size_t *v;
+	size_t n, cap;
+} offvec;
+
 enum { SIG_PENDING = 0, SIG_DONE = 1 };
 
 typedef struct textstate {
@@ -22,7 +30,7 @@ typedef struct textstate {
 	spanvec *m;         /* per signal: matches (keywords first, then regexes) */
 	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
 	const char **err;   /* per signal: error message of a failed regex run */
-	spanvec *occ;       /* per required set: where its strings start (end = start) */
+	offvec *occ;        /* per required set: where its strings start */
 	spanvec *pm;        /* per original pattern: its matches, once run */
 	int *prc;           /* per original pattern: 0 not run, 1 run, else -PCRE2 error */
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
@@ -33,7 +41,8 @@ typedef struct textstate {
 	unsigned rep_max;   /* most occurrences of one unit */
 	spanvec rep;        /* the later occurrences of the most repeated unit */
 	int in_prompt;
-	char errbuf[256];   /* message of the last failed regex run on this text */
+	char **errs;        /* messages of the failed regex runs on this text, one */
+	size_t nerrs, caperrs; /* per signal that failed (t->err points into them) */
 } textstate;
 
 /* Prompts repeat: a campaign has a few dozen prompts and thousands of
@@ -55,6 +64,14 @@ struct ms_scanner {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_match_context *mctx_window;   /* the same, with an offset limit */
+	pcre2_jit_stack *jstack;            /* of both contexts */
+	uint64_t deadline;  /* of the current regex run (CLOCK_MONOTONIC ns) */
+	unsigned callouts;  /* calls since the clock was last read */
+	int timed_out;      /* the current run was stopped by its deadline */
+	/* The current record is an embedded example: scope fields it leaves
+	 * out (no tags given, no prompt, no model metadata) match; have_tags:
+	 * it gave tags (even none). */
+	int lenient_scope, have_tags;
 	textstate t[2];     /* 0: response, 1: a prompt that is not cached */
 	textstate *pt;      /* the current record's prompt: &t[1] or a cache entry */
 	textstate pcache[PROMPT_CACHE];

@@ -26,33 +26,64 @@ static void report_dup(ms_compiler *c, const char *what, const char *id, const c
 	cc_err(c, &pos, id, "duplicate %s id '%s' (first defined at %s:%u)", what, id, ffile, fline);
 }
 
-static void check_duplicates(ms_compiler *c)
+typedef struct idctx {
+	const ms_rules *r;
+	const char *id;
+} idctx;
+
+static int same_sig_id(const void *ctx, size_t v)
+{
+	const idctx *x = ctx;
+	return strcmp(x->r->sigs[v].info.id, x->id) == 0;
+}
+
+static int same_rule_id(const void *ctx, size_t v)
+{
+	const idctx *x = ctx;
+	return strcmp(x->r->rules[v].pub.id, x->id) == 0;
+}
+
+/* Duplicate ids, through a hash index of the named signals (kept in
+ * c->sig_idx for the references) and one of the rules.  -1: out of memory. */
+static int check_duplicates(ms_compiler *c)
 {
 	ms_rules *r = c->r;
+	ms_hidx rules = { 0 };
 
-	/* Quadratic, but rule packs are small and this runs once. */
 	for (size_t i = 0; i < r->nsigs; i++) {
-		if (!r->sigs[i].named || strcmp(r->sigs[i].info.id, "?") == 0)
+		idctx x = { r, r->sigs[i].info.id };
+		uint64_t h;
+		size_t j;
+
+		if (!r->sigs[i].named || strcmp(x.id, "?") == 0)
 			continue;
-		for (size_t j = 0; j < i; j++)
-			if (r->sigs[j].named && strcmp(r->sigs[i].info.id, r->sigs[j].info.id) == 0) {
-				report_dup(c, "signal", r->sigs[i].info.id, r->sigs[i].info.file,
-					   r->sigs[i].info.line, r->sigs[i].col, r->sigs[j].info.file,
-					   r->sigs[j].info.line);
-				break;
-			}
+		h = ms_hash(x.id, strlen(x.id), 0);
+		j = ms_hidx_find(&c->sig_idx, h, same_sig_id, &x);
+		if (j != (size_t)-1)
+			report_dup(c, "signal", x.id, r->sigs[i].info.file, r->sigs[i].info.line,
+				   r->sigs[i].col, r->sigs[j].info.file, r->sigs[j].info.line);
+		else if (ms_hidx_add(&c->sig_idx, h, i))
+			return -1;
 	}
 	for (size_t i = 0; i < r->nrules; i++) {
-		if (strcmp(r->rules[i].pub.id, "?") == 0)
+		idctx x = { r, r->rules[i].pub.id };
+		uint64_t h;
+		size_t j;
+
+		if (strcmp(x.id, "?") == 0)
 			continue;
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(r->rules[i].pub.id, r->rules[j].pub.id) == 0) {
-				report_dup(c, "rule", r->rules[i].pub.id, r->rules[i].pub.file,
-					   r->rules[i].pub.line, r->rules[i].col, r->rules[j].pub.file,
-					   r->rules[j].pub.line);
-				break;
-			}
+		h = ms_hash(x.id, strlen(x.id), 0);
+		j = ms_hidx_find(&rules, h, same_rule_id, &x);
+		if (j != (size_t)-1)
+			report_dup(c, "rule", x.id, r->rules[i].pub.file, r->rules[i].pub.line,
+				   r->rules[i].col, r->rules[j].pub.file, r->rules[j].pub.line);
+		else if (ms_hidx_add(&rules, h, i)) {
+			ms_hidx_free(&rules);
+			return -1;
+		}
 	}
+	ms_hidx_free(&rules);
+	return 0;
 }
 
 static int resolve_refs(ms_compiler *c)
@@ -61,13 +92,10 @@ static int resolve_refs(ms_compiler *c)
 
 	for (size_t i = 0; i < c->nrefs; i++) {
 		sigref *ref = &c->refs[i];
-		size_t found = (size_t)-1;
+		idctx x = { r, ref->name };
+		size_t found = ms_hidx_find(&c->sig_idx, ms_hash(x.id, strlen(x.id), 0),
+					    same_sig_id, &x);
 
-		for (size_t j = 0; j < r->nsigs; j++)
-			if (r->sigs[j].named && strcmp(r->sigs[j].info.id, ref->name) == 0) {
-				found = j;
-				break;
-			}
 		if (found == (size_t)-1) {
 			ynode pos = { 0 };
 			pos.line = ref->line;
@@ -82,6 +110,26 @@ static int resolve_refs(ms_compiler *c)
 			r->any_prompt = 1;
 	}
 	return 0;
+}
+
+static uint64_t hash_list(char **strs, size_t n)
+{
+	uint64_t h = 0;
+
+	for (size_t k = 0; k < n; k++)
+		h = ms_hash(strs[k], strlen(strs[k]) + 1, h);
+	return h;
+}
+
+typedef struct setctx {
+	const ms_rules *r;
+	const ms_reqset *rs;
+} setctx;
+
+static int same_set(const void *ctx, size_t g)
+{
+	const setctx *x = ctx;
+	return cc_same_list(x->r->reqsets[g]->strs, x->r->reqsets[g]->n, x->rs->strs, x->rs->n);
 }
 
 static int build_automaton(ms_compiler *c)
@@ -111,6 +159,7 @@ static int build_automaton(ms_compiler *c)
 		 * packs repeat sets (a list of professions after each verb of
 		 * referral), and each would otherwise report every occurrence. */
 		size_t capsets = 0;
+		ms_hidx sets = { 0 };
 
 		for (size_t i = 0; i < r->npats; i++) {
 			ms_pattern *p = &r->pats[i];
@@ -119,26 +168,33 @@ static int build_automaton(ms_compiler *c)
 				continue;
 			for (size_t q = 0; q < p->nreq; q++) {
 				ms_reqset *rs = &p->req[q];
-				size_t g;
+				setctx x = { r, rs };
+				uint64_t h = hash_list(rs->strs, rs->n);
+				size_t g = ms_hidx_find(&sets, h, same_set, &x);
 
-				for (g = 0; g < r->nreqs; g++)
-					if (cc_same_list(r->reqsets[g]->strs, r->reqsets[g]->n, rs->strs, rs->n))
-						break;
-				rs->id = g;
-				if (g < r->nreqs)
+				if (g != (size_t)-1) {
+					rs->id = g;
 					continue;
-				if (ms_grow(&r->reqsets, &capsets, r->nreqs + 1, sizeof *r->reqsets))
+				}
+				g = rs->id = r->nreqs;
+				if (ms_grow(&r->reqsets, &capsets, r->nreqs + 1, sizeof *r->reqsets) ||
+				    ms_hidx_add(&sets, h, g)) {
+					ms_hidx_free(&sets);
 					goto fail;
+				}
 				r->reqsets[r->nreqs++] = rs;
 				for (size_t k = 0; k < rs->n; k++) {
 					size_t len = strlen(rs->strs[k]);
 					if (ms_grow(&r->acents, &cap, r->nacents + 1, sizeof *r->acents) ||
-					    ms_ac_builder_add(b, rs->strs[k], len, (uint32_t)r->nacents))
+					    ms_ac_builder_add(b, rs->strs[k], len, (uint32_t)r->nacents)) {
+						ms_hidx_free(&sets);
 						goto fail;
+					}
 					r->acents[r->nacents++] = (ms_acent){ 1, g, len, 0, 0 };
 				}
 			}
 		}
+		ms_hidx_free(&sets);
 	}
 	r->patreq = calloc(r->npats ? r->npats : 1, sizeof *r->patreq);
 	if (!r->patreq)
@@ -317,10 +373,10 @@ static void *prep_worker(void *arg)
 
 /* Start a step on the other threads; the caller joins in with
  * prep_worker() and ends it with prep_join(). */
-static void prep_start(prepjob *j, int step)
+static void prep_start(prepjob *j, int step, unsigned threads)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t want = cores > 1 ? (size_t)cores : 1;
+	size_t want = threads ? threads : cores > 1 ? (size_t)cores : 1;
 
 	/* A thread for every 16 patterns at most: starting one costs about
 	 * what preparing a few patterns does. */
@@ -414,7 +470,7 @@ static int find_required_sets(ms_compiler *c, prepjob *j)
 	ms_rules *r = c->r;
 	int rc = 0;
 
-	prep_start(j, PREP_SETS);
+	prep_start(j, PREP_SETS, c->opts.threads);
 	prep_join(j);
 	for (size_t k = 0; k < j->n; k++)
 		if (attach_sets(c, &r->pats[j->todo[k]], j->sets[k], j->nsets[k]))
@@ -437,7 +493,7 @@ static int jit_and_automaton(ms_compiler *c, prepjob *j)
 	int rc;
 
 	if (!c->opts.no_jit)
-		prep_start(j, PREP_JIT);
+		prep_start(j, PREP_JIT, c->opts.threads);
 	rc = build_automaton(c);
 	if (c->opts.no_jit)
 		return rc;
@@ -471,7 +527,14 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 	*out = NULL;
 	c->sealed = 1;
 	r = c->r;
-	check_duplicates(c);
+	if (c->first_path && !r->nrules && !c->errors) {
+		/* Rule files without a rule (empty, comments, signals only)
+		 * would let every record pass. */
+		c->file = c->first_path;
+		cc_err(c, NULL, NULL, "no rules in the rule files given: every record would pass");
+	}
+	if (check_duplicates(c))
+		return MS_ERR_NOMEM;
 	resolve_refs(c);
 	if (!c->errors)
 		check_derived(c);
@@ -526,9 +589,6 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 			}
 		}
 		sg->info.patterns = (const char *const *)sg->pat_src;
-		sg->info.literals = (const char *const *const *)sg->lits;
-		sg->info.required = (const char *const *const *const *)sg->reqs;
-		sg->info.nrequired = sg->nreqs;
 		if (sg->named)
 			r->named[r->nnamed++] = i;
 	}

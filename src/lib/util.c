@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -100,15 +102,44 @@ char *ms_strdup(const char *s)
 	return ms_strndup(s, strlen(s));
 }
 
+const char *ms_read_error(int err)
+{
+	if (err == EFBIG)
+		return "file larger than 16 MiB";
+	if (err == MS_ENOTREG)
+		return "not a regular file";
+	return strerror(err);
+}
+
 int ms_read_file(const char *path, char **out, size_t *len, size_t limit)
 {
-	FILE *f = fopen(path, "rb");
+	/* Opened without blocking (a FIFO with no writer would block the open
+	 * itself), then refused unless it is a regular file: a FIFO, a device
+	 * or a directory is never read. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
 	ms_buf b = {0};
 	char chunk[65536];
 	size_t n;
 
-	if (!f)
+	if (fd < 0)
 		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = fstat(fd, &st) != 0 ? errno : MS_ENOTREG;
+		close(fd);
+		errno = e;
+		return 0;
+	}
+	/* Back to blocking reads: a regular file never blocks anyway. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	f = fdopen(fd, "rb");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return 0;
+	}
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (b.len + n > limit) {
 			errno = EFBIG;
@@ -213,4 +244,71 @@ const char *ms_finding_kind_name(ms_finding_kind k)
 	case MS_FINDING_ERROR: return "error";
 	}
 	return "unknown";
+}
+
+/* ---------------- hash index ---------------- */
+
+uint64_t ms_hash(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+
+	/* FNV-1a, 64 bits. */
+	if (!h)
+		h = 14695981039346656037ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ull;
+	return h;
+}
+
+static int hidx_rehash(ms_hidx *x, size_t cap)
+{
+	struct ms_hslot *e = calloc(cap, sizeof *e);
+
+	if (!e)
+		return -1;
+	for (size_t i = 0; i < x->cap; i++) {
+		size_t k;
+		if (!x->e[i].used)
+			continue;
+		for (k = x->e[i].h & (cap - 1); e[k].used; k = (k + 1) & (cap - 1))
+			;
+		e[k] = x->e[i];
+	}
+	free(x->e);
+	x->e = e;
+	x->cap = cap;
+	return 0;
+}
+
+int ms_hidx_add(ms_hidx *x, uint64_t h, size_t v)
+{
+	size_t k;
+
+	if ((x->n + 1) * 2 > x->cap && hidx_rehash(x, x->cap ? x->cap * 2 : 64))
+		return -1;
+	for (k = h & (x->cap - 1); x->e[k].used; k = (k + 1) & (x->cap - 1))
+		;
+	x->e[k].used = 1;
+	x->e[k].h = h;
+	x->e[k].v = v;
+	x->n++;
+	return 0;
+}
+
+size_t ms_hidx_find(const ms_hidx *x, uint64_t h, int (*eq)(const void *ctx, size_t v),
+		    const void *ctx)
+{
+	if (!x->cap)
+		return (size_t)-1;
+	for (size_t k = h & (x->cap - 1); x->e[k].used; k = (k + 1) & (x->cap - 1))
+		if (x->e[k].h == h && eq(ctx, x->e[k].v))
+			return x->e[k].v;
+	return (size_t)-1;
+}
+
+void ms_hidx_free(ms_hidx *x)
+{
+	free(x->e);
+	x->e = NULL;
+	x->cap = x->n = 0;
 }

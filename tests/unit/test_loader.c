@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "internal.h"
 #include "suites.h"
 
 /* The fingerprint of the pack of fingerprint_canonical, pinned when
@@ -103,6 +106,172 @@ START_TEST(empty_file_is_valid)
 	ck_assert_ptr_nonnull(r);
 	ck_assert_uint_eq(ms_rules_count(r), 0);
 	ms_rules_destroy(r);
+}
+END_TEST
+
+/* A large generated pack (50,000 signals, rules and references, the same
+ * regex in every 1,000th signal): duplicates found with their lines, the
+ * first definition named, references resolved to the right signal. */
+START_TEST(large_pack_checks)
+{
+	enum { N = 50000 };
+	ms_buf sig = { 0 }, rul = { 0 };
+	diags d;
+	ms_rules *r = NULL;
+	ms_compiler *c;
+
+	/* Two files: a document holds at most a million YAML nodes. */
+	for (int bad = 1; bad >= 0; bad--) {
+		sig.len = rul.len = 0;
+		ck_assert_int_eq(ms_buf_adds(&sig, "signals:\n"), 0);
+		for (int i = 0; i < N; i++)
+			ck_assert_int_eq(ms_buf_printf(&sig, "  - {id: s%d, keywords: [w%dx], patterns: "
+						       "['\\bq%dz\\d']}\n", i, i, i % 1000), 0);
+		/* line N + 2: a duplicate of s7 (line 9) */
+		if (bad)
+			ck_assert_int_eq(ms_buf_adds(&sig, "  - {id: s7, keywords: [again]}\n"), 0);
+		ck_assert_int_eq(ms_buf_adds(&rul, "rules:\n"), 0);
+		for (int i = 0; i < N; i++)
+			ck_assert_int_eq(ms_buf_printf(&rul, "  - {id: R%d, dimension: safety, "
+						       "severity: low, title: t, message: m, "
+						       "forbid: s%d}\n", i, N - 1 - i), 0);
+		/* line N + 2: a duplicate of R123 (line 125), an undefined signal */
+		if (bad)
+			ck_assert_int_eq(ms_buf_adds(&rul, "  - {id: R123, dimension: safety, "
+						     "severity: low, title: t, message: m, "
+						     "forbid: nope}\n"), 0);
+		memset(&d, 0, sizeof d);
+		ck_assert_int_eq(ms_compiler_create(&c, NULL, collect_diag, &d), MS_OK);
+		ms_compiler_add_string(c, "s.yaml", sig.data, sig.len);
+		ms_compiler_add_string(c, "t.yaml", rul.data, rul.len);
+		ms_compiler_get_rules(c, &r);
+		ms_compiler_destroy(c);
+		if (!bad)
+			break;
+		ck_assert_ptr_null(r);
+		ck_assert_msg(d.errors == 3, "%zu: %s", d.errors, d.n ? d.lines[0] : "");
+		ck_assert_msg(diags_has(&d, "50002:5: error: duplicate signal id 's7' (first defined at s.yaml:9)"),
+			      "%s", d.lines[0]);
+		ck_assert_msg(diags_has(&d, "50002:5: error: duplicate rule id 'R123' (first defined at t.yaml:125)"),
+			      "%s", d.lines[1]);
+		ck_assert_msg(diags_has(&d, "50002:") && diags_has(&d, "error: undefined signal 'nope'"),
+			      "%s", d.lines[2]);
+	}
+	ck_assert_msg(r != NULL, "%s", d.n ? d.lines[0] : "");
+	ck_assert_uint_eq(ms_rules_count(r), N);
+	ck_assert_uint_eq(ms_rules_signal_count(r), N);
+	{
+		ms_scanner *sc;
+		const ms_result *res;
+		ms_record rec = { 0 };
+		static const char text[] = "w49990x and w3x and q5z1";
+
+		ck_assert_int_eq(ms_scanner_create(&sc, r), MS_OK);
+		rec.response = text;
+		rec.response_len = strlen(text);
+		ck_assert_int_eq(ms_scanner_scan(sc, &rec, &res), MS_OK);
+		/* s49990 is R9's, s3 is R49996's; q5z1 matches s5, s1005, ... */
+		ck_assert_uint_eq(res->nfindings, 2 + N / 1000);
+		ck_assert_str_eq(res->findings[0].rule->id, "R9");
+		ck_assert_str_eq(res->findings[res->nfindings - 1].rule->id, "R49996");
+		ms_scanner_destroy(sc);
+	}
+	ms_rules_destroy(r);
+	ms_buf_free(&sig);
+	ms_buf_free(&rul);
+}
+END_TEST
+
+/* Start-of-pattern options change how a regex matches or is run (the JIT
+ * refuses (*NO_JIT) patterns at scan time): rejected where they are
+ * written.  Verbs such as (*FAIL) or (*SKIP) are not options. */
+START_TEST(start_of_pattern_options)
+{
+	static const char *const opts[] = { "(*NO_JIT)", "(*LIMIT_MATCH=10)", "(*NOTEMPTY)",
+					    "(*UTF)", "(*CR)", "(*UCP)(*NO_START_OPT)",
+					    "(*LIMIT_HEAP=1)", "(*BSR_ANYCRLF)", "(*ANY)" };
+	char yaml[256];
+	diags d;
+	ms_rules *r;
+
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		snprintf(yaml, sizeof yaml, "signals:\n  - id: s\n    patterns: ['%sabc']\n", opts[i]);
+		r = compile_yaml(yaml, &d);
+		ck_assert_msg(r == NULL, "%s accepted", opts[i]);
+		ck_assert_msg(diags_has(&d, "3:16: error: regex in 's' starts with the option (*"),
+			      "%s: %s", opts[i], d.n ? d.lines[0] : "(none)");
+	}
+	r = compile_yaml("signals:\n  - id: s\n    patterns: ['abc(*SKIP)(*FAIL)|abd']\n"
+			 "rules:\n  - {id: R, dimension: safety, severity: low, title: t, "
+			 "message: m, forbid: s}\n", &d);
+	ck_assert_ptr_nonnull(r);
+	ms_rules_destroy(r);
+}
+END_TEST
+
+/* What is not a regular file (a FIFO would block the reader forever, a
+ * device never ends) is refused with a message, never read. */
+START_TEST(non_regular_files_refused)
+{
+	char dir[] = "/tmp/ms-fifo.XXXXXX", path[256];
+	ms_compiler *c;
+	ms_rules *r = NULL;
+	ms_prompts *p = NULL;
+	diags d = { 0 };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/a.yaml", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	/* A FIFO as the rule file, as a *.yaml of a directory, as prompts. */
+	for (int k = 0; k < 2; k++) {
+		memset(&d, 0, sizeof d);
+		ck_assert_int_eq(ms_compiler_create(&c, NULL, collect_diag, &d), MS_OK);
+		ck_assert_int_eq(ms_compiler_add_path(c, k ? dir : path), MS_ERR_IO);
+		ck_assert_int_eq(ms_compiler_get_rules(c, &r), MS_ERR_RULES);
+		ck_assert_msg(diags_has(&d, "not a regular file"), "%s", d.n ? d.lines[0] : "");
+		ms_compiler_destroy(c);
+	}
+	memset(&d, 0, sizeof d);
+	ck_assert_int_eq(ms_prompts_load(&p, path, collect_diag, &d), MS_ERR_IO);
+	ck_assert_ptr_null(p);
+	ck_assert_msg(diags_has(&d, "not a regular file"), "%s", d.n ? d.lines[0] : "");
+	/* A device. */
+	memset(&d, 0, sizeof d);
+	ck_assert_int_eq(ms_compiler_create(&c, NULL, collect_diag, &d), MS_OK);
+	ck_assert_int_eq(ms_compiler_add_path(c, "/dev/null"), MS_ERR_IO);
+	ck_assert(diags_has(&d, "not a regular file"));
+	ms_compiler_destroy(c);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* Rule files that define no rule (empty, comments only, signals only)
+ * would pass every record: an error, as an empty directory is. */
+START_TEST(no_rules_is_an_error)
+{
+	static const char *const texts[] = { "", "# nothing here\n\n# at all\n",
+					     "signals:\n  - {id: s, keywords: [abc]}\n" };
+	char path[] = "/tmp/ms-empty.XXXXXX";
+	ms_compiler *c;
+	ms_rules *r = NULL;
+	diags d;
+
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		int fd = mkstemp(path);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, texts[i], strlen(texts[i])), (long)strlen(texts[i]));
+		close(fd);
+		memset(&d, 0, sizeof d);
+		ck_assert_int_eq(ms_compiler_create(&c, NULL, collect_diag, &d), MS_OK);
+		ck_assert_int_eq(ms_compiler_add_path(c, path), MS_OK);
+		ck_assert_int_eq(ms_compiler_get_rules(c, &r), MS_ERR_RULES);
+		ck_assert_ptr_null(r);
+		ck_assert_msg(diags_has(&d, "error: no rules"), "%zu: %s", i, d.n ? d.lines[0] : "");
+		ms_compiler_destroy(c);
+		unlink(path);
+		strcpy(path, "/tmp/ms-empty.XXXXXX");
+	}
 }
 END_TEST
 
@@ -351,11 +520,20 @@ Suite *make_loader_suite(void)
 	tcase_add_test(tc, valid_minimal);
 	tcase_add_test(tc, empty_file_is_valid);
 	tcase_add_test(tc, loader_error_files);
+	tcase_add_test(tc, start_of_pattern_options);
+	tcase_add_test(tc, non_regular_files_refused);
+	tcase_add_test(tc, no_rules_is_an_error);
 	tcase_add_test(tc, examples_parsed);
 	tcase_add_test(tc, directory_and_missing_file);
 	tcase_add_test(tc, prompts_load);
 	tcase_add_test(tc, lint_warnings);
 	tcase_add_test(tc, fingerprint_canonical);
+	suite_add_tcase(s, tc);
+	/* Its own case: a large pack is seconds of work on a loaded machine
+	 * (the bound is generous; with quadratic checks it took minutes). */
+	tc = tcase_create("large");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, large_pack_checks);
 	suite_add_tcase(s, tc);
 	return s;
 }

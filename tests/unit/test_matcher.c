@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "describe.h"
 #include "internal.h"
 #include "suites.h"
 
@@ -73,6 +74,20 @@ static const ms_result *scan(const char *response)
 	return scan_rec(response, strlen(response), NULL, NULL, 0);
 }
 
+/* The prefilter's view of pattern k of named signal i (describe.h). */
+static size_t nreq(const ms_rules *r, size_t i, size_t k)
+{
+	const char *const *const *sets;
+	return ms_signal_required_sets(r, i, k, &sets);
+}
+
+static const char *const *req(const ms_rules *r, size_t i, size_t k, size_t q)
+{
+	const char *const *const *sets;
+	size_t n = ms_signal_required_sets(r, i, k, &sets);
+	return q < n ? sets[q] : NULL;
+}
+
 
 /* The word count of the words condition (the condition itself: word_counts
  * in tests/data/matcher/rules.cases). */
@@ -130,6 +145,122 @@ START_TEST(match_limit_is_an_error)
 	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_ERROR);
 	ck_assert_str_eq(res->findings[0].rule->id, "R");
 	ck_assert_ptr_nonnull(strstr(res->findings[0].error, "match limit"));
+	teardown();
+}
+END_TEST
+
+/* Regexes whose work the PCRE2 match limit does not count (a possessive
+ * group over alternatives re-run from every start), and backtracking deep
+ * enough to pass the JIT's default 32 KiB stack: the same bounded outcome,
+ * a per-rule error, with the JIT and without. */
+START_TEST(regex_runs_are_bounded)
+{
+	static const char yaml[] =
+		"signals:\n  - {id: s1, patterns: ['(?:(a)|b)++!']}\n"
+		"  - {id: s2, patterns: ['(?:a|b)+!']}\n"
+		"  - {id: s3, keywords: [nothing]}\n"
+		"rules:\n  - {id: R1, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: s1}\n  - {id: R2, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: s2}\n  - {id: R3, dimension: safety, severity: high, title: t, message: m, "
+		"require: s3}\n";
+	size_t n = 20000;
+	char *text = malloc(n + 4);
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < n; i++)
+		text[i] = "ab"[i & 1];
+	memcpy(text + n, " c!", 4);
+	for (int jit = 0; jit < 2; jit++) {
+		ms_compiler *c;
+		ms_compile_options o = { 0 };
+		const ms_result *res;
+
+		o.no_jit = !jit;
+		o.no_prefilter = 1;
+		o.regex_time_ms = 20;
+		o.threads = 1;
+		ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
+		ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
+		ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+		ms_compiler_destroy(c);
+		ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+		res = scan(text);
+		ck_assert(res->error);
+		ck_assert_uint_eq(res->nfindings, 3);
+		ck_assert_int_eq(res->findings[0].kind, MS_FINDING_ERROR);
+		ck_assert_msg(strstr(res->findings[0].error, "time limit of 20 ms"),
+			      "jit %d: R1's error: %s", jit, res->findings[0].error);
+		ck_assert_int_eq(res->findings[1].kind, MS_FINDING_ERROR);
+		ck_assert_msg((strstr(res->findings[1].error, "match limit") ||
+			       strstr(res->findings[1].error, "time limit")) &&
+			      !strstr(res->findings[1].error, "stack"),
+			      "jit %d: R2's error: %s", jit, res->findings[1].error);
+		ck_assert_int_eq(res->findings[2].kind, MS_FINDING_MISSING);
+		/* Short texts are not affected. */
+		res = scan("ab ab!");
+		ck_assert(!res->error);
+		ck_assert_uint_eq(res->nfindings, 3);
+		ck_assert_int_eq(res->findings[0].kind, MS_FINDING_PRESENT);
+		teardown();
+	}
+	free(text);
+}
+END_TEST
+
+/* Two regexes that fail on one record: each rule's error names its own. */
+START_TEST(each_error_names_its_regex)
+{
+	ms_compiler *c;
+	ms_compile_options o = { 0 };
+	const ms_result *res;
+	static const char yaml[] =
+		"signals:\n  - {id: s1, patterns: ['^(?:a|aa)+$']}\n"
+		"  - {id: s2, patterns: ['^(?:aa|a)+$']}\n"
+		"rules:\n  - {id: R1, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: s1}\n  - {id: R2, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: s2}\n";
+	char text[64];
+
+	o.match_limit = 1000;
+	o.no_prefilter = 1;
+	ck_assert_int_eq(ms_compiler_create(&c, &o, NULL, NULL), MS_OK);
+	ck_assert_int_eq(ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml)), MS_OK);
+	ck_assert_int_eq(ms_compiler_get_rules(c, &rules), MS_OK);
+	ms_compiler_destroy(c);
+	ck_assert_int_eq(ms_scanner_create(&sc, rules), MS_OK);
+	memset(text, 'a', sizeof text - 2);
+	text[sizeof text - 2] = 'c';
+	text[sizeof text - 1] = '\0';
+	for (int round = 0; round < 2; round++) {
+		res = scan(text);
+		ck_assert(res->error);
+		ck_assert_uint_eq(res->nfindings, 2);
+		ck_assert_str_eq(res->findings[0].rule->id, "R1");
+		ck_assert_str_eq(res->findings[1].rule->id, "R2");
+		ck_assert_msg(strstr(res->findings[0].error, "'s1'") &&
+			      strstr(res->findings[0].error, "(?:a|aa)"),
+			      "R1's error: %s", res->findings[0].error);
+		ck_assert_msg(strstr(res->findings[1].error, "'s2'") &&
+			      strstr(res->findings[1].error, "(?:aa|a)"),
+			      "R2's error: %s", res->findings[1].error);
+	}
+	teardown();
+}
+END_TEST
+
+/* A rule that fires without evidence on an empty response (no span was
+ * ever pooled): nothing is computed from a null pointer (UBSan). */
+START_TEST(missing_on_empty_response)
+{
+	const ms_result *res;
+
+	load("signals:\n  - {id: s, keywords: [hello]}\n"
+	     "rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+	     "require: s}\n");
+	res = scan("");
+	ck_assert_uint_eq(res->nfindings, 1);
+	ck_assert_int_eq(res->findings[0].kind, MS_FINDING_MISSING);
+	ck_assert_uint_eq(res->findings[0].nevidence, 0);
 	teardown();
 }
 END_TEST
@@ -540,10 +671,11 @@ START_TEST(declared_required_strings)
 		si = ms_rules_signal(rules, 0);
 		/* the declared strings, normalised, are the regex's only set; the
 		 * same regex without them has none and is not shared with it */
-		ck_assert_uint_eq(si->nrequired[0], 1);
-		ck_assert_str_eq(si->required[0][0][0], "ml");
-		ck_assert_ptr_null(si->required[0][0][1]);
-		ck_assert_uint_eq(si->nrequired[1], 0);
+		(void)si;
+		ck_assert_uint_eq(nreq(rules, 0, 0), 1);
+		ck_assert_str_eq(req(rules, 0, 0, 0)[0], "ml");
+		ck_assert_ptr_null(req(rules, 0, 0, 0)[1]);
+		ck_assert_uint_eq(nreq(rules, 0, 1), 0);
 		ck_assert_uint_eq(rules->pats[1].canon, 1);
 		for (int i = 0; i < 3; i++)
 			n[pre][i] = count(texts[i]);
@@ -617,21 +749,23 @@ START_TEST(regex_literals)
 	ck_assert_ptr_nonnull(r);
 	si = ms_rules_signal(r, 0);
 	ck_assert_uint_eq(si->npatterns, 5);
-	ck_assert_str_eq(si->literals[0][0], "not fda-approved");
-	ck_assert_str_eq(si->literals[0][3], "not ema approved");
-	ck_assert_ptr_null(si->literals[0][4]);
-	ck_assert_ptr_null(si->literals[1]);
-	ck_assert_str_eq(si->literals[2][0], "colour chart");
-	ck_assert_str_eq(si->literals[2][1], "color chart");
-	ck_assert_str_eq(si->literals[3][0], "off-label");
+	/* the literals: the first required set */
+	ck_assert_str_eq(req(r, 0, 0, 0)[0], "not fda-approved");
+	ck_assert_str_eq(req(r, 0, 0, 0)[3], "not ema approved");
+	ck_assert_ptr_null(req(r, 0, 0, 0)[4]);
+	ck_assert_ptr_null(req(r, 0, 1, 0));
+	ck_assert_str_eq(req(r, 0, 2, 0)[0], "colour chart");
+	ck_assert_str_eq(req(r, 0, 2, 0)[1], "color chart");
+	ck_assert_str_eq(req(r, 0, 3, 0)[0], "off-label");
 	/* every required set, the literals first */
-	ck_assert_uint_eq(si->nrequired[0], 1);
-	ck_assert_ptr_eq(si->required[0][0], si->literals[0]);
-	ck_assert_uint_eq(si->nrequired[1], 0);
-	ck_assert_uint_eq(si->nrequired[4], 2);
-	ck_assert_str_eq(si->required[4][0][0], "is limited");
-	ck_assert_str_eq(si->required[4][1][0], "data");
-	ck_assert_ptr_null(si->required[4][1][1]);
+	ck_assert_uint_eq(nreq(r, 0, 0), 1);
+	ck_assert_uint_eq(nreq(r, 0, 1), 0);
+	ck_assert_uint_eq(nreq(r, 0, 4), 2);
+	ck_assert_str_eq(req(r, 0, 4, 0)[0], "is limited");
+	ck_assert_str_eq(req(r, 0, 4, 1)[0], "data");
+	ck_assert_ptr_null(req(r, 0, 4, 1)[1]);
+	ck_assert_uint_eq(nreq(r, 0, 5), 0);
+	ck_assert_uint_eq(nreq(r, 1, 0), 0);
 	ms_rules_destroy(r);
 }
 END_TEST
@@ -747,6 +881,9 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, word_counts);
 	tcase_add_test(tc, invalid_utf8_and_nul);
 	tcase_add_test(tc, match_limit_is_an_error);
+	tcase_add_test(tc, each_error_names_its_regex);
+	tcase_add_test(tc, regex_runs_are_bounded);
+	tcase_add_test(tc, missing_on_empty_response);
 	tcase_add_test(tc, prefilter_same_result);
 	tcase_add_test(tc, windowed_equals_full);
 	tcase_add_test(tc, literal_prefix_bounds);

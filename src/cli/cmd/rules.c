@@ -7,6 +7,7 @@
 #include "cmds.h"
 #include "../rules.h"
 #include "../out/json.h"
+#include "describe.h"
 #include "../xalloc.h"
 
 static void str_list(json_w *w, const char *key, const char *const *v, size_t n)
@@ -56,26 +57,34 @@ static void rule_json(json_w *w, const ms_rule *r)
 	jw_obj_end(w);
 }
 
-/* Per pattern: its prefilter literals, and all its required sets. */
-static void signal_literals(json_w *w, const ms_signal_info *s)
+/* Per pattern: its prefilter literals (its first required set), and all
+ * its required sets, as the library's describe call gives them. */
+static void signal_literals(json_w *w, const ms_rules *rules, size_t si,
+			    const ms_signal_info *s)
 {
 	jw_key(w, "literals");
 	jw_arr(w);
 	for (size_t k = 0; k < s->npatterns; k++) {
+		const char *const *const *sets;
+		const char *const *lits = ms_signal_required_sets(rules, si, k, &sets) ? sets[0] : NULL;
+
 		jw_arr(w);
-		for (size_t q = 0; s->literals[k] && s->literals[k][q]; q++)
-			jw_str(w, s->literals[k][q]);
+		for (size_t q = 0; lits && lits[q]; q++)
+			jw_str(w, lits[q]);
 		jw_arr_end(w);
 	}
 	jw_arr_end(w);
 	jw_key(w, "required");
 	jw_arr(w);
 	for (size_t k = 0; k < s->npatterns; k++) {
+		const char *const *const *sets;
+		size_t nsets = ms_signal_required_sets(rules, si, k, &sets);
+
 		jw_arr(w);
-		for (size_t q = 0; q < s->nrequired[k]; q++) {
+		for (size_t q = 0; q < nsets; q++) {
 			jw_arr(w);
-			for (size_t m = 0; s->required[k][q][m]; m++)
-				jw_str(w, s->required[k][q][m]);
+			for (size_t m = 0; sets[q][m]; m++)
+				jw_str(w, sets[q][m]);
 			jw_arr_end(w);
 		}
 		jw_arr_end(w);
@@ -83,7 +92,7 @@ static void signal_literals(json_w *w, const ms_signal_info *s)
 	jw_arr_end(w);
 }
 
-static void signal_json(json_w *w, const ms_signal_info *s)
+static void signal_json(json_w *w, const ms_rules *rules, size_t si, const ms_signal_info *s)
 {
 	jw_obj(w);
 	jw_key(w, "id");
@@ -92,7 +101,7 @@ static void signal_json(json_w *w, const ms_signal_info *s)
 	jw_str(w, s->on_prompt ? "prompt" : "response");
 	str_list(w, "keywords", s->keywords, s->nkeywords);
 	str_list(w, "patterns", s->patterns, s->npatterns);
-	signal_literals(w, s);
+	signal_literals(w, rules, si, s);
 	jw_obj_end(w);
 }
 
@@ -111,7 +120,7 @@ static void print_json(const ms_rules *rules)
 	jw_key(&w, "signals");
 	jw_arr(&w);
 	for (size_t i = 0; i < ms_rules_signal_count(rules); i++)
-		signal_json(&w, ms_rules_signal(rules, i));
+		signal_json(&w, rules, i, ms_rules_signal(rules, i));
 	jw_arr_end(&w);
 	jw_obj_end(&w);
 	ob_adds(&b, "\n");

@@ -58,7 +58,8 @@ line_status line_reader_next(line_reader *r, const char **line, size_t *len)
 	size_t scanned = 0; /* bytes after pos known to hold no newline */
 
 	for (;;) {
-		char *start = r->buf + r->pos;
+		/* No arithmetic on the null buffer before the first read. */
+		char *start = r->buf ? r->buf + r->pos : NULL;
 		size_t avail = r->fill - r->pos;
 		char *nl = avail > scanned ? memchr(start + scanned, '\n', avail - scanned) : NULL;
 
