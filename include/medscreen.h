@@ -295,6 +295,10 @@ typedef struct ms_example_info {
 	const char *file;
 	unsigned line, column;
 	const char *response;
+	/* Set when the example could not be evaluated (a regex reached a bound:
+	 * match limit, time, stack): then it has not passed, whatever was
+	 * expected.  Valid until the scanner's next call. */
+	const char *error;
 } ms_example_info;
 
 MS_API size_t ms_rules_example_count(const ms_rules *rules);

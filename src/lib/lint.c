@@ -62,6 +62,7 @@ ms_status ms_scanner_run_example(ms_scanner *s, size_t i, ms_example_info *info,
 	info->line = ex->line;
 	info->column = ex->col;
 	info->response = ex->response;
+	info->error = NULL;
 	if (info->is_rule) {
 		ms_record rec = { 0 };
 		const ms_result *res;
@@ -84,6 +85,7 @@ ms_status ms_scanner_run_example(ms_scanner *s, size_t i, ms_example_info *info,
 			if (res->findings[k].rule != &r->rules[rule].pub)
 				continue;
 			if (res->findings[k].kind == MS_FINDING_ERROR) {
+				info->error = res->findings[k].error;
 				*passed = 0;
 				return MS_OK;
 			}
@@ -92,6 +94,9 @@ ms_status ms_scanner_run_example(ms_scanner *s, size_t i, ms_example_info *info,
 		*passed = fired == ex->expect;
 	} else {
 		long n = ms_scanner_signal_count(s, sig, ex->response, strlen(ex->response));
+		if (n < 0)
+			info->error = "a regex of the signal reached a bound (match limit, time or "
+				      "stack)";
 		*passed = n >= 0 && (n > 0) == ex->expect;
 	}
 	return MS_OK;

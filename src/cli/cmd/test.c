@@ -25,9 +25,13 @@ static void print_failure(const ms_example_info *info, int color)
 	out_buf b = { 0 };
 
 	ob_safe_text(&b, info->response, strlen(info->response), 1);
-	printf("%s:%u:%u: %sFAIL%s: %s: %s\n    %.200s%s\n", info->file, info->line, info->column,
-	       color ? C_RED : "", color ? C_RESET : "", info->owner, expectation(info, 0),
-	       b.data ? b.data : "", b.len > 200 ? "..." : "");
+	printf("%s:%u:%u: %sFAIL%s: %s: ", info->file, info->line, info->column,
+	       color ? C_RED : "", color ? C_RESET : "", info->owner);
+	if (info->error)
+		printf("example could not be evaluated: %s", info->error);
+	else
+		fputs(expectation(info, 0), stdout);
+	printf("\n    %.200s%s\n", b.data ? b.data : "", b.len > 200 ? "..." : "");
 	ob_free(&b);
 }
 
