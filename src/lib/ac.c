@@ -363,7 +363,7 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
 				b->v = v;
 				b->cap = cap;
 			}
-			b->v[b->n++] = (ms_achit){ po->id, end + po->tlen };
+			b->v[b->n++] = (ms_achit){ po->id, (uint32_t)(end + po->tlen) };
 		}
 	return 0;
 }

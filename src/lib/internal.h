@@ -103,8 +103,9 @@ void ms_ac_builder_free(ms_ac_builder *b);
 /* An occurrence of pattern `id` at [end - its length, end). */
 typedef struct ms_achit {
 	uint32_t id;
-	size_t end;
+	uint32_t end;      /* texts are shorter than 4 GiB (ms_scanner_scan checks) */
 } ms_achit;
+#define MS_TEXT_MAX UINT32_MAX
 typedef struct ms_achitbuf {
 	ms_achit *v;
 	size_t n, cap;

@@ -907,6 +907,8 @@ ms_status ms_scanner_scan_example(ms_scanner *s, const ms_record *rec, int lenie
 
 	if (!s || !rec || !out || (!rec->response && rec->response_len))
 		return MS_ERR_USAGE;
+	if (rec->response_len >= MS_TEXT_MAX || (rec->prompt && rec->prompt_len >= MS_TEXT_MAX))
+		return MS_ERR_LIMIT;
 	s->lenient_scope = lenient_scope;
 	s->have_tags = have_tags;
 	r = s->r;
