@@ -62,8 +62,10 @@ static void put_set(fp *f, const char *const *v, size_t n)
 		f->oom = 1;
 		return;
 	}
-	memcpy(s, v, n * sizeof *s);
-	qsort(s, n, sizeof *s, cmp_str);
+	if (n) { /* v may be NULL when empty */
+		memcpy(s, v, n * sizeof *s);
+		qsort(s, n, sizeof *s, cmp_str);
+	}
 	put_u64(f, n);
 	for (size_t i = 0; i < n; i++)
 		put_str(f, s[i]);
