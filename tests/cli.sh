@@ -75,6 +75,22 @@ if [ -w /dev/full ]; then
 	done
 fi
 
+# A record larger than a batch (8 MiB) is screened where the reader holds
+# it, between the batches before and after it: the order stays.
+{
+	echo '{"id":"before","response":"I am not a doctor."}'
+	head -c 9000000 /dev/zero | tr '\0' 'x' | sed 's/^/{"id":"huge","response":"see a doctor /; s/$/"}/'
+	echo
+	echo '{"id":"after","response":"This is a guaranteed cure."}'
+} >"$TMP/huge.jsonl"
+ids=$(run_ms scan --rules "$DATA/rules" --format jsonl --fail-on never \
+	--max-record-bytes 20000000 "$TMP/huge.jsonl" 2>/dev/null | sed 's/^{"id":"\([a-z]*\)".*/\1/' | tr '\n' ' ')
+if [ "$ids" = "before huge after " ]; then
+	ok "a record larger than a batch keeps its place"
+else
+	not_ok "a record larger than a batch: got '$ids'"
+fi
+
 # One output line per input line, in order, whatever the damage.
 mixed="$TMP/mixed.jsonl"
 {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,15 @@ static int run(int argc, char **argv)
  * --version included, never a silent success. */
 int main(int argc, char **argv)
 {
-	int rc = run(argc, argv);
+	int rc;
+
+	/* Large blocks (a huge record, its copies) come from and go back to
+	 * the system at once: without a fixed threshold glibc raises it after
+	 * the first such free, and later ones stay in the heap. */
+#ifdef M_MMAP_THRESHOLD
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
+	rc = run(argc, argv);
 
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {

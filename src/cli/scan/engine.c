@@ -20,6 +20,7 @@
 
 typedef struct slot {
 	size_t off, len;          /* line in the batch arena */
+	const char *ext;          /* or, for a record larger than a batch, in the reader */
 	unsigned long line;
 	int too_long;             /* the line exceeded --max-record-bytes */
 	int worker;               /* which worker's buffer holds the output */
@@ -153,8 +154,17 @@ static void screen_one(worker *w, slot *s)
 			 "(--max-record-bytes)", s->len, cfg->max_record);
 		error = msg;
 	} else {
-		in_record_parse(&w->in, w->tok, &cfg->fields, w->arena + s->off, s->len);
+		in_record_parse(&w->in, w->tok, &cfg->fields, s->ext ? s->ext : w->arena + s->off,
+				s->len);
 		error = w->in.error;
+		/* json-c's tokener keeps a buffer as large as the longest string
+		 * it has read: after a record larger than a batch, give it back
+		 * before the scan, which needs room of its own. */
+		if (s->ext) {
+			json_tokener_free(w->tok);
+			if (!(w->tok = json_tokener_new_ex(JSON_TOKENER_DEPTH)))
+				xoom();
+		}
 	}
 	if (!error) {
 		ms_status st;
@@ -273,6 +283,21 @@ static int scan_stream(scan_run *r, FILE *f, const char *name)
 			rc = -1;
 			/* The records read so far are still screened and written. */
 			ls = LINE_EOF;
+		} else if (ls == LINE_OK && len > BATCH_BYTES) {
+			/* A record larger than a batch is screened where the reader
+			 * holds it, alone, after the batch before it: no copy of it. */
+			slot *s;
+			if (n)
+				run_batch(r, n);
+			s = &r->slots[0];
+			memset(s, 0, sizeof *s);
+			s->line = lr.lineno;
+			s->len = len;
+			s->ext = line;
+			run_batch(r, 1);
+			n = 0;
+			arena_len = 0;
+			continue;
 		} else if (ls == LINE_OK || ls == LINE_TOO_LONG) {
 			slot *s = &r->slots[n++];
 			memset(s, 0, sizeof *s);
