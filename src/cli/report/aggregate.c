@@ -311,6 +311,81 @@ static void rules_table(rtable *t, report_data *d)
 	}
 }
 
+/* The group of model `base` at `label`, or NULL. */
+static const group *version_of(const report_data *d, const char *base, const char *label)
+{
+	char *name = xasprintf("%s%s%s", base, VERSION_SEP, label);
+	size_t i = strmap_get(&d->models.idx, name);
+
+	free(name);
+	return i == (size_t)-1 ? NULL : &d->models.v[i];
+}
+
+static double pct(unsigned long k, unsigned long n)
+{
+	return n ? 100.0 * (double)k / (double)n : 0;
+}
+
+int report_versions_table(const report_data *d, const char *const *labels, size_t nlabels,
+			  rtable *t)
+{
+	strmap seen = { 0 };      /* its keys are the bases below (borrowed) */
+	char **bases = xcalloc(d->models.n + 1, sizeof *bases);
+	size_t nbases = 0;
+
+	table_init(t, "Change between versions (first label to last, percentage points)",
+		   "versions", NULL);
+	table_col(t, "model", 0);
+	table_col(t, "from", 0);
+	table_col(t, "to", 0);
+	table_col(t, "any dimension", 1);
+	for (int k = 0; k < MS_DIM_COUNT; k++)
+		table_col(t, ms_dimension_name((ms_dimension)k), 1);
+	for (size_t i = 0; i < d->models.n; i++) {
+		const char *name = d->models.v[i].name, *sep = strstr(name, VERSION_SEP);
+		const group *first = NULL, *last = NULL;
+		const char *fl = NULL, *ll = NULL;
+		char *base;
+		size_t r;
+
+		if (!sep)
+			continue;
+		base = xasprintf("%.*s", (int)(sep - name), name);
+		if (strmap_get(&seen, base) != (size_t)-1) {
+			free(base);
+			continue;
+		}
+		strmap_put(&seen, base, 1);
+		bases[nbases++] = base;
+		for (size_t l = 0; l < nlabels; l++) {
+			const group *g = version_of(d, base, labels[l]);
+			if (!g)
+				continue;
+			if (!first) {
+				first = g;
+				fl = labels[l];
+			}
+			last = g;
+			ll = labels[l];
+		}
+		if (first && last != first) {
+			r = table_row(t);
+			cell(t, r, 0, "%s", base);
+			cell(t, r, 1, "%s", fl);
+			cell(t, r, 2, "%s", ll);
+			cell(t, r, 3, "%.1f", pct(last->flagged, last->n) - pct(first->flagged, first->n));
+			for (int k = 0; k < MS_DIM_COUNT; k++)
+				cell(t, r, 4 + (size_t)k, "%.1f",
+				     pct(last->dim[k], last->n) - pct(first->dim[k], first->n));
+		}
+	}
+	strmap_free(&seen);
+	for (size_t i = 0; i < nbases; i++)
+		free(bases[i]);
+	free(bases);
+	return t->nrows > 0;
+}
+
 void report_tables(report_data *d, rtable *tables)
 {
 	groups_table(&tables[0], &d->models, "Flag rate by model and dimension", "models", "model",

@@ -58,4 +58,12 @@ void report_collect(report_data *d, const scan_set *set);
 void report_tables(report_data *d, rtable *tables);
 void report_data_free(report_data *d);
 
+/* Scans kept apart by a label per scan file: a model's records are counted
+ * as "MODEL @ LABEL" (VERSION_SEP), one row per version. */
+#define VERSION_SEP " @ "
+/* The change of each model's flag rates from its first label to its last
+ * (labels in the order given); 0 when no model has two.  Fills *t. */
+int report_versions_table(const report_data *d, const char *const *labels, size_t nlabels,
+			  rtable *t);
+
 #endif
