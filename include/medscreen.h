@@ -117,6 +117,14 @@ typedef struct ms_compile_options {
 	unsigned threads;       /* threads ms_compiler_get_rules() may start (the
 				 * JIT, literal analysis); 0: one per core, at most
 				 * 8; 1: none besides the caller's */
+	/* Which rules the compiled set keeps (NULL or 0: all).  Each entry is
+	 * KIND:GLOB, KIND one of "rule" (its id), "!rule" (drop those ids),
+	 * "dimension" (its dimension's name) and "tag" (one of its scope tags);
+	 * globs as fnmatch(3).  A rule is kept when, for each kind given, it
+	 * matches one entry of that kind, and it matches no "!rule" entry.  The
+	 * fingerprint covers only the rules kept. */
+	const char *const *rule_select;
+	size_t nrule_select;
 } ms_compile_options;
 
 /* `opts` may be NULL for the defaults; `diag` may be NULL to drop diagnostics. */

@@ -35,6 +35,19 @@ void rule_opts_free(rule_opts *o)
 	free(o->paths);
 	o->paths = NULL;
 	o->npaths = 0;
+	for (size_t i = 0; i < o->nselect; i++)
+		free(o->select[i]);
+	free(o->select);
+	o->select = NULL;
+	o->nselect = o->capselect = 0;
+}
+
+void rule_opts_select(rule_opts *o, const char *kind, const char *glob)
+{
+	xgrow(&o->select, &o->capselect, o->nselect + 1, sizeof *o->select);
+	o->select[o->nselect++] = xasprintf("%s:%s", kind, glob);
+	o->copts.rule_select = (const char *const *)o->select;
+	o->copts.nrule_select = o->nselect;
 }
 
 void print_diag(const ms_diag *d, void *ud)

@@ -10,12 +10,16 @@ typedef struct rule_opts {
 	size_t npaths;
 	const char *prompts;      /* NULL: the installed default when it exists */
 	ms_compile_options copts;
+	char **select;            /* KIND:GLOB entries of copts.rule_select (owned) */
+	size_t nselect, capselect;
 	color_mode color;
 	size_t nerrors, nwarnings;
 } rule_opts;
 
 void rule_opts_add(rule_opts *o, const char *path);
 void rule_opts_free(rule_opts *o);
+/* A rule selection entry "KIND:GLOB" (see ms_compile_options). */
+void rule_opts_select(rule_opts *o, const char *kind, const char *glob);
 /* Compile the rules (installed pack when no path was given); diagnostics on
  * stderr as file:line:column: level: message.  NULL on failure. */
 ms_rules *load_rules(rule_opts *o);

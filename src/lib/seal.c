@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -516,6 +517,69 @@ static int jit_and_automaton(ms_compiler *c, prepjob *j)
 	return rc;
 }
 
+/* Does the rule match one entry of this kind (prefix "kind:")?  -1 when
+ * no entry has that kind. */
+static int select_kind(const ms_compile_options *o, const char *kind, const ms_rule_int *ri)
+{
+	size_t kl = strlen(kind);
+	int any = -1;
+
+	for (size_t i = 0; i < o->nrule_select; i++) {
+		const char *e = o->rule_select[i];
+
+		if (strncmp(e, kind, kl) != 0 || e[kl] != ':')
+			continue;
+		if (any < 0)
+			any = 0;
+		e += kl + 1;
+		if (strcmp(kind, "dimension") == 0)
+			any |= fnmatch(e, ms_dimension_name(ri->pub.dimension), 0) == 0;
+		else if (strcmp(kind, "tag") == 0)
+			for (size_t t = 0; t < ri->nscope_tags; t++)
+				any |= fnmatch(e, ri->scope_tags[t], 0) == 0;
+		else
+			any |= fnmatch(e, ri->pub.id, 0) == 0;
+	}
+	return any;
+}
+
+/* Keep the rules the options select (see ms_compile_options). */
+static int select_rules(ms_compiler *c)
+{
+	const ms_compile_options *o = &c->opts;
+	ms_rules *r = c->r;
+	size_t kept = 0;
+
+	if (!o->nrule_select)
+		return 0;
+	for (size_t i = 0; i < o->nrule_select; i++) {
+		const char *e = o->rule_select[i], *colon = e ? strchr(e, ':') : NULL;
+		size_t kl = colon ? (size_t)(colon - e) : 0;
+		if (!colon || !((kl == 4 && !strncmp(e, "rule", 4)) || (kl == 5 && !strncmp(e, "!rule", 5)) ||
+				(kl == 9 && !strncmp(e, "dimension", 9)) || (kl == 3 && !strncmp(e, "tag", 3)))) {
+			c->file = "(rule selection)";
+			cc_err(c, NULL, NULL, "rule selection '%s': expected rule:, !rule:, dimension: or tag: "
+			       "and a pattern", e ? e : "(null)");
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < r->nrules; i++) {
+		const ms_rule_int *ri = &r->rules[i];
+		if (select_kind(o, "rule", ri) == 0 || select_kind(o, "dimension", ri) == 0 ||
+		    select_kind(o, "tag", ri) == 0 || select_kind(o, "!rule", ri) == 1)
+			continue;
+		r->rules[kept++] = r->rules[i];
+	}
+	if (!kept) {
+		c->file = "(rule selection)";
+		cc_err(c, NULL, NULL, "the rule selection leaves no rule of the %zu in the pack",
+		       r->nrules);
+		return -1;
+	}
+	r->nrules = kept;
+	return 0;
+}
+
 ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 {
 	ms_rules *r;
@@ -539,6 +603,8 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 	if (!c->errors)
 		check_derived(c);
 	if (c->errors)
+		return MS_ERR_RULES;
+	if (select_rules(c))
 		return MS_ERR_RULES;
 	for (size_t i = 0; i < r->nrules; i++) {
 		r->rules[i].pub.index = i;

@@ -512,6 +512,65 @@ START_TEST(fingerprint_canonical)
 }
 END_TEST
 
+/* Rule selection: kinds combine, excludes win, the fingerprint follows. */
+static ms_rules *compile_selected(const char *yaml, const char *const *sel, size_t n, diags *d)
+{
+	ms_compile_options o = { 0 };
+	ms_compiler *c = NULL;
+	ms_rules *r = NULL;
+
+	memset(d, 0, sizeof *d);
+	o.rule_select = sel;
+	o.nrule_select = n;
+	ck_assert_int_eq(ms_compiler_create(&c, &o, collect_diag, d), MS_OK);
+	ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml));
+	if (ms_compiler_get_rules(c, &r) != MS_OK)
+		r = NULL;
+	ms_compiler_destroy(c);
+	return r;
+}
+
+START_TEST(rule_selection)
+{
+	static const char yaml[] =
+		SIG_OK "rules:\n"
+		"  - {id: SAF-A, dimension: safety, severity: low, title: t, message: m, forbid: s,\n"
+		"     scope: {tags: [emergency]}}\n"
+		"  - {id: SAF-B, dimension: safety, severity: low, title: t, message: m, forbid: s}\n"
+		"  - {id: PRO-C, dimension: professionalism, severity: low, title: t, message: m,\n"
+		"     forbid: s}\n";
+	static const char *const saf[] = { "rule:SAF-*" }, *const saf_not_b[] = { "rule:SAF-*",
+										     "!rule:SAF-B" };
+	static const char *const dim_tag[] = { "dimension:safety", "tag:emerg*" };
+	static const char *const none[] = { "rule:XYZ" }, *const bad[] = { "colour:red" };
+	char all_fp[65], fp[65];
+	diags d;
+	ms_rules *r = compile_selected(yaml, NULL, 0, &d);
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(ms_rules_fingerprint(r, all_fp), MS_OK);
+	ms_rules_destroy(r);
+	r = compile_selected(yaml, saf, 1, &d);
+	ck_assert_uint_eq(ms_rules_count(r), 2);
+	ck_assert_int_eq(ms_rules_fingerprint(r, fp), MS_OK);
+	ck_assert_str_ne(fp, all_fp);
+	ms_rules_destroy(r);
+	r = compile_selected(yaml, saf_not_b, 2, &d);
+	ck_assert_uint_eq(ms_rules_count(r), 1);
+	ck_assert_str_eq(ms_rules_get(r, 0)->id, "SAF-A");
+	ck_assert_uint_eq(ms_rules_get(r, 0)->index, 0);
+	ms_rules_destroy(r);
+	r = compile_selected(yaml, dim_tag, 2, &d);
+	ck_assert_uint_eq(ms_rules_count(r), 1);
+	ck_assert_str_eq(ms_rules_get(r, 0)->id, "SAF-A");
+	ms_rules_destroy(r);
+	ck_assert_ptr_null(compile_selected(yaml, none, 1, &d));
+	ck_assert(diags_has(&d, "the rule selection leaves no rule of the 3 in the pack"));
+	ck_assert_ptr_null(compile_selected(yaml, bad, 1, &d));
+	ck_assert(diags_has(&d, "rule selection 'colour:red': expected"));
+}
+END_TEST
+
 Suite *make_loader_suite(void)
 {
 	Suite *s = suite_create("loader");
@@ -528,6 +587,7 @@ Suite *make_loader_suite(void)
 	tcase_add_test(tc, prompts_load);
 	tcase_add_test(tc, lint_warnings);
 	tcase_add_test(tc, fingerprint_canonical);
+	tcase_add_test(tc, rule_selection);
 	suite_add_tcase(s, tc);
 	/* Its own case: a large pack is seconds of work on a loaded machine
 	 * (the bound is generous; with quadratic checks it took minutes). */

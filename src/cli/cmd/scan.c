@@ -31,6 +31,10 @@ static void scan_usage(FILE *f)
 		"      --color WHEN          auto, always or never (text format)\n"
 		"      --context N           bytes of context around evidence in text output (default 40)\n"
 		"      --max-record-bytes N  longest accepted line (default 16777216)\n"
+		"      --rule GLOB           run only the rules whose id matches (repeatable)\n"
+		"      --exclude-rule GLOB   do not run the rules whose id matches (repeatable)\n"
+		"      --dimension NAME      run only the rules of this dimension (repeatable)\n"
+		"      --tag GLOB            run only the rules scoped by a matching tag (repeatable)\n"
 		"      --match-limit N       PCRE2 match limit per regex run (default 1000000)\n"
 		"      --no-prefilter        run every regex on every text (same output, slower)\n"
 		"      --no-jit              do not use the PCRE2 JIT\n"
@@ -39,7 +43,7 @@ static void scan_usage(FILE *f)
 }
 
 enum { O_FAIL_ON = 256, O_FIELD, O_COLOR, O_CONTEXT, O_MAXREC, O_MATCHLIM, O_NOPRE, O_NOJIT,
-       O_PROFILE, O_SORT };
+       O_PROFILE, O_SORT, O_RULE, O_EXCLUDE_RULE, O_DIMENSION, O_TAG };
 
 static const struct option opts[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -57,6 +61,10 @@ static const struct option opts[] = {
 	{ "no-jit", no_argument, NULL, O_NOJIT },
 	{ "profile", no_argument, NULL, O_PROFILE },
 	{ "sort", required_argument, NULL, O_SORT },
+	{ "rule", required_argument, NULL, O_RULE },
+	{ "exclude-rule", required_argument, NULL, O_EXCLUDE_RULE },
+	{ "dimension", required_argument, NULL, O_DIMENSION },
+	{ "tag", required_argument, NULL, O_TAG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -104,6 +112,17 @@ static int scan_option(int c, const char *arg, scan_cfg *cfg, rule_opts *ro)
 	case O_NOJIT: ro->copts.no_jit = 1; return 0;
 	case O_PROFILE: cfg->profile = 1; return 0;
 	case O_SORT: return (cfg->sort_score = cli_choice("--sort", arg, sorts)) < 0 ? -1 : 0;
+	case O_RULE: rule_opts_select(ro, "rule", arg); return 0;
+	case O_EXCLUDE_RULE: rule_opts_select(ro, "!rule", arg); return 0;
+	case O_DIMENSION:
+		if (ms_dimension_parse(arg) < 0) {
+			cli_error("--dimension must be safety, professionalism, fairness, humanism or "
+				  "regulation, not '%s'", arg);
+			return -1;
+		}
+		rule_opts_select(ro, "dimension", arg);
+		return 0;
+	case O_TAG: rule_opts_select(ro, "tag", arg); return 0;
 	}
 	return -1;
 }
