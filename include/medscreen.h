@@ -125,6 +125,11 @@ typedef struct ms_compile_options {
 	 * fingerprint covers only the rules kept. */
 	const char *const *rule_select;
 	size_t nrule_select;
+	/* Severity overrides, each GLOB=SEVERITY: the rules whose id matches
+	 * the glob get that severity (the last matching entry wins).  The
+	 * fingerprint covers the severities as overridden. */
+	const char *const *severity_override;
+	size_t nseverity_override;
 } ms_compile_options;
 
 /* `opts` may be NULL for the defaults; `diag` may be NULL to drop diagnostics. */

@@ -40,6 +40,17 @@ void rule_opts_free(rule_opts *o)
 	free(o->select);
 	o->select = NULL;
 	o->nselect = o->capselect = 0;
+	free(o->severity);
+	o->severity = NULL;
+	o->nseverity = o->capseverity = 0;
+}
+
+void rule_opts_severity(rule_opts *o, const char *entry)
+{
+	xgrow(&o->severity, &o->capseverity, o->nseverity + 1, sizeof *o->severity);
+	o->severity[o->nseverity++] = entry;
+	o->copts.severity_override = o->severity;
+	o->copts.nseverity_override = o->nseverity;
 }
 
 void rule_opts_select(rule_opts *o, const char *kind, const char *glob)

@@ -12,6 +12,8 @@ typedef struct rule_opts {
 	ms_compile_options copts;
 	char **select;            /* KIND:GLOB entries of copts.rule_select (owned) */
 	size_t nselect, capselect;
+	const char **severity;    /* GLOB=SEVERITY entries of copts.severity_override */
+	size_t nseverity, capseverity;
 	color_mode color;
 	size_t nerrors, nwarnings;
 } rule_opts;
@@ -20,6 +22,8 @@ void rule_opts_add(rule_opts *o, const char *path);
 void rule_opts_free(rule_opts *o);
 /* A rule selection entry "KIND:GLOB" (see ms_compile_options). */
 void rule_opts_select(rule_opts *o, const char *kind, const char *glob);
+/* A severity override "GLOB=SEVERITY" (borrowed). */
+void rule_opts_severity(rule_opts *o, const char *entry);
 /* Compile the rules (installed pack when no path was given); diagnostics on
  * stderr as file:line:column: level: message.  NULL on failure. */
 ms_rules *load_rules(rule_opts *o);

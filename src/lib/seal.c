@@ -580,6 +580,33 @@ static int select_rules(ms_compiler *c)
 	return 0;
 }
 
+/* Apply the severity overrides (see ms_compile_options). */
+static int override_severities(ms_compiler *c)
+{
+	const ms_compile_options *o = &c->opts;
+	ms_rules *r = c->r;
+
+	for (size_t i = 0; i < o->nseverity_override; i++) {
+		const char *e = o->severity_override[i], *eq = e ? strrchr(e, '=') : NULL;
+		char glob[256];
+		int sev = eq ? ms_severity_parse(eq + 1) : -1;
+		size_t gl = eq ? (size_t)(eq - e) : 0;
+
+		if (!eq || !gl || gl >= sizeof glob || sev < 0) {
+			c->file = "(severity override)";
+			cc_err(c, NULL, NULL, "severity override '%s': expected RULE_GLOB=SEVERITY with "
+			       "a severity of info, low, medium, high or critical", e ? e : "(null)");
+			return -1;
+		}
+		memcpy(glob, e, gl);
+		glob[gl] = '\0';
+		for (size_t k = 0; k < r->nrules; k++)
+			if (fnmatch(glob, r->rules[k].pub.id, 0) == 0)
+				r->rules[k].pub.severity = (ms_severity)sev;
+	}
+	return 0;
+}
+
 ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 {
 	ms_rules *r;
@@ -604,7 +631,7 @@ ms_status ms_compiler_get_rules(ms_compiler *c, ms_rules **out)
 		check_derived(c);
 	if (c->errors)
 		return MS_ERR_RULES;
-	if (select_rules(c))
+	if (select_rules(c) || override_severities(c))
 		return MS_ERR_RULES;
 	for (size_t i = 0; i < r->nrules; i++) {
 		r->rules[i].pub.index = i;

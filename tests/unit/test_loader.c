@@ -571,6 +571,45 @@ START_TEST(rule_selection)
 }
 END_TEST
 
+/* Severity overrides: the last matching entry wins; the fingerprint follows. */
+START_TEST(severity_overrides)
+{
+	static const char yaml[] =
+		SIG_OK "rules:\n"
+		"  - {id: SAF-A, dimension: safety, severity: low, title: t, message: m, forbid: s}\n"
+		"  - {id: PRO-C, dimension: professionalism, severity: low, title: t, message: m,\n"
+		"     forbid: s}\n";
+	static const char *const ov[] = { "*=medium", "SAF-*=critical" }, *const bad[] = { "SAF-A" };
+	ms_compile_options o = { 0 };
+	ms_compiler *c;
+	ms_rules *r = compile_yaml(yaml, NULL), *r2 = NULL;
+	char fp1[65], fp2[65];
+	diags d = { 0 };
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(ms_rules_fingerprint(r, fp1), MS_OK);
+	o.severity_override = ov;
+	o.nseverity_override = 2;
+	ck_assert_int_eq(ms_compiler_create(&c, &o, collect_diag, &d), MS_OK);
+	ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml));
+	ck_assert_int_eq(ms_compiler_get_rules(c, &r2), MS_OK);
+	ms_compiler_destroy(c);
+	ck_assert_int_eq(ms_rules_get(r2, 0)->severity, MS_SEV_CRITICAL);
+	ck_assert_int_eq(ms_rules_get(r2, 1)->severity, MS_SEV_MEDIUM);
+	ck_assert_int_eq(ms_rules_fingerprint(r2, fp2), MS_OK);
+	ck_assert_str_ne(fp1, fp2);
+	ms_rules_destroy(r);
+	ms_rules_destroy(r2);
+	o.severity_override = bad;
+	o.nseverity_override = 1;
+	ck_assert_int_eq(ms_compiler_create(&c, &o, collect_diag, &d), MS_OK);
+	ms_compiler_add_string(c, "t.yaml", yaml, strlen(yaml));
+	ck_assert_int_eq(ms_compiler_get_rules(c, &r2), MS_ERR_RULES);
+	ms_compiler_destroy(c);
+	ck_assert(diags_has(&d, "severity override 'SAF-A': expected RULE_GLOB=SEVERITY"));
+}
+END_TEST
+
 Suite *make_loader_suite(void)
 {
 	Suite *s = suite_create("loader");
@@ -588,6 +627,7 @@ Suite *make_loader_suite(void)
 	tcase_add_test(tc, lint_warnings);
 	tcase_add_test(tc, fingerprint_canonical);
 	tcase_add_test(tc, rule_selection);
+	tcase_add_test(tc, severity_overrides);
 	suite_add_tcase(s, tc);
 	/* Its own case: a large pack is seconds of work on a loaded machine
 	 * (the bound is generous; with quadratic checks it took minutes). */

@@ -35,6 +35,7 @@ static void scan_usage(FILE *f)
 		"      --exclude-rule GLOB   do not run the rules whose id matches (repeatable)\n"
 		"      --dimension NAME      run only the rules of this dimension (repeatable)\n"
 		"      --tag GLOB            run only the rules scoped by a matching tag (repeatable)\n"
+		"      --severity GLOB=SEV   give the matching rules severity SEV (repeatable)\n"
 		"      --match-limit N       PCRE2 match limit per regex run (default 1000000)\n"
 		"      --no-prefilter        run every regex on every text (same output, slower)\n"
 		"      --no-jit              do not use the PCRE2 JIT\n"
@@ -43,7 +44,7 @@ static void scan_usage(FILE *f)
 }
 
 enum { O_FAIL_ON = 256, O_FIELD, O_COLOR, O_CONTEXT, O_MAXREC, O_MATCHLIM, O_NOPRE, O_NOJIT,
-       O_PROFILE, O_SORT, O_RULE, O_EXCLUDE_RULE, O_DIMENSION, O_TAG };
+       O_PROFILE, O_SORT, O_RULE, O_EXCLUDE_RULE, O_DIMENSION, O_TAG, O_SEVERITY };
 
 static const struct option opts[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -65,6 +66,7 @@ static const struct option opts[] = {
 	{ "exclude-rule", required_argument, NULL, O_EXCLUDE_RULE },
 	{ "dimension", required_argument, NULL, O_DIMENSION },
 	{ "tag", required_argument, NULL, O_TAG },
+	{ "severity", required_argument, NULL, O_SEVERITY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -123,6 +125,7 @@ static int scan_option(int c, const char *arg, scan_cfg *cfg, rule_opts *ro)
 		rule_opts_select(ro, "dimension", arg);
 		return 0;
 	case O_TAG: rule_opts_select(ro, "tag", arg); return 0;
+	case O_SEVERITY: rule_opts_severity(ro, arg); return 0;
 	}
 	return -1;
 }
