@@ -75,6 +75,19 @@ if [ -w /dev/full ]; then
 	done
 fi
 
+# .medscreen.yaml in the working directory is read by default; --no-config
+# skips it.
+mkdir -p "$TMP/proj"
+printf 'format: jsonl\nrules: %s\n' "$DATA/rules" >"$TMP/proj/.medscreen.yaml"
+first=$(cd "$TMP/proj" && run_ms scan --fail-on never "$DATA/sample.jsonl" 2>/dev/null | head -c 7)
+other=$(cd "$TMP/proj" && run_ms scan --no-config --rules "$DATA/rules" --fail-on never \
+	"$DATA/sample.jsonl" 2>/dev/null | head -c 7)
+if [ "$first" = '{"id":"' ] && [ "$other" != '{"id":"' ]; then
+	ok ".medscreen.yaml is read from the working directory; --no-config skips it"
+else
+	not_ok ".medscreen.yaml: '$first' / '$other'"
+fi
+
 # A record larger than a batch (8 MiB) is screened where the reader holds
 # it, between the batches before and after it: the order stays.
 {

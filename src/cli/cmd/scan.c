@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,9 +11,12 @@
 #include "cmds.h"
 #include "../rules.h"
 #include "../scan/engine.h"
+#include "../cliconfig.h"
 #include "../xalloc.h"
 
 #define DEFAULT_MAX_RECORD (16u << 20)
+
+static int scan_with_args(int argc, char **argv);
 
 static void scan_usage(FILE *f)
 {
@@ -36,6 +40,8 @@ static void scan_usage(FILE *f)
 		"      --dimension NAME      run only the rules of this dimension (repeatable)\n"
 		"      --tag GLOB            run only the rules scoped by a matching tag (repeatable)\n"
 		"      --severity GLOB=SEV   give the matching rules severity SEV (repeatable)\n"
+		"      --config FILE         settings from FILE (default: .medscreen.yaml if present)\n"
+		"      --no-config           do not read .medscreen.yaml\n"
 		"      --match-limit N       PCRE2 match limit per regex run (default 1000000)\n"
 		"      --no-prefilter        run every regex on every text (same output, slower)\n"
 		"      --no-jit              do not use the PCRE2 JIT\n"
@@ -44,7 +50,8 @@ static void scan_usage(FILE *f)
 }
 
 enum { O_FAIL_ON = 256, O_FIELD, O_COLOR, O_CONTEXT, O_MAXREC, O_MATCHLIM, O_NOPRE, O_NOJIT,
-       O_PROFILE, O_SORT, O_RULE, O_EXCLUDE_RULE, O_DIMENSION, O_TAG, O_SEVERITY };
+       O_PROFILE, O_SORT, O_RULE, O_EXCLUDE_RULE, O_DIMENSION, O_TAG, O_SEVERITY, O_CONFIG,
+       O_NO_CONFIG };
 
 static const struct option opts[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -67,6 +74,8 @@ static const struct option opts[] = {
 	{ "dimension", required_argument, NULL, O_DIMENSION },
 	{ "tag", required_argument, NULL, O_TAG },
 	{ "severity", required_argument, NULL, O_SEVERITY },
+	{ "config", required_argument, NULL, O_CONFIG },
+	{ "no-config", no_argument, NULL, O_NO_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -126,6 +135,8 @@ static int scan_option(int c, const char *arg, scan_cfg *cfg, rule_opts *ro)
 		return 0;
 	case O_TAG: rule_opts_select(ro, "tag", arg); return 0;
 	case O_SEVERITY: rule_opts_severity(ro, arg); return 0;
+	case O_CONFIG:
+	case O_NO_CONFIG: return 0; /* read before the other options (with_config) */
 	}
 	return -1;
 }
@@ -176,7 +187,70 @@ static int scan_inputs(scan_cfg *cfg, int nfiles, char **files)
 	return ret;
 }
 
+/* argv with the configuration file's options put first: --config FILE,
+ * else .medscreen.yaml unless --no-config.  The new argv (and its strings
+ * from the file) go to *owned for the caller to free; 0, or -1 after an
+ * error in the file. */
+static int with_config(int *argc, char ***argv, char ***owned, size_t *nowned)
+{
+	const char *path = NULL;
+	int skip = 0, has_rules = 0;
+	char **args = NULL, **nv;
+	size_t n = 0;
+
+	*owned = NULL;
+	*nowned = 0;
+	for (int i = 1; i < *argc; i++) {
+		const char *a = (*argv)[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "--no-config") == 0)
+			skip = 1;
+		else if (strcmp(a, "--config") == 0 && i + 1 < *argc)
+			path = (*argv)[++i];
+		else if (strncmp(a, "--config=", 9) == 0)
+			path = a + 9;
+		else if (strcmp(a, "--rules") == 0 || strncmp(a, "--rules=", 8) == 0 ||
+			 strncmp(a, "-r", 2) == 0)
+			has_rules = 1;
+	}
+	if (!path && !skip)
+		path = config_default_path();
+	if (!path)
+		return 0;
+	if (config_load(path, has_rules, &args, &n))
+		return -1;
+	nv = xcalloc((size_t)*argc + n + 1, sizeof *nv);
+	nv[0] = (*argv)[0];
+	memcpy(nv + 1, args, n * sizeof *nv);
+	memcpy(nv + 1 + n, *argv + 1, (size_t)(*argc - 1) * sizeof *nv);
+	*argc += (int)n;
+	*argv = nv;
+	*owned = args;
+	*nowned = n;
+	/* The array itself is freed with the strings: keep it last. */
+	args = xrealloc(args, (n + 1) * sizeof *args);
+	args[n] = (char *)nv;
+	*owned = args;
+	return 0;
+}
+
 int cmd_scan(int argc, char **argv)
+{
+	char **owned = NULL;
+	size_t nowned = 0;
+	int ret;
+
+	if (with_config(&argc, &argv, &owned, &nowned))
+		return CLI_EXIT_TROUBLE;
+	ret = scan_with_args(argc, argv);
+	for (size_t i = 0; owned && i <= nowned; i++)
+		free(owned[i]);
+	free(owned);
+	return ret;
+}
+
+static int scan_with_args(int argc, char **argv)
 {
 	rule_opts ro = { 0 };
 	scan_cfg cfg = { .fail_on = MS_SEV_LOW, .writer = &out_text,
