@@ -119,9 +119,10 @@ static int top_keys(cfgread *c, const yaml_node_t *root)
 		if (strcmp(k, "rules") == 0)
 			rc = c->has_rules ? 0 : strings(c, v, "--rules", "expected a path or a list");
 		else if (strcmp(k, "prompts") == 0 || strcmp(k, "format") == 0 ||
-			 strcmp(k, "fail_on") == 0)
-			rc = scalar(v) ? (add(c, strcmp(k, "fail_on") == 0 ? "--fail-on"
+			 strcmp(k, "fail_on") == 0 || strcmp(k, "waivers") == 0)
+			rc = scalar(v) ? (add(c, strcmp(k, "fail_on") == 0   ? "--fail-on"
 					      : strcmp(k, "format") == 0 ? "--format"
+					      : strcmp(k, "waivers") == 0 ? "--waivers"
 									   : "--prompts",
 					      scalar(v)),
 					  0)
@@ -131,8 +132,8 @@ static int top_keys(cfgread *c, const yaml_node_t *root)
 		else if (strcmp(k, "severity") == 0)
 			rc = severity_keys(c, v);
 		else
-			rc = bad(c, kn, "unknown key (rules, prompts, format, fail_on, select, "
-					"severity)");
+			rc = bad(c, kn, "unknown key (rules, prompts, format, fail_on, waivers, "
+					"select, severity)");
 		if (rc)
 			return -1;
 	}

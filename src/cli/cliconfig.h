@@ -5,6 +5,7 @@
  *   prompts: prompts.yaml                 # --prompts
  *   format: jsonl                         # --format
  *   fail_on: high                         # --fail-on
+ *   waivers: waivers.yaml                 # --waivers
  *   select:                               # --rule, --exclude-rule, --dimension, --tag
  *     rules: ["SAF-*", "REG-*"]
  *     exclude_rules: [SAF-OFF-LABEL]

@@ -174,9 +174,10 @@ int load_prompts(rule_opts *o, ms_prompts **out)
 int rule_cmd_parse(int argc, char **argv, rule_opts *ro, const char *usage, int *verbose,
 			  int *json)
 {
-	enum { O_COLOR = 256, O_FINGERPRINT };
+	enum { O_COLOR = 256, O_FINGERPRINT, O_WAIVERS };
 	static const struct option opts[] = {
 		{ "rules", required_argument, NULL, 'r' },
+		{ "waivers", required_argument, NULL, O_WAIVERS },
 		{ "fingerprint", no_argument, NULL, O_FINGERPRINT },
 		{ "color", required_argument, NULL, O_COLOR },
 		{ "colour", required_argument, NULL, O_COLOR },
@@ -210,6 +211,11 @@ int rule_cmd_parse(int argc, char **argv, rule_opts *ro, const char *usage, int 
 				if (*json < 0)
 					return -1;
 			}
+			break;
+		case O_WAIVERS:
+			if (!ro->allow_waivers)
+				goto bad;
+			ro->waivers = optarg;
 			break;
 		case O_FINGERPRINT:
 			if (!json)

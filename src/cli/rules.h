@@ -14,6 +14,8 @@ typedef struct rule_opts {
 	size_t nselect, capselect;
 	const char **severity;    /* GLOB=SEVERITY entries of copts.severity_override */
 	size_t nseverity, capseverity;
+	int allow_waivers;        /* the command takes --waivers (lint) */
+	const char *waivers;
 	color_mode color;
 	size_t nerrors, nwarnings;
 } rule_opts;

@@ -12,6 +12,7 @@
 #include "../rules.h"
 #include "../scan/engine.h"
 #include "../cliconfig.h"
+#include "../waivers.h"
 #include "../xalloc.h"
 
 #define DEFAULT_MAX_RECORD (16u << 20)
@@ -40,6 +41,7 @@ static void scan_usage(FILE *f)
 		"      --dimension NAME      run only the rules of this dimension (repeatable)\n"
 		"      --tag GLOB            run only the rules scoped by a matching tag (repeatable)\n"
 		"      --severity GLOB=SEV   give the matching rules severity SEV (repeatable)\n"
+		"      --waivers FILE        accepted findings: kept, marked, not counted (YAML)\n"
 		"      --config FILE         settings from FILE (default: .medscreen.yaml if present)\n"
 		"      --no-config           do not read .medscreen.yaml\n"
 		"      --match-limit N       PCRE2 match limit per regex run (default 1000000)\n"
@@ -51,7 +53,7 @@ static void scan_usage(FILE *f)
 
 enum { O_FAIL_ON = 256, O_FIELD, O_COLOR, O_CONTEXT, O_MAXREC, O_MATCHLIM, O_NOPRE, O_NOJIT,
        O_PROFILE, O_SORT, O_RULE, O_EXCLUDE_RULE, O_DIMENSION, O_TAG, O_SEVERITY, O_CONFIG,
-       O_NO_CONFIG };
+       O_NO_CONFIG, O_WAIVERS };
 
 static const struct option opts[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -75,6 +77,7 @@ static const struct option opts[] = {
 	{ "tag", required_argument, NULL, O_TAG },
 	{ "severity", required_argument, NULL, O_SEVERITY },
 	{ "config", required_argument, NULL, O_CONFIG },
+	{ "waivers", required_argument, NULL, O_WAIVERS },
 	{ "no-config", no_argument, NULL, O_NO_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -137,6 +140,7 @@ static int scan_option(int c, const char *arg, scan_cfg *cfg, rule_opts *ro)
 	case O_SEVERITY: rule_opts_severity(ro, arg); return 0;
 	case O_CONFIG:
 	case O_NO_CONFIG: return 0; /* read before the other options (with_config) */
+	case O_WAIVERS: cfg->waivers_path = arg; return 0;
 	}
 	return -1;
 }
@@ -257,13 +261,20 @@ static int scan_with_args(int argc, char **argv)
 			 .max_record = DEFAULT_MAX_RECORD, .out.context = 40 };
 	ms_rules *rules = NULL;
 	ms_prompts *prompts = NULL;
+	waiver_set ws = { 0 };
+	char today[11];
 	int rc, ret = CLI_EXIT_TROUBLE;
 
+	waivers_today(today);
 	field_map_init(&cfg.fields);
 	rc = parse_scan_options(argc, argv, &cfg, &ro);
 	if (rc) {
 		ret = rc > 0 ? CLI_EXIT_CLEAR : CLI_EXIT_TROUBLE;
+	} else if (cfg.waivers_path && waivers_load(&ws, cfg.waivers_path, today)) {
+		ret = CLI_EXIT_TROUBLE;
 	} else if ((rules = load_rules(&ro)) && !load_prompts(&ro, &prompts)) {
+		if (cfg.waivers_path)
+			cfg.waivers = &ws;
 		cfg.rules = cfg.out.rules = rules;
 		if (ms_rules_fingerprint(rules, cfg.out.fingerprint) != MS_OK)
 			xoom();
@@ -277,6 +288,7 @@ static int scan_with_args(int argc, char **argv)
 	}
 	ms_rules_destroy(rules);
 	ms_prompts_destroy(prompts);
+	waivers_free(&ws);
 	field_map_free(&cfg.fields);
 	rule_opts_free(&ro);
 	return ret;

@@ -54,6 +54,10 @@ typedef struct in_record {
 	size_t ntags;
 	char idbuf[32];
 	const char *error;          /* non-NULL: the record is unusable */
+	/* Set by scan when waivers apply, per finding of the result the
+	 * writers get: nonzero when waived, and the waiver's reason. */
+	const unsigned char *waived;
+	const char *const *waiver;
 	char errbuf[256];
 } in_record;
 

@@ -43,7 +43,7 @@ static void excerpts(out_buf *t, const ms_record *rec, const ms_result *res)
 	}
 }
 
-static void result(out_buf *b, const ms_record *rec, const ms_result *res)
+static void result(out_buf *b, const in_record *in, const ms_record *rec, const ms_result *res)
 {
 	out_buf t = { 0 };
 	const char *err;
@@ -58,7 +58,8 @@ static void result(out_buf *b, const ms_record *rec, const ms_result *res)
 	csv_celln(b, t.data, t.len, 0);
 	t.len = 0;
 	for (size_t i = 0; i < res->nfindings; i++)
-		ob_printf(&t, "%s%s", t.len ? ";" : "", res->findings[i].rule->id);
+		ob_printf(&t, "%s%s%s", t.len ? ";" : "", res->findings[i].rule->id,
+			  in->waived && in->waived[i] ? " (waived)" : "");
 	csv_celln(b, t.data, t.len, 0);
 	t.len = 0;
 	excerpts(&t, rec, res);
@@ -79,7 +80,7 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 	snprintf(num, sizeof num, "%lu", line);
 	csv_cell(b, num, 0);
 	if (res) {
-		result(b, rec, res);
+		result(b, in, rec, res);
 	} else {
 		csv_cell(b, "error", 0);
 		for (int i = 0; i < 4; i++)

@@ -134,7 +134,8 @@ static void signals(out_buf *b, const out_ctx *o, const ms_record *rec, const ms
 	}
 }
 
-static void finding(out_buf *b, const out_ctx *o, const ms_record *rec, const ms_finding *f)
+static void finding(out_buf *b, const out_ctx *o, const ms_record *rec, const ms_finding *f,
+		    const char *waiver)
 {
 	if (o->rule_json) {
 		const out_str *rj = &o->rule_json[f->rule->index];
@@ -162,10 +163,15 @@ static void finding(out_buf *b, const out_ctx *o, const ms_record *rec, const ms
 		ob_adds(b, ",\"trigger\":");
 		spans(b, rec, f->trigger, f->ntrigger);
 	}
+	if (waiver) {
+		ob_adds(b, ",\"waived\":true,\"waiver\":");
+		ob_json_str(b, waiver, strlen(waiver));
+	}
 	ob_add(b, "}", 1);
 }
 
-static void result(out_buf *b, const out_ctx *o, const ms_record *rec, const ms_result *res)
+static void result(out_buf *b, const out_ctx *o, const in_record *in, const ms_record *rec,
+		   const ms_result *res)
 {
 	ob_adds(b, res->error ? ",\"status\":\"error\",\"score\":"
 			      : res->flagged ? ",\"status\":\"flagged\",\"score\":"
@@ -184,7 +190,8 @@ static void result(out_buf *b, const out_ctx *o, const ms_record *rec, const ms_
 	for (size_t i = 0; i < res->nfindings; i++) {
 		if (i)
 			ob_add(b, ",", 1);
-		finding(b, o, rec, &res->findings[i]);
+		finding(b, o, rec, &res->findings[i],
+			in->waived && in->waived[i] ? in->waiver[i] : NULL);
 	}
 	ob_adds(b, "]");
 	if (res->error) {
@@ -216,7 +223,7 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 		ob_adds(b, ",\"status\":\"error\",\"error\":");
 		ob_json_str(b, msg, strlen(msg));
 	} else {
-		result(b, o, rec, res);
+		result(b, o, in, rec, res);
 	}
 	/* Provenance: which program and which pack made the line, so that a
 	 * scan is never compared with one made by other rules unknowingly. */

@@ -110,7 +110,7 @@ static void evidence(json_w *w, const ms_record *rec, const ms_finding *f)
 }
 
 static void finding(json_w *w, const out_ctx *o, const in_record *in, unsigned long line,
-		    const ms_record *rec, const ms_finding *f)
+		    const ms_record *rec, const ms_finding *f, const char *waiver)
 {
 	const ms_rule *r = f->rule;
 
@@ -123,6 +123,21 @@ static void finding(json_w *w, const out_ctx *o, const in_record *in, unsigned l
 	jw_str(w, ms_finding_kind_name(f->kind));
 	evidence(w, rec, f);
 	jw_obj_end(w);     /* properties */
+	if (waiver) {
+		/* A reviewed and accepted finding: code-scanning services show it
+		 * as dismissed, with the reason. */
+		jw_key(w, "suppressions");
+		jw_arr(w);
+		jw_obj(w);
+		jw_key(w, "kind");
+		jw_str(w, "external");
+		jw_key(w, "status");
+		jw_str(w, "accepted");
+		jw_key(w, "justification");
+		jw_str(w, waiver);
+		jw_obj_end(w);
+		jw_arr_end(w);
+	}
 	jw_obj_end(w);
 }
 
@@ -143,7 +158,8 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 	}
 	for (size_t i = 0; i < res->nfindings; i++)
 		if (res->findings[i].kind != MS_FINDING_ERROR)
-			finding(&w, o, in, line, rec, &res->findings[i]);
+			finding(&w, o, in, line, rec, &res->findings[i],
+				in->waived && in->waived[i] ? in->waiver[i] : NULL);
 }
 
 const out_writer out_sarif = {

@@ -101,7 +101,7 @@ static void because(out_buf *b, const ms_record *rec, const ms_span *sp)
 }
 
 static void finding(out_buf *b, const out_ctx *o, const in_record *in, unsigned long line,
-		    const ms_record *rec, const ms_finding *f)
+		    const ms_record *rec, const ms_finding *f, const char *waiver)
 {
 	const ms_rule *r = f->rule;
 
@@ -122,6 +122,11 @@ static void finding(out_buf *b, const out_ctx *o, const in_record *in, unsigned 
 	ob_adds(b, "\n    ");
 	ob_safe_text(b, r->message, strlen(r->message), 1);
 	ob_add(b, "\n", 1);
+	if (waiver) {
+		ob_adds(b, "    waived: ");
+		ob_safe_text(b, waiver, strlen(waiver), 1);
+		ob_add(b, "\n", 1);
+	}
 	for (size_t k = 0; k < f->nevidence; k++)
 		evidence(b, o, rec, &f->evidence[k]);
 	for (size_t k = 0; f->kind == MS_FINDING_MISSING && k < f->ntrigger; k++)
@@ -143,7 +148,8 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 	}
 	for (size_t i = 0; i < res->nfindings; i++)
 		if (res->findings[i].kind != MS_FINDING_ERROR)
-			finding(b, o, in, line, rec, &res->findings[i]);
+			finding(b, o, in, line, rec, &res->findings[i],
+				in->waived && in->waived[i] ? in->waiver[i] : NULL);
 }
 
 static void end(out_buf *b, const out_ctx *o, const scan_totals *t)

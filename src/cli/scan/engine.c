@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "profile.h"
 #include "../io/jsonstrict.h"
+#include "../waivers.h"
 #include "../util.h"
 #include "../xalloc.h"
 
@@ -50,6 +51,12 @@ typedef struct worker {
 	const char *arena;
 	atomic_size_t *next;
 	int oom;
+	/* waivers: per finding of the current result, and the result without
+	 * the waived findings' weight */
+	unsigned char *waived;
+	const char **why;
+	size_t capwaived;
+	ms_result adj;
 } worker;
 
 /* Where a record's output went, for --sort score. */
@@ -118,7 +125,8 @@ static void make_record(worker *w, slot *s, ms_record *rec)
 	s->no_prompt = !rec->prompt && !w->in.str[F_PROMPT_ID];
 }
 
-static void tally(const scan_cfg *cfg, slot *s, const ms_result *res, const char *error)
+static void tally(const scan_cfg *cfg, slot *s, const ms_result *res, const char *error,
+		  const unsigned char *waived)
 {
 	if (error || (res && res->error))
 		s->error = 1;
@@ -127,12 +135,58 @@ static void tally(const scan_cfg *cfg, slot *s, const ms_result *res, const char
 	s->score = res->score;
 	s->flagged = res->flagged;
 	for (size_t i = 0; i < res->nfindings; i++) {
-		if (res->findings[i].kind == MS_FINDING_ERROR)
+		if (res->findings[i].kind == MS_FINDING_ERROR || (waived && waived[i]))
 			continue;
 		s->findings++;
 		if ((int)res->findings[i].rule->severity >= cfg->fail_on)
 			s->flagged_fail = 1;
 	}
+}
+
+/* The result as the waivers leave it: waived findings stay (the writers
+ * mark them) but carry no weight, flag nothing and fail nothing. */
+static const ms_result *apply_waivers(worker *w, const ms_result *res)
+{
+	size_t nw = 0;
+
+	if (!res->nfindings)
+		return res;
+	xgrow(&w->waived, &w->capwaived, res->nfindings, 1);
+	w->why = xrealloc(w->why, w->capwaived * sizeof *w->why);
+	for (size_t i = 0; i < res->nfindings; i++) {
+		const ms_finding *f = &res->findings[i];
+		const waiver *wv = f->kind == MS_FINDING_ERROR
+					   ? NULL
+					   : waiver_find(w->cfg->waivers, f->rule->id, w->in.str[F_ID],
+							 w->in.str[F_MODEL], w->in.str[F_PROMPT_ID]);
+		w->waived[i] = wv != NULL;
+		w->why[i] = wv ? wv->reason : NULL;
+		nw += wv != NULL;
+	}
+	if (!nw)
+		return res;
+	w->adj = *res;
+	w->adj.score = 0;
+	w->adj.flagged = 0;
+	w->adj.max_severity = MS_SEV_INFO;
+	memset(w->adj.dim_flagged, 0, sizeof w->adj.dim_flagged);
+	for (size_t i = 0; i < res->nfindings; i++) {
+		const ms_finding *f = &res->findings[i];
+		ms_severity sev = f->rule->severity;
+
+		if (w->waived[i] || f->kind == MS_FINDING_ERROR)
+			continue;
+		w->adj.score += ms_severity_weight(sev);
+		if (sev > w->adj.max_severity)
+			w->adj.max_severity = sev;
+		if (sev > MS_SEV_INFO) {
+			w->adj.flagged = 1;
+			w->adj.dim_flagged[f->rule->dimension] = 1;
+		}
+	}
+	w->in.waived = w->waived;
+	w->in.waiver = w->why;
+	return &w->adj;
 }
 
 static void screen_one(worker *w, slot *s)
@@ -177,7 +231,9 @@ static void screen_one(worker *w, slot *s)
 			res = NULL;
 		}
 	}
-	tally(cfg, s, res, error);
+	if (res && cfg->waivers)
+		res = apply_waivers(w, res);
+	tally(cfg, s, res, error, w->in.waived);
 	cfg->writer->record(&w->out, &cfg->out, &w->in, s->line, &rec, res, error);
 	s->out_off = before;
 	s->out_len = w->out.len - before;
@@ -390,6 +446,8 @@ void scan_run_free(scan_run *r)
 		in_record_clear(&r->ws[i].in);
 		ob_free(&r->ws[i].out);
 		free(r->ws[i].tagbuf);
+		free(r->ws[i].waived);
+		free(r->ws[i].why);
 	}
 	free(r->ws);
 	if (r->out && r->out != stdout)
@@ -505,6 +563,7 @@ int scan_run_finish(scan_run *r, int trouble)
 		cli_write_error(errno);
 		trouble = 1;
 	}
+	waivers_report(r->cfg->waivers);
 	if (r->unknown_prompt)
 		cli_warning("%lu record%s named a prompt_id that is not in the prompt set; rules "
 			    "scoped by prompt tags did not apply to them",

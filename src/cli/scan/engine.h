@@ -24,6 +24,8 @@ typedef struct scan_cfg {
 	int sort_score;           /* riskiest records first */
 	size_t jobs;
 	size_t max_record;
+	struct waiver_set *waivers;     /* NULL: none */
+	const char *waivers_path;       /* --waivers */
 } scan_cfg;
 
 typedef struct scan_run scan_run;
