@@ -27,6 +27,8 @@ typedef struct fp {
 	struct sha256_ctx h;
 	const ms_rules *r;
 	int oom;
+	int whole;        /* one rule alone: the named signals it uses written out */
+	int depth;
 } fp;
 
 static void put_u64(fp *f, uint64_t v)
@@ -109,6 +111,18 @@ static void put_sig_body(fp *f, const ms_sig *sg)
 	put_u64(f, sg->within_sentences);
 }
 
+/* A signal's body, and for one rule alone that of the signal it derives
+ * from (bounded: derivations have no cycles, checked at compile time). */
+static void put_named_body(fp *f, const ms_sig *sg)
+{
+	put_sig_body(f, sg);
+	if (f->whole && sg->base && f->depth < 64) {
+		f->depth++;
+		put_named_body(f, &f->r->sigs[*sg->base]);
+		f->depth--;
+	}
+}
+
 static void put_cond(fp *f, const ms_cond *k)
 {
 	if (!k) {
@@ -127,13 +141,13 @@ static void put_cond(fp *f, const ms_cond *k)
 	if (k->type == C_SIGNAL) {
 		const ms_sig *sg = &f->r->sigs[k->sig];
 		/* A named signal by its name (its body is written once, with the
-		 * signals); an inline one by what it matches, not by the line
-		 * that its generated name carries. */
+		 * signals; for one rule alone, here too); an inline one by what
+		 * it matches, not by the line that its generated name carries. */
 		put_u64(f, (uint64_t)sg->named);
 		if (sg->named)
 			put_str(f, sg->info.id);
-		else
-			put_sig_body(f, sg);
+		if (!sg->named || f->whole)
+			put_named_body(f, sg);
 	}
 	put_u64(f, k->nkids);
 	for (size_t i = 0; i < k->nkids; i++)
@@ -234,6 +248,30 @@ ms_status ms_rules_fingerprint(const ms_rules *r, char out[65])
 		static const char hex[] = "0123456789abcdef";
 		out[2 * i] = hex[digest[i] >> 4];
 		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[64] = '\0';
+	return MS_OK;
+}
+
+ms_status ms_rule_fingerprint(const ms_rules *r, size_t i, char out[65])
+{
+	fp f = { .r = r, .whole = 1 };
+	uint8_t digest[SHA256_DIGEST_SIZE];
+
+	if (!r || !out || i >= r->nrules)
+		return MS_ERR_USAGE;
+	sha256_init(&f.h);
+	put_str(&f, FINGERPRINT_FORMAT " (one rule)");
+	put_rule(&f, &r->rules[i]);
+	for (size_t k = 0; k < r->rules[i].nscope_psig; k++)
+		put_named_body(&f, &r->sigs[r->rules[i].scope_psig[k]]);
+	if (f.oom)
+		return MS_ERR_NOMEM;
+	sha256_digest(&f.h, sizeof digest, digest);
+	for (size_t k = 0; k < sizeof digest; k++) {
+		static const char hex[] = "0123456789abcdef";
+		out[2 * k] = hex[digest[k] >> 4];
+		out[2 * k + 1] = hex[digest[k] & 15];
 	}
 	out[64] = '\0';
 	return MS_OK;

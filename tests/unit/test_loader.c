@@ -509,6 +509,25 @@ START_TEST(fingerprint_canonical)
 	/* The serialisation is part of the contract (outputs record it): a
 	 * change to it must be deliberate, with FINGERPRINT_FORMAT bumped. */
 	ck_assert_str_eq(first, GOLDEN_FINGERPRINT);
+
+	/* One rule's fingerprint covers the named signals it uses: another
+	 * keyword of 'referral' changes PRO-B's, not SAF-A's. */
+	{
+		ms_rules *a = compile_yaml(same[0], NULL), *b = compile_yaml(different[0], NULL);
+		char fa[65], fb[65];
+		size_t pa = ms_rules_get(a, 0)->id[0] == 'P' ? 0 : 1;
+		size_t pb = ms_rules_get(b, 0)->id[0] == 'P' ? 0 : 1;
+
+		ck_assert_int_eq(ms_rule_fingerprint(a, pa, fa), MS_OK);
+		ck_assert_int_eq(ms_rule_fingerprint(b, pb, fb), MS_OK);
+		ck_assert_str_ne(fa, fb);
+		ck_assert_int_eq(ms_rule_fingerprint(a, 1 - pa, fa), MS_OK);
+		ck_assert_int_eq(ms_rule_fingerprint(b, 1 - pb, fb), MS_OK);
+		ck_assert_str_eq(fa, fb);
+		ck_assert_int_eq(ms_rule_fingerprint(a, 2, fa), MS_ERR_USAGE);
+		ms_rules_destroy(a);
+		ms_rules_destroy(b);
+	}
 }
 END_TEST
 

@@ -28,6 +28,8 @@ static const char usage[] =
 	"                          (repeatable; one model in each scan pairs by itself)\n"
 	"      --allow-unpaired    compare even when over half of a scan is unpaired\n"
 	"      --allow-pack-change compare scans made with different rule packs\n"
+	"      --baseline-rules PATH, --candidate-rules PATH\n"
+	"                          the two packs: list the rules added, removed and changed\n"
 	"  -h, --help              show this help\n"
 	"\n"
 	"Exit 1 when some dimension's flag rate rises by more than the tolerance with an\n"
@@ -75,7 +77,8 @@ static int add_rename(diff_result *d, size_t *cap, const char *arg)
 	return 0;
 }
 
-enum { O_TOL = 256, O_ALPHA, O_PAIR_BY, O_RENAME, O_ALLOW, O_PACK_CHANGE };
+enum { O_TOL = 256, O_ALPHA, O_PAIR_BY, O_RENAME, O_ALLOW, O_PACK_CHANGE, O_BASE_RULES,
+       O_CAND_RULES };
 
 /* One option (getopt's c) into fmt or d; 0, or -1 after a usage error. */
 static int diff_option(int c, diff_format *fmt, diff_result *d, size_t *cap)
@@ -104,6 +107,12 @@ static int diff_option(int c, diff_format *fmt, diff_result *d, size_t *cap)
 	case O_PACK_CHANGE:
 		d->allow_pack_change = 1;
 		return 0;
+	case O_BASE_RULES:
+		d->base_rules_path = optarg;
+		return 0;
+	case O_CAND_RULES:
+		d->cand_rules_path = optarg;
+		return 0;
 	default:
 		fputs(usage, stderr);
 		return -1;
@@ -121,6 +130,8 @@ static int parse_diff_options(int argc, char **argv, diff_format *fmt, diff_resu
 		{ "rename", required_argument, NULL, O_RENAME },
 		{ "allow-unpaired", no_argument, NULL, O_ALLOW },
 		{ "allow-pack-change", no_argument, NULL, O_PACK_CHANGE },
+		{ "baseline-rules", required_argument, NULL, O_BASE_RULES },
+		{ "candidate-rules", required_argument, NULL, O_CAND_RULES },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

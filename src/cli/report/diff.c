@@ -8,6 +8,7 @@
 #include "../stats.h"
 
 #include "../util.h"
+#include "../rules.h"
 #include "../xalloc.h"
 
 static int cmp_keyed(const void *a, const void *b)
@@ -283,6 +284,75 @@ static int scan_pack(const scan_set *s, const char *name, const char **out)
 	return 0;
 }
 
+/* The rule ids of a pack and each rule's fingerprint, sorted by id. */
+typedef struct rule_fp {
+	const char *id;
+	char fp[65];
+} rule_fp;
+
+static int cmp_rule_fp(const void *a, const void *b)
+{
+	return strcmp(((const rule_fp *)a)->id, ((const rule_fp *)b)->id);
+}
+
+static rule_fp *pack_rules(const ms_rules *r, size_t *n)
+{
+	rule_fp *v;
+
+	*n = ms_rules_count(r);
+	v = xcalloc(*n + 1, sizeof *v);
+	for (size_t i = 0; i < *n; i++) {
+		v[i].id = ms_rules_get(r, i)->id;
+		if (ms_rule_fingerprint(r, i, v[i].fp) != MS_OK)
+			xoom();
+	}
+	qsort(v, *n, sizeof *v, cmp_rule_fp);
+	return v;
+}
+
+/* Rules added, removed and changed between the two packs given. */
+static int rule_changes(diff_result *d)
+{
+	rule_opts ob = { 0 }, oc = { 0 };
+	ms_rules *rb, *rc = NULL;
+	rule_fp *vb = NULL, *vc = NULL;
+	size_t nb = 0, nc = 0, cap[3] = { 0 };
+	int ret = -1;
+
+	rule_opts_add(&ob, d->base_rules_path);
+	rule_opts_add(&oc, d->cand_rules_path);
+	if (!(rb = load_rules(&ob)) || !(rc = load_rules(&oc)))
+		goto done;
+	vb = pack_rules(rb, &nb);
+	vc = pack_rules(rc, &nc);
+	for (size_t i = 0, j = 0; i < nb || j < nc;) {
+		int cmp = i >= nb ? 1 : j >= nc ? -1 : strcmp(vb[i].id, vc[j].id);
+		if (cmp < 0) {
+			xgrow(&d->rules_removed, &cap[1], d->nremoved + 1, sizeof(char *));
+			d->rules_removed[d->nremoved++] = xstrdup(vb[i++].id);
+		} else if (cmp > 0) {
+			xgrow(&d->rules_added, &cap[0], d->nadded + 1, sizeof(char *));
+			d->rules_added[d->nadded++] = xstrdup(vc[j++].id);
+		} else {
+			if (strcmp(vb[i].fp, vc[j].fp) != 0) {
+				xgrow(&d->rules_changed, &cap[2], d->nchanged + 1, sizeof(char *));
+				d->rules_changed[d->nchanged++] = xstrdup(vb[i].id);
+			}
+			i++;
+			j++;
+		}
+	}
+	ret = 0;
+done:
+	free(vb);
+	free(vc);
+	ms_rules_destroy(rb);
+	ms_rules_destroy(rc);
+	rule_opts_free(&ob);
+	rule_opts_free(&oc);
+	return ret;
+}
+
 /* Two scans made with different packs are not comparable unless asked. */
 static int check_packs(diff_result *d)
 {
@@ -300,6 +370,10 @@ static int check_packs(diff_result *d)
 	}
 	cli_warning("the scans were made with different rule packs (baseline %.12s, candidate "
 		    "%.12s)", d->base_pack, d->cand_pack);
+	if (d->base_rules_path && d->cand_rules_path)
+		return rule_changes(d);
+	cli_note("--baseline-rules and --candidate-rules (the two packs) list the rules added, "
+		 "removed and changed");
 	return 0;
 }
 
@@ -375,6 +449,15 @@ void diff_free(diff_result *d)
 	changes_free(&d->added);
 	changes_free(&d->removed);
 	free(d->unpaired);
+	for (size_t i = 0; i < d->nadded; i++)
+		free(d->rules_added[i]);
+	for (size_t i = 0; i < d->nremoved; i++)
+		free(d->rules_removed[i]);
+	for (size_t i = 0; i < d->nchanged; i++)
+		free(d->rules_changed[i]);
+	free(d->rules_added);
+	free(d->rules_removed);
+	free(d->rules_changed);
 	if (d->auto_renamed)
 		free(d->renames);
 	scan_set_free(&d->base);

@@ -80,6 +80,9 @@ typedef struct diff_result {
 	int allow_unpaired;           /* more than half unpaired is not an error */
 	int allow_pack_change;        /* scans of different rule packs are compared */
 	const char *base_pack, *cand_pack; /* their rules_fingerprint, or NULL */
+	const char *base_rules_path, *cand_rules_path; /* --baseline-rules, --candidate-rules */
+	char **rules_added, **rules_removed, **rules_changed; /* rule ids, when both are given */
+	size_t nadded, nremoved, nchanged;
 	keyed *kb, *kc;               /* each set by key, sorted */
 	dimstat ds[MS_DIM_COUNT];
 	changes added, removed;       /* most frequent first */

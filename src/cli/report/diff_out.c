@@ -27,6 +27,16 @@ static void text_dimensions(out_buf *b, const diff_result *d)
 		  d->tol, d->alpha);
 }
 
+static void text_rule_list(out_buf *b, const char *what, char *const *ids, size_t n)
+{
+	if (!n)
+		return;
+	ob_printf(b, "  %s", what);
+	for (size_t i = 0; i < n; i++)
+		ob_printf(b, " %s", ids[i]);
+	ob_add(b, "\n", 1);
+}
+
 static void render_text(out_buf *b, const diff_result *d)
 {
 	ob_printf(b, "baseline:  %s (%zu records)\ncandidate: %s (%zu records)\n",
@@ -35,9 +45,13 @@ static void render_text(out_buf *b, const diff_result *d)
 		ob_printf(b, "paired:    baseline model %s with candidate model %s%s\n",
 			  d->renames[i].base, d->renames[i].cand,
 			  d->auto_renamed ? " (one model in each scan)" : "");
-	if (d->base_pack && d->cand_pack && strcmp(d->base_pack, d->cand_pack) != 0)
+	if (d->base_pack && d->cand_pack && strcmp(d->base_pack, d->cand_pack) != 0) {
 		ob_printf(b, "RULE PACK CHANGED: baseline %s\n                   candidate %s\n",
 			  d->base_pack, d->cand_pack);
+		text_rule_list(b, "rules added:  ", d->rules_added, d->nadded);
+		text_rule_list(b, "rules removed:", d->rules_removed, d->nremoved);
+		text_rule_list(b, "rules changed:", d->rules_changed, d->nchanged);
+	}
 	else if (d->base_pack)
 		ob_printf(b, "rules:     %s\n", d->base_pack);
 	ob_printf(b, "%lu pairs by %s, %lu records unpaired\n\n", d->npaired,
@@ -149,6 +163,23 @@ static void render_json(out_buf *b, const diff_result *d)
 		jw_str(&w, d->cand_pack);
 	else
 		jw_null(&w);
+	if (d->base_rules_path && d->cand_rules_path && d->base_pack && d->cand_pack &&
+	    strcmp(d->base_pack, d->cand_pack) != 0) {
+		const char *keys[] = { "added", "removed", "changed" };
+		char *const *lists[] = { d->rules_added, d->rules_removed, d->rules_changed };
+		size_t ns[] = { d->nadded, d->nremoved, d->nchanged };
+
+		jw_key(&w, "rule_changes");
+		jw_obj(&w);
+		for (int k = 0; k < 3; k++) {
+			jw_key(&w, keys[k]);
+			jw_arr(&w);
+			for (size_t i = 0; i < ns[k]; i++)
+				jw_str(&w, lists[k][i]);
+			jw_arr_end(&w);
+		}
+		jw_obj_end(&w);
+	}
 	jw_key(&w, "pair_by");
 	jw_str(&w, diff_pair_keys(d->pair_by));
 	jw_key(&w, "renames");
