@@ -130,6 +130,23 @@ for n in 5200 25200; do
 	fi
 done
 
+# Every SARIF golden of the CLI cases (waivers as suppressions, diff's log)
+# is valid SARIF 2.1.0 too.
+check "sarif: the CLI cases' SARIF outputs are valid SARIF 2.1.0" "$PY" - "$DATA" <<'PY'
+import glob, json, os, sys, jsonschema
+data = sys.argv[1]
+schema = json.load(open(os.path.join(data, "sarif-schema-2.1.0.json"), encoding="utf-8"))
+n = 0
+for d in sorted(glob.glob(os.path.join(data, "cli", "*sarif*"))):
+    out = os.path.join(d, "stdout")
+    if os.path.getsize(out):
+        jsonschema.validate(json.load(open(out, encoding="utf-8")), schema)
+        n += 1
+assert n >= 3, n
+sup = json.load(open(os.path.join(data, "cli", "scan-waivers-sarif", "stdout")))
+assert any(r.get("suppressions") for r in sup["runs"][0]["results"])
+PY
+
 # Reports over two scans of the diff fixtures.
 run_ms scan --rules "$DATA/rules" --prompts "$DATA/diff/prompts.yaml" --format jsonl \
 	"$DATA/diff/baseline.jsonl" >"$TMP/base.scan" 2>/dev/null || true
