@@ -202,17 +202,27 @@ static stats_estimate estimate(double value, double var, double z)
 	return e;
 }
 
-stats_estimate stats_kappa(const stats_pair_table *t, double z)
+/* The table as proportions; its total, 0 when empty. */
+static double proportions(const stats_pair_table *t, double p[2][2])
 {
 	double n = t->a + t->b + t->c + t->d;
+
+	if (n > 0) {
+		p[0][0] = t->a / n;
+		p[0][1] = t->b / n;
+		p[1][0] = t->c / n;
+		p[1][1] = t->d / n;
+	}
+	return n > 0 ? n : 0;
+}
+
+stats_estimate stats_kappa(const stats_pair_table *t, double z)
+{
 	double p[2][2], r[2], c[2], po, pe, k, ta = 0, tb = 0, tc;
+	double n = proportions(t, p);
 
 	if (n <= 0)
 		return estimate(NAN, NAN, z);
-	p[0][0] = t->a / n;
-	p[0][1] = t->b / n;
-	p[1][0] = t->c / n;
-	p[1][1] = t->d / n;
 	for (int i = 0; i < 2; i++) {
 		r[i] = p[i][0] + p[i][1];
 		c[i] = p[0][i] + p[1][i];
@@ -237,15 +247,11 @@ stats_estimate stats_kappa(const stats_pair_table *t, double z)
 
 stats_estimate stats_gwet_ac1(const stats_pair_table *t, double z)
 {
-	double n = t->a + t->b + t->c + t->d;
 	double p[2][2], pi[2], pa, pe, g, s1 = 0, s2 = 0, v;
+	double n = proportions(t, p);
 
 	if (n <= 0)
 		return estimate(NAN, NAN, z);
-	p[0][0] = t->a / n;
-	p[0][1] = t->b / n;
-	p[1][0] = t->c / n;
-	p[1][1] = t->d / n;
 	for (int k = 0; k < 2; k++)
 		pi[k] = (p[k][0] + p[k][1] + p[0][k] + p[1][k]) / 2;
 	pa = p[0][0] + p[1][1];

@@ -195,12 +195,28 @@ static void put_rule(fp *f, const ms_rule_int *ri)
 	put_set(f, (const char *const *)ri->scope_weights, ri->nscope_weights);
 }
 
+/* The digest in 64 hex digits and a NUL. */
+static ms_status finish(fp *f, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t digest[SHA256_DIGEST_SIZE];
+
+	if (f->oom)
+		return MS_ERR_NOMEM;
+	sha256_digest(&f->h, sizeof digest, digest);
+	for (size_t i = 0; i < sizeof digest; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[64] = '\0';
+	return MS_OK;
+}
+
 ms_status ms_rules_fingerprint(const ms_rules *r, char out[65])
 {
 	fp f = { .r = r };
 	const void **order;
 	size_t n;
-	uint8_t digest[SHA256_DIGEST_SIZE];
 
 	if (!r || !out)
 		return MS_ERR_USAGE;
@@ -240,23 +256,12 @@ ms_status ms_rules_fingerprint(const ms_rules *r, char out[65])
 	for (size_t i = 0; i < r->nrules; i++)
 		put_rule(&f, order[i]);
 	free(order);
-	if (f.oom)
-		return MS_ERR_NOMEM;
-
-	sha256_digest(&f.h, sizeof digest, digest);
-	for (size_t i = 0; i < sizeof digest; i++) {
-		static const char hex[] = "0123456789abcdef";
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
-	}
-	out[64] = '\0';
-	return MS_OK;
+	return finish(&f, out);
 }
 
 ms_status ms_rule_fingerprint(const ms_rules *r, size_t i, char out[65])
 {
 	fp f = { .r = r, .whole = 1 };
-	uint8_t digest[SHA256_DIGEST_SIZE];
 
 	if (!r || !out || i >= r->nrules)
 		return MS_ERR_USAGE;
@@ -265,14 +270,5 @@ ms_status ms_rule_fingerprint(const ms_rules *r, size_t i, char out[65])
 	put_rule(&f, &r->rules[i]);
 	for (size_t k = 0; k < r->rules[i].nscope_psig; k++)
 		put_named_body(&f, &r->sigs[r->rules[i].scope_psig[k]]);
-	if (f.oom)
-		return MS_ERR_NOMEM;
-	sha256_digest(&f.h, sizeof digest, digest);
-	for (size_t k = 0; k < sizeof digest; k++) {
-		static const char hex[] = "0123456789abcdef";
-		out[2 * k] = hex[digest[k] >> 4];
-		out[2 * k + 1] = hex[digest[k] & 15];
-	}
-	out[64] = '\0';
-	return MS_OK;
+	return finish(&f, out);
 }
