@@ -53,6 +53,22 @@ static size_t fill(line_reader *r)
 	return n;
 }
 
+void line_reader_release_line(line_reader *r)
+{
+	size_t rest = r->fill - r->pos, cap = 2 * (size_t)READ_CHUNK;
+	char *nb;
+
+	if (r->cap <= 4 * cap || rest > cap / 2)
+		return;
+	nb = xmalloc(cap);
+	memcpy(nb, r->buf + r->pos, rest);
+	free(r->buf);
+	r->buf = nb;
+	r->cap = cap;
+	r->pos = 0;
+	r->fill = rest;
+}
+
 line_status line_reader_next(line_reader *r, const char **line, size_t *len)
 {
 	size_t scanned = 0; /* bytes after pos known to hold no newline */

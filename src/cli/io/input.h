@@ -24,6 +24,9 @@ void line_reader_init(line_reader *r, FILE *f, size_t max);
  * next call.  On LINE_TOO_LONG, *len holds the line's full length. */
 line_status line_reader_next(line_reader *r, const char **line, size_t *len);
 void line_reader_free(line_reader *r);
+/* The line last returned is no longer needed: when the buffer grew far
+ * beyond what it still holds (after a huge line), give the room back. */
+void line_reader_release_line(line_reader *r);
 
 /* Field mapping: record field name -> path in the input object. */
 enum { F_RESPONSE, F_ID, F_MODEL, F_MODEL_GROUP, F_WEIGHTS, F_PROMPT_ID, F_PROMPT, F_SAMPLE,

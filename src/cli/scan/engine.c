@@ -22,6 +22,7 @@
 typedef struct slot {
 	size_t off, len;          /* line in the batch arena */
 	const char *ext;          /* or, for a record larger than a batch, in the reader */
+	line_reader *reader;      /* that reader, to give its room back once parsed */
 	unsigned long line;
 	int too_long;             /* the line exceeded --max-record-bytes */
 	int worker;               /* which worker's buffer holds the output */
@@ -215,6 +216,8 @@ static void screen_one(worker *w, slot *s)
 		 * it has read: after a record larger than a batch, give it back
 		 * before the scan, which needs room of its own. */
 		if (s->ext) {
+			/* The main thread waits for this batch: the reader is ours. */
+			line_reader_release_line(s->reader);
 			json_tokener_free(w->tok);
 			if (!(w->tok = json_tokener_new_ex(JSON_TOKENER_DEPTH)))
 				xoom();
@@ -350,6 +353,7 @@ static int scan_stream(scan_run *r, FILE *f, const char *name)
 			s->line = lr.lineno;
 			s->len = len;
 			s->ext = line;
+			s->reader = &lr;
 			run_batch(r, 1);
 			n = 0;
 			arena_len = 0;
