@@ -152,8 +152,10 @@ static const ms_result *apply_waivers(worker *w, const ms_result *res)
 
 	if (!res->nfindings)
 		return res;
-	xgrow(&w->waived, &w->capwaived, res->nfindings, 1);
-	w->why = xrealloc(w->why, w->capwaived * sizeof *w->why);
+	if (res->nfindings > w->capwaived) {
+		xgrow(&w->waived, &w->capwaived, res->nfindings, 1);
+		w->why = xrealloc(w->why, w->capwaived * sizeof *w->why);
+	}
 	for (size_t i = 0; i < res->nfindings; i++) {
 		const ms_finding *f = &res->findings[i];
 		const waiver *wv = f->kind == MS_FINDING_ERROR
