@@ -370,14 +370,14 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
 
 #define AC_REPORTS(ac, s) ((ac)->reports[(s) >> 3] & (1u << ((s) & 7)))
 
-/* Four streams through the text at once, one per quarter.  A stream
- * starts far enough before its quarter that every head ending in the
- * quarter starts after the stream does, and reports only the heads that
- * end in its quarter.  The four chains of dependent table loads
+/* Four streams through the part (from, to] of the text at once, one per
+ * quarter.  A stream starts far enough before its quarter that every head
+ * ending in the quarter starts after the stream does, and reports only the
+ * heads that end in its quarter.  The four chains of dependent table loads
  * overlap, which is most of the gain when loads, not instructions, set the
  * pace.  All streams take the same number of steps, that of the last one
  * (the longest: the others start no later and end earlier), and never read
- * past the text. */
+ * past `to`; tails, checked where a head ends, may read up to len. */
 #define AC_STEP(TABLE, s, c) \
 	((s) < ndense ? (TABLE)[(size_t)(s) * ncls + (c)] : sparse_step(ac, (s), (c)))
 
@@ -390,8 +390,8 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
 			s1 = AC_STEP(TABLE, s1, c1);                                    \
 			s2 = AC_STEP(TABLE, s2, c2);                                    \
 			s3 = AC_STEP(TABLE, s3, c3);                                    \
-			if (AC_REPORTS(ac, s0) && k + 1 <= q1 &&                        \
-			    push_hits(ac, &h->a, s0, text, len, k + 1))                            \
+			if (AC_REPORTS(ac, s0) && st0 + k + 1 > q0 && st0 + k + 1 <= q1 && \
+			    push_hits(ac, &h->a, s0, text, len, st0 + k + 1))                      \
 				return -1;                                              \
 			if (AC_REPORTS(ac, s1) && st1 + k + 1 > q1 && st1 + k + 1 <= q2 && \
 			    push_hits(ac, &h->more[0], s1, text, len, st1 + k + 1))                \
@@ -405,28 +405,36 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
 		}                                                                       \
 	} while (0)
 
-int ms_ac_scan_streams(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *h)
+int ms_ac_scan_part(const ms_ac *ac, const unsigned char *text, size_t len, size_t from,
+		    size_t to, ms_achits *h)
 {
 	const uint8_t *cls = ac->cls;
 	uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, ncls = ac->ncls, ndense = ac->ndense;
 	size_t back = ac->maxlen ? ac->maxlen - 1 : 0;
 	/* Quarter ends; the last quarter takes the remainder, so it is the
 	 * longest, which the step count relies on. */
-	size_t q1 = len / 4, q2 = 2 * q1, q3 = 3 * q1;
-	size_t st1 = q1 > back ? q1 - back : 0, st2 = q2 > back ? q2 - back : 0;
-	size_t st3 = q3 > back ? q3 - back : 0, n = len - st3;
-	const unsigned char *t0 = text, *t1 = text + st1, *t2 = text + st2, *t3 = text + st3;
+	size_t quarter = (to - from) / 4;
+	size_t q0 = from, q1 = from + quarter, q2 = q1 + quarter, q3 = q2 + quarter;
+	size_t st0 = q0 > back ? q0 - back : 0, st1 = q1 > back ? q1 - back : 0;
+	size_t st2 = q2 > back ? q2 - back : 0, st3 = q3 > back ? q3 - back : 0;
+	size_t n = to - st3;
+	const unsigned char *t0 = text + st0, *t1 = text + st1, *t2 = text + st2, *t3 = text + st3;
 
 	h->a.n = 0;
 	for (int j = 0; j < AC_STREAMS - 1; j++)
 		h->more[j].n = 0;
-	if (!ac->nouts)
+	if (!ac->nouts || to <= from)
 		return 0;
 	if (ac->delta16)
 		AC_SCAN4(ac->delta16);
 	else
 		AC_SCAN4(ac->delta);
 	return 0;
+}
+
+int ms_ac_scan_streams(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *h)
+{
+	return ms_ac_scan_part(ac, text, len, 0, len, h);
 }
 
 int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits *h)

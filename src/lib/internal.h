@@ -126,6 +126,12 @@ int ms_ac_scan(const ms_ac *ac, const unsigned char *text, size_t len, ms_achits
  * buffer before (no copy of them all: a long text can hold millions). */
 int ms_ac_scan_streams(const ms_ac *ac, const unsigned char *text, size_t len,
 		       ms_achits *hits);
+/* The same for the heads that end in (from, to] only, to <= len: a long
+ * text is scanned a part at a time, so that the hits of one part need
+ * room, not those of the whole text.  Offsets are into text; tails are
+ * checked against all len bytes. */
+int ms_ac_scan_part(const ms_ac *ac, const unsigned char *text, size_t len, size_t from,
+		    size_t to, ms_achits *hits);
 void ms_achits_free(ms_achits *hits);
 
 /* ---------------- text helpers ---------------- */

@@ -190,15 +190,37 @@ int ms_span_push(spanvec *v, size_t start, size_t end, int in_prompt)
  * all as offsets in the original text. */
 static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size_t *hintp);
 
-static int file_hits(ms_scanner *s, textstate *t)
+/* hint: where the last hit filed lies (hits come in order of their ends). */
+static int file_hits(ms_scanner *s, textstate *t, size_t *hint)
 {
-	size_t hint = 0; /* hits come in order of their ends */
-
 	for (int b = 0; b < AC_STREAMS; b++) {
 		const ms_achitbuf *hb = b ? &s->hits.more[b - 1] : &s->hits.a;
 
-		if (file_hits_of(s, t, hb, &hint))
+		if (file_hits_of(s, t, hb, hint))
 			return -1;
+	}
+	return 0;
+}
+
+/* A text longer than this is run through the automaton a part at a time,
+ * each part's hits filed before the next is scanned: the hits of a 100 MB
+ * text would need several hundred megabytes at once. */
+#define AC_PART (1u << 20)
+
+static int scan_hits(ms_scanner *s, textstate *t)
+{
+	const unsigned char *text = (const unsigned char *)t->nt.s;
+	size_t len = t->nt.len, hint = 0;
+
+	for (size_t from = 0; from < len || from == 0;) {
+		size_t to = len - from > AC_PART ? from + AC_PART : len;
+
+		if (ms_ac_scan_part(s->r->ac, text, len, from, to, &s->hits) ||
+		    file_hits(s, t, &hint))
+			return -1;
+		if (to == len)
+			break;
+		from = to;
 	}
 	return 0;
 }
@@ -218,7 +240,7 @@ static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size
 			offvec *ov = &t->occ[e->index];
 			if (ms_grow(&ov->v, &ov->cap, ov->n + 1, sizeof *ov->v))
 				return -1;
-			ov->v[ov->n++] = ms_normtext_orig(&t->nt, start, &hint);
+			ov->v[ov->n++] = (uint32_t)ms_normtext_orig(&t->nt, start, &hint);
 			continue;
 		}
 		if (e->bound_start && ms_is_word_before(t->nt.s, start))
@@ -254,10 +276,9 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	memset(t->prc, 0, r->npats * sizeof *t->prc);
 	if (!text)
 		return 0;
-	if (ms_normtext_build(&t->nt, text, len) ||
-	    ms_ac_scan_streams(r->ac, t->nt.s, t->nt.len, &s->hits))
+	if (ms_normtext_build(&t->nt, text, len))
 		return -1;
-	return file_hits(s, t);
+	return scan_hits(s, t);
 }
 
 /* Point s->pt at the prepared state of the record's prompt. */
@@ -463,7 +484,7 @@ static void sort_spans(spanvec *v)
 
 static int cmp_off(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 	return x < y ? -1 : x > y;
 }
 

@@ -12,11 +12,11 @@ typedef struct spanvec {
 	size_t n, cap;
 } spanvec;
 
-/* Offsets only: where the strings of a required set start in a text (8
+/* Offsets only: where the strings of a required set start in a text (4
  * bytes an occurrence instead of a span's 24: a long text can hold
- * millions). */
+ * millions; texts of 4 GiB or more are refused before the automaton). */
 typedef struct offvec {
-	size_t *v;
+	uint32_t *v;
 	size_t n, cap;
 } offvec;
 

@@ -547,6 +547,61 @@ START_TEST(automaton_matches_naive_search)
 }
 END_TEST
 
+/* Scanned a part at a time, (from, to] after (from', from], the text gives
+ * the hits of the whole scan, in the same order: parts shorter and longer
+ * than the longest pattern, heads and tails split by a part's end. */
+START_TEST(automaton_parts_match_whole)
+{
+	static const char *const pats[] = { "a", "ab", "aba", "bab", "abcab", "cc", "c a", "bbbbbb",
+					     "a b c", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+	static const size_t prefix[] = { 64, 3 };
+	static const size_t part[] = { 1, 2, 3, 7, 16, 45, 100 };
+	const size_t np = sizeof pats / sizeof pats[0];
+	unsigned seed = 777;
+	unsigned char text[300];
+	ms_achits whole = { 0 }, hits = { 0 };
+
+	for (size_t variant = 0; variant < 2; variant++) {
+		ms_ac_builder *b = ms_ac_builder_new();
+		ms_ac *ac;
+
+		ck_assert_ptr_nonnull(b);
+		for (size_t i = 0; i < np; i++)
+			ck_assert_int_eq(ms_ac_builder_add(b, pats[i], strlen(pats[i]), (uint32_t)i), 0);
+		ac = ms_ac_build_opts(b, (size_t)1 << 20, prefix[variant]);
+		ck_assert_ptr_nonnull(ac);
+		for (size_t len = 0; len < sizeof text; len += 1 + len / 4) {
+			for (size_t i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				text[i] = (unsigned char)"abc a"[(seed >> 16) % (len % 3 ? 5 : 1)];
+			}
+			ck_assert_int_eq(ms_ac_scan(ac, text, len, &whole), 0);
+			for (size_t q = 0; q < sizeof part / sizeof part[0]; q++) {
+				size_t k = 0;
+
+				for (size_t from = 0; from < len; from += part[q]) {
+					size_t to = len - from > part[q] ? from + part[q] : len;
+
+					ck_assert_int_eq(ms_ac_scan_part(ac, text, len, from, to, &hits), 0);
+					for (int sb = 0; sb < AC_STREAMS; sb++) {
+						const ms_achitbuf *hb = sb ? &hits.more[sb - 1] : &hits.a;
+						for (size_t j = 0; j < hb->n; j++, k++) {
+							ck_assert_uint_lt(k, whole.a.n);
+							ck_assert_uint_eq(hb->v[j].id, whole.a.v[k].id);
+							ck_assert_uint_eq(hb->v[j].end, whole.a.v[k].end);
+						}
+					}
+				}
+				ck_assert_uint_eq(k, whole.a.n);
+			}
+		}
+		ms_ac_free(ac);
+	}
+	ms_achits_free(&whole);
+	ms_achits_free(&hits);
+}
+END_TEST
+
 /* Offsets of the normalised view map back to the original text. */
 START_TEST(normalised_offsets)
 {
@@ -889,6 +944,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, literal_prefix_bounds);
 	tcase_add_test(tc, required_sets);
 	tcase_add_test(tc, automaton_matches_naive_search);
+	tcase_add_test(tc, automaton_parts_match_whole);
 	tcase_add_test(tc, normalised_offsets);
 	tcase_add_test(tc, normalised_view_reference);
 	tcase_add_test(tc, declared_required_strings);
