@@ -384,13 +384,15 @@ static int eval_any(evalctx *e, const ms_cond *c, spanvec *ev)
 static int eval_words(evalctx *e, const ms_cond *c, spanvec *ev)
 {
 	textstate *t = ms_cond_text(e->s, c->on, 0);
-	size_t n = 0;
+	/* Counting stops as soon as the answer is known: at min words when
+	 * there is no maximum, else one past the maximum. */
+	size_t limit = c->max == UINT_MAX ? (size_t)c->min : (size_t)c->max + 1, n = 0;
 
 	(void)ev;
 	if (t->present) {
-		if (t->words == (size_t)-1)
-			t->words = ms_word_count(t->text, t->len);
-		n = t->words;
+		if (t->wc.words < limit && t->wc.pos < t->len)
+			ms_word_count_resume(t->text, t->len, &t->wc, limit);
+		n = t->wc.words;
 	}
 	return n >= c->min && n <= c->max;
 }

@@ -171,6 +171,14 @@ int ms_negated_before(const char *text, size_t start, unsigned window);
 /* Number of words: runs of letters and digits, an apostrophe inside a word
  * ("don't") not splitting it. */
 size_t ms_word_count(const char *text, size_t len);
+/* A word count that goes only as far as asked: counting resumes at pos and
+ * stops at the end of the text or once `words` reaches limit, whichever
+ * comes first (a word is counted where it starts).  Start from all zero. */
+typedef struct ms_wordcount {
+	size_t words, pos;
+	unsigned in_word;
+} ms_wordcount;
+void ms_word_count_resume(const char *text, size_t len, ms_wordcount *wc, size_t limit);
 
 /* Does the text look cut off mid-sentence?  Returns 1 when it does, with
  * [*from, *to) the unfinished last line. */

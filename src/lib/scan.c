@@ -264,7 +264,7 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	t->len = len;
 	t->present = text != NULL;
 	t->lim_chars_n = t->lim_sent_n = 0;
-	t->words = (size_t)-1;
+	t->wc = (ms_wordcount){ 0, 0, 0 };
 	t->rep_done = 0;
 	for (size_t i = 0; i < r->nsigs; i++)
 		t->m[i].n = 0;

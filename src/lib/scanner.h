@@ -35,7 +35,7 @@ typedef struct textstate {
 	int *prc;           /* per original pattern: 0 not run, 1 run, else -PCRE2 error */
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
 	size_t lim_sent_n, lim_sent;
-	size_t words;       /* word count, or (size_t)-1 until needed */
+	ms_wordcount wc;    /* the words counted so far (as far as a condition needed) */
 	int rep_done;       /* the repetition analysis below is done */
 	unsigned rep_words; /* ... for units of at least this many words */
 	unsigned rep_max;   /* most occurrences of one unit */

@@ -395,13 +395,13 @@ static const unsigned char ascii_word[128] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
 };
 
-size_t ms_word_count(const char *text, size_t len)
+void ms_word_count_resume(const char *text, size_t len, ms_wordcount *wc, size_t limit)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	size_t words = 0;
-	unsigned in_word = 0;
+	size_t words = wc->words, i = wc->pos;
+	unsigned in_word = wc->in_word;
 
-	for (size_t i = 0; i < len;) {
+	while (i < len && words < limit) {
 		char what = 0;
 		size_t k;
 
@@ -439,7 +439,17 @@ size_t ms_word_count(const char *text, size_t len)
 		}
 		i++;
 	}
-	return words;
+	wc->words = words;
+	wc->pos = i;
+	wc->in_word = in_word;
+}
+
+size_t ms_word_count(const char *text, size_t len)
+{
+	ms_wordcount wc = { 0, 0, 0 };
+
+	ms_word_count_resume(text, len, &wc, (size_t)-1);
+	return wc.words;
 }
 
 size_t ms_char_limit(const char *text, size_t len, size_t n)

@@ -39,12 +39,22 @@ static int hexval(unsigned char ch)
 
 static int string(jcheck *c)
 {
-	c->i++; /* the opening quote */
-	while (c->i < c->len) {
-		unsigned char ch = c->s[c->i];
+	const unsigned char *p = (const unsigned char *)c->s;
+	size_t i = c->i + 1, len = c->len; /* past the opening quote */
 
+	for (;;) {
+		unsigned char ch;
+
+		/* The long runs of ordinary text: not the quote, not the
+		 * backslash, not a control character. */
+		while (i < len && p[i] >= 0x20 && p[i] != '"' && p[i] != '\\')
+			i++;
+		if (i >= len)
+			break;
+		ch = p[i];
+		c->i = i;
 		if (ch == '"') {
-			c->i++;
+			c->i = i + 1;
 			return 0;
 		}
 		if (ch == 0)
@@ -52,26 +62,26 @@ static int string(jcheck *c)
 		if (ch < 0x20)
 			return bad(c, "a raw control character inside a string (escape it, "
 				      "e.g. \\n or \\t)");
-		if (ch != '\\') {
-			c->i++;
-			continue;
-		}
-		if (++c->i >= c->len)
+		if (++i >= len)
 			break;
-		switch (c->s[c->i]) {
+		switch (p[i]) {
 		case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-			c->i++;
+			i++;
 			break;
 		case 'u':
 			for (int k = 1; k <= 4; k++)
-				if (c->i + k >= c->len || hexval(c->s[c->i + k]) < 0)
+				if (i + k >= len || hexval(p[i + k]) < 0) {
+					c->i = i;
 					return bad(c, "\\u must be followed by four hexadecimal digits");
-			c->i += 5;
+				}
+			i += 5;
 			break;
 		default:
+			c->i = i;
 			return bad(c, "an unknown escape in a string");
 		}
 	}
+	c->i = i < len ? i : len;
 	return bad(c, "a string that is not closed");
 }
 
