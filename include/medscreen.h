@@ -197,8 +197,9 @@ MS_API const ms_scenario_info *ms_rules_scenario(const ms_rules *rules, size_t i
  * comments, and whatever descriptions and examples say.  Two scans made with
  * packs of one fingerprint are comparable. */
 MS_API ms_status ms_rules_fingerprint(const ms_rules *rules, char out[65]);
-/* The same for rule i alone, the signals it uses included: two packs' rules
- * of one id with different fingerprints behave differently. */
+/* The same for rule i alone, the signals it uses included, and the
+ * scenarios (with their signals) that derive its scope tags: two packs'
+ * rules of one id with different fingerprints behave differently. */
 MS_API ms_status ms_rule_fingerprint(const ms_rules *rules, size_t i, char out[65]);
 MS_API size_t ms_rules_count(const ms_rules *rules);
 MS_API const ms_rule *ms_rules_get(const ms_rules *rules, size_t i);

@@ -259,6 +259,61 @@ ms_status ms_rules_fingerprint(const ms_rules *r, char out[65])
 	return finish(&f, out);
 }
 
+/* For one rule alone: the scenarios that can give it a scope tag, each as
+ * the digest of its tag and its signals' bodies (a set of them: scenarios
+ * have no order), so that a change to what derives the tag is a change to
+ * the rule.  Written after the scope, in the rule's sorted tag order. */
+static void put_rule_scenarios(fp *f, const ms_rule_int *ri)
+{
+	const ms_rules *r = f->r;
+	char (*dig)[65] = malloc((r->nscen ? r->nscen : 1) * sizeof *dig);
+	const char **ptr = malloc((r->nscen ? r->nscen : 1) * sizeof *ptr);
+	size_t n = 0;
+
+	if (!dig || !ptr) {
+		f->oom = 1;
+		goto out;
+	}
+	for (size_t c = 0; c < r->nscen; c++) {
+		const ms_scenario *sc = &r->scen[c];
+		fp g = { .r = r, .whole = 1 };
+		int used = 0;
+
+		for (size_t t = 0; t < ri->nscope_tags && !used; t++)
+			used = strcmp(ri->scope_tags[t], sc->info.tag) == 0;
+		if (!used)
+			continue;
+		sha256_init(&g.h);
+		put_str(&g, sc->info.tag);
+		put_set(&g, sc->info.signals, sc->info.nsignals);
+		/* The bodies in the order of the signals' names. */
+		{
+			const ms_sig **order = malloc((sc->info.nsignals ? sc->info.nsignals : 1) *
+						      sizeof *order);
+			if (!order) {
+				f->oom = 1;
+				goto out;
+			}
+			for (size_t k = 0; k < sc->info.nsignals; k++)
+				order[k] = &r->sigs[sc->sigs[k]];
+			qsort(order, sc->info.nsignals, sizeof *order, cmp_sig);
+			for (size_t k = 0; k < sc->info.nsignals; k++)
+				put_named_body(&g, order[k]);
+			free(order);
+		}
+		if (g.oom || finish(&g, dig[n]) != MS_OK) {
+			f->oom = 1;
+			goto out;
+		}
+		ptr[n] = dig[n];
+		n++;
+	}
+	put_set(f, ptr, n);
+out:
+	free(dig);
+	free(ptr);
+}
+
 ms_status ms_rule_fingerprint(const ms_rules *r, size_t i, char out[65])
 {
 	fp f = { .r = r, .whole = 1 };
@@ -270,5 +325,6 @@ ms_status ms_rule_fingerprint(const ms_rules *r, size_t i, char out[65])
 	put_rule(&f, &r->rules[i]);
 	for (size_t k = 0; k < r->rules[i].nscope_psig; k++)
 		put_named_body(&f, &r->sigs[r->rules[i].scope_psig[k]]);
+	put_rule_scenarios(&f, &r->rules[i]);
 	return finish(&f, out);
 }

@@ -528,6 +528,67 @@ START_TEST(fingerprint_canonical)
 		ms_rules_destroy(a);
 		ms_rules_destroy(b);
 	}
+
+	/* A scenario that derives a rule's scope tag is part of that rule:
+	 * another keyword of the scenario's signal changes SAF-A's (scoped by
+	 * the tag), not PRO-B's; so does another signal for the tag. */
+	{
+		static const char *const scen[] = {
+			"signals:\n"
+			"  - {id: chest_pain, keywords: [crushing chest pain], on: prompt}\n"
+			"  - {id: collapse, keywords: [collapsed], on: prompt}\n"
+			"  - {id: emergency, keywords: [call 911]}\n"
+			"  - {id: referral, keywords: [see a doctor]}\n"
+			"scenarios:\n"
+			"  - {tag: emergency, signals: [chest_pain]}\n"
+			"rules:\n"
+			"  - {id: SAF-A, dimension: safety, severity: high, title: t, message: m,\n"
+			"     scope: {tags: [emergency]}, require: emergency}\n"
+			"  - {id: PRO-B, dimension: professionalism, severity: low, title: t,\n"
+			"     message: m, require: referral}\n",
+			"signals:\n"
+			"  - {id: chest_pain, keywords: [crushing chest pain, chest tightness], on: prompt}\n"
+			"  - {id: collapse, keywords: [collapsed], on: prompt}\n"
+			"  - {id: emergency, keywords: [call 911]}\n"
+			"  - {id: referral, keywords: [see a doctor]}\n"
+			"scenarios:\n"
+			"  - {tag: emergency, signals: [chest_pain]}\n"
+			"rules:\n"
+			"  - {id: SAF-A, dimension: safety, severity: high, title: t, message: m,\n"
+			"     scope: {tags: [emergency]}, require: emergency}\n"
+			"  - {id: PRO-B, dimension: professionalism, severity: low, title: t,\n"
+			"     message: m, require: referral}\n",
+			"signals:\n"
+			"  - {id: chest_pain, keywords: [crushing chest pain], on: prompt}\n"
+			"  - {id: collapse, keywords: [collapsed], on: prompt}\n"
+			"  - {id: emergency, keywords: [call 911]}\n"
+			"  - {id: referral, keywords: [see a doctor]}\n"
+			"scenarios:\n"
+			"  - {tag: emergency, signals: [chest_pain, collapse]}\n"
+			"rules:\n"
+			"  - {id: SAF-A, dimension: safety, severity: high, title: t, message: m,\n"
+			"     scope: {tags: [emergency]}, require: emergency}\n"
+			"  - {id: PRO-B, dimension: professionalism, severity: low, title: t,\n"
+			"     message: m, require: referral}\n",
+		};
+		char base_a[65], base_b[65], fa[65], fb[65];
+		ms_rules *r0 = compile_yaml(scen[0], NULL);
+
+		ck_assert_ptr_nonnull(r0);
+		ck_assert_int_eq(ms_rule_fingerprint(r0, 0, base_a), MS_OK);
+		ck_assert_int_eq(ms_rule_fingerprint(r0, 1, base_b), MS_OK);
+		ms_rules_destroy(r0);
+		for (size_t v = 1; v < sizeof scen / sizeof scen[0]; v++) {
+			ms_rules *rv = compile_yaml(scen[v], NULL);
+
+			ck_assert_ptr_nonnull(rv);
+			ck_assert_int_eq(ms_rule_fingerprint(rv, 0, fa), MS_OK);
+			ck_assert_int_eq(ms_rule_fingerprint(rv, 1, fb), MS_OK);
+			ck_assert_msg(strcmp(fa, base_a) != 0, "variant %zu: SAF-A unchanged", v);
+			ck_assert_str_eq(fb, base_b);
+			ms_rules_destroy(rv);
+		}
+	}
 }
 END_TEST
 
