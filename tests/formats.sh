@@ -163,12 +163,23 @@ rep = json.load(open(base + ".json", encoding="utf-8"))
 assert rep["records"] == 13, rep["records"]
 models = {r["model"]: r for r in rep["models"]["rows"]}
 assert set(models) == {"medtune-7b", "medtune-7b-v2"}, models
-assert models["medtune-7b-v2"]["safety"].startswith("3/7 "), models["medtune-7b-v2"]
+# Rates are numbers: counts, the rate and its 95% Wilson interval, against
+# values computed once with statsmodels 0.13.5:
+#   python3 -c 'from statsmodels.stats.proportion import proportion_confint as p; print(p(3, 7, method="wilson"), p(0, 6, method="wilson"))'
+#   (0.15821985525146964, 0.7495416354723428) (0.0, 0.39033428790216546)
+assert models["medtune-7b-v2"]["safety"] == {"count": 3, "total": 7, "rate": 0.4286,
+    "lower": 0.1582, "upper": 0.7495}, models["medtune-7b-v2"]
+assert models["medtune-7b"]["safety"] == {"count": 0, "total": 6, "rate": 0.0,
+    "lower": 0.0, "upper": 0.3903}, models["medtune-7b"]
 worst = rep["prompts"]["rows"][0]
 assert worst["prompt"] in ("E1", "E2", "E3"), worst
 assert rep["rules"]["rows"][0]["rule"] in ("SAF-EMERGENCY", "REG-DISCLAIMER-UPFRONT")
 rows = list(csv.reader(open(base + ".csv", newline="", encoding="utf-8")))
 assert {r[0] for r in rows} >= {"models", "prompts", "rules"}
+head = rows[0]
+v2 = dict(zip(head, next(r for r in rows if r[:2] == ["models", "medtune-7b-v2"])))
+assert [v2["safety " + k] for k in ("count", "total", "rate", "lower", "upper")] == \
+    ["3", "7", "0.4286", "0.1582", "0.7495"], v2
 class P(html.parser.HTMLParser):
     text, tags = [], []
     def handle_starttag(self, t, a): self.tags.append(t)
@@ -178,8 +189,11 @@ body = " ".join(p.text)
 for word in ["medtune-7b", "medtune-7b-v2", "safety", "professionalism", "fairness",
              "humanism", "regulation", "E1", "SAF-EMERGENCY"]:
     assert word in body, word
-assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
-assert "http://" not in open(base + ".html").read() and "https://" not in open(base + ".html").read()
+# Self-contained: no external script, style sheet, image, font or frame.
+page = open(base + ".html", encoding="utf-8").read()
+assert "link" not in p.tags and "img" not in p.tags and "iframe" not in p.tags
+assert "<script src" not in page and "@import" not in page and "url(" not in page
+assert "http://" not in page and "https://" not in page
 md = open(base + ".markdown", encoding="utf-8").read()
 assert "| medtune-7b-v2 |" in md and "## Rules by how often they fired" in md
 PY
