@@ -109,7 +109,7 @@ static void marked_text(out_buf *b, const scan_rec *r, int on_prompt, const char
 	free(v);
 }
 
-/* One line per finding; its message shows on hover.  data-r and data-d
+/* One line per finding; its title and message show on hover.  data-r and data-d
  * as for marks. */
 static void finding_item(out_buf *b, const html_ctx *h, const fired_rule *f)
 {
@@ -118,9 +118,11 @@ static void finding_item(out_buf *b, const html_ctx *h, const fired_rule *f)
 	ob_adds(b, "<li data-r=\"");
 	html_text(b, f->rule);
 	ob_printf(b, "\" data-d=\"%s\"", ms_dimension_name(f->dimension));
-	if (f->message) {
+	if (f->message || *title) {
 		ob_adds(b, " title=\"");
-		html_text(b, f->message);
+		html_text(b, title);
+		ob_adds(b, *title && f->message ? ": " : "");
+		html_text(b, f->message ? f->message : "");
 		ob_adds(b, "\"");
 	}
 	ob_printf(b, "><span class=\"sev sev-%s\">%s</span><code>", ms_severity_name(f->severity),
@@ -249,7 +251,7 @@ static const char drill_js[] =
 	"for(i=0;i<e.length;i++){m=(' '+e[i].getAttribute('data-'+k)+' ').indexOf(' '+v+' ')>=0;"
 	"if(!m)e[i].classList.add('other');"
 	"else if(e[i].tagName==='LI')e[i].parentNode.insertBefore(e[i],e[i].parentNode.firstChild);}}\n"
-	"function shut(){P.hidden=true;sel(null);}\n"
+	"function shut(){P.hidden=true;document.body.classList.remove('open');sel(null);}\n"
 	"function open(id){var d=document.getElementById('d-'+id);if(!d){shut();return;}\n"
 	"H.textContent=d.getAttribute('data-title');I.textContent=d.getAttribute('data-info');"
 	"B.textContent='';\n"
@@ -257,7 +259,7 @@ static const char drill_js[] =
 	"var a=document.getElementById('a-'+k);if(!a)return;var c=a.cloneNode(true);"
 	"c.removeAttribute('id');focus(c,'r',d.getAttribute('data-r'));"
 	"focus(c,'d',d.getAttribute('data-d'));B.appendChild(c);});\n"
-	"P.hidden=false;P.scrollTop=0;sel(id);}\n"
+	"P.hidden=false;document.body.classList.add('open');P.scrollTop=0;sel(id);}\n"
 	"function route(){var m=/^#open=([A-Za-z0-9_-]+)$/.exec(location.hash);"
 	"if(m)open(m[1]);else shut();}\n"
 	"addEventListener('hashchange',route);\n"
