@@ -415,5 +415,36 @@ if grep -q '<dt>Date</dt><dd>1970-01-02 00:00 UTC</dd>' "$TMP/sde.html" && [ "$s
 else
 	not_ok "report html: SOURCE_DATE_EPOCH (status $status)"
 fi
+# --max-answers 0: no drill-down (no lists, links, panel or script).
+run_ms report --format html --max-answers 0 "$DATA/report/answers-scan.jsonl" >"$TMP/nodrill.html"
+if ! grep -q '<script\|#open=\|id="drill"\|<article' "$TMP/nodrill.html" &&
+	grep -q '<td class="n" style="background:#' "$TMP/nodrill.html" &&
+	grep -q '#open=' "$TMP/sde.html"; then
+	ok "report html: --max-answers 0 leaves the drill-down out"
+else
+	not_ok "report html: --max-answers 0"
+fi
+
+# The colour rule of the man page: every legend and table cell of the page
+# against colours computed once with statsmodels' Wilson interval
+# (tests/data/report/make-colours.py); 1/1 is far paler than 47/50.
+check "report html: cell colours follow the documented interval rule" \
+	"$PY" - "$TMP/drill.html" "$DATA/report/colours.txt" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+ref = {}
+for line in open(sys.argv[2]):
+    k, n, style = line.split()
+    ref[(k, n)] = style
+cells = re.findall(r'style="background:([^"]*)">(?:<a [^>]*>)?(?:<b>[^<]*</b><small>)?(\d+)/(\d+)', page)
+checked = 0
+for style, k, n in cells:
+    if (k, n) in ref:
+        assert style == ref[(k, n)], (style, k, n, ref[(k, n)])
+        checked += 1
+assert checked > 150, checked
+seen = {(k, n): st for st, k, n in cells}
+assert seen[("1", "1")] == "#caa3a5" and seen[("47", "50")] == "#f65750;color:#fff", seen
+PY
 
 finish
