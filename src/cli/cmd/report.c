@@ -120,6 +120,12 @@ static int parse_report_options(int argc, char **argv, report_opts *o)
 		fputs(usage, stderr);
 		return -1;
 	}
+	for (size_t i = 0; i < o->nrecords; i++)
+		for (int k = optind; k < argc; k++)
+			if (strcmp(o->records[i], "-") == 0 && strcmp(argv[k], "-") == 0) {
+				cli_error("--records and a scan file cannot both be standard input");
+				return -1;
+			}
 	if (o->lb.n && (o->lb.by_file || o->lb.n != (size_t)files)) {
 		cli_error("--label is given once per scan file (%d files, %zu labels)%s", files,
 			  o->lb.n, o->lb.by_file ? ", and not with --by-file" : "");
