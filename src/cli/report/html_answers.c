@@ -144,11 +144,14 @@ static void finding_item(out_buf *b, const html_ctx *h, const fired_rule *f)
 /* Without the answer's text: the evidence excerpts the scan kept. */
 static void excerpts(out_buf *b, const html_ctx *h, const scan_rec *r)
 {
-	ob_adds(b, h->texts ? "<p class=\"note\">This answer's id is not in the records files; "
-			      "the scan's evidence excerpts:</p>\n"
-			    : "<p class=\"note\">Answer texts are shown with <code>--records</code>; "
-			      "the scan's evidence excerpts:</p>\n");
-	ob_adds(b, "<ul class=\"fnd\">\n");
+	size_t n = 0;
+
+	for (size_t f = 0; f < r->nfired; f++)
+		for (size_t e = 0; e < r->fired[f].nev; e++)
+			n += r->fired[f].ev[e].text != NULL;
+	ob_adds(b, h->texts ? "<p class=\"note\">This answer's id is not in the records files"
+			    : "<p class=\"note\">Answer texts are shown with <code>--records</code>");
+	ob_adds(b, n ? "; the scan's evidence excerpts:</p>\n<ul class=\"fnd\">\n" : ".</p>\n");
 	for (size_t f = 0; f < r->nfired; f++)
 		for (size_t e = 0; e < r->fired[f].nev; e++) {
 			if (!r->fired[f].ev[e].text)
@@ -159,15 +162,16 @@ static void excerpts(out_buf *b, const html_ctx *h, const scan_rec *r)
 			xml_text(b, r->fired[f].ev[e].text, r->fired[f].ev[e].text_len);
 			ob_adds(b, "</mark></li>\n");
 		}
-	ob_adds(b, "</ul>\n");
+	if (n)
+		ob_adds(b, "</ul>\n");
 }
 
 static void answer_head(out_buf *b, const html_ctx *h, const scan_rec *r)
 {
 	const char *pt = report_prompt_title(h->data, r->prompt_id);
 
-	ob_printf(b, "<header><span class=\"st\">%s</span><b>",
-		  r->status == REC_FLAGGED ? "flagged" : "clear");
+	ob_adds(b, r->status == REC_FLAGGED ? "<header><span class=\"st\">flagged</span><b>"
+					      : "<header><span class=\"st st-clear\">clear</span><b>");
 	html_text(b, r->id ? r->id : "(no id)");
 	ob_adds(b, "</b> \xc2\xb7 ");
 	html_text(b, r->model ? r->model : "(no model)");

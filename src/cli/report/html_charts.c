@@ -101,10 +101,9 @@ static void rates_chart(out_buf *b, const report_doc *d, const html_ctx *h)
 		rows += fams->v[r].n > 0;
 	if (!rows)
 		return;
-	ob_adds(b, "<figure>\n<figcaption>Flag rate by dimension and model group, with 95% Wilson "
-		   "intervals</figcaption>\n");
-	ob_printf(b, "<svg role=\"img\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", width,
-		  TOP + (int)rows * ROW + 22, width, TOP + (int)rows * ROW + 22);
+	ob_printf(b, "<figure style=\"width:%dpx\">\n<figcaption>Flag rate by dimension and model "
+		  "group, with 95%% Wilson intervals</figcaption>\n", width);
+	ob_printf(b, "<svg role=\"img\" viewBox=\"0 0 %d %d\">\n", width, TOP + (int)rows * ROW + 22);
 	for (size_t r = 0, i = 0; r < fams->n; r++)
 		if (fams->v[r].n) {
 			ob_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", LBL - 10,
@@ -150,10 +149,9 @@ static void rules_chart(out_buf *b, const report_doc *d, const html_ctx *h)
 
 	if (!n)
 		return;
-	ob_printf(b, "<figure>\n<figcaption>%s by the answers they fired on</figcaption>\n",
-		  h->data->nrules > n ? "The 15 most frequent rules" : "Rules");
-	ob_printf(b, "<svg role=\"img\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n", width,
-		  height, width, height);
+	ob_printf(b, "<figure style=\"width:%dpx\">\n<figcaption>%s by the answers they fired "
+		  "on</figcaption>\n", width, h->data->nrules > n ? "The 15 most frequent rules" : "Rules");
+	ob_printf(b, "<svg role=\"img\" viewBox=\"0 0 %d %d\">\n", width, height);
 	for (size_t r = 0; r < n; r++)
 		rule_bar(b, d, h, r, h->data->rules[0].fired ? h->data->rules[0].fired : 1);
 	for (int k = 0; k < MS_DIM_COUNT; k++) {
