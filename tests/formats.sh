@@ -447,4 +447,20 @@ seen = {(k, n): st for st, k, n in cells}
 assert seen[("1", "1")] == "#caa3a5" and seen[("47", "50")] == "#f65750;color:#fff", seen
 PY
 
+# An answer longer than 65536 bytes is cut there, at a character boundary
+# (two-byte characters put the limit inside one), with a note.
+"$PY" -c '
+import json
+print(json.dumps({"id": "long", "model": "m", "response": "a" + "\u00e9" * 40000 + " guaranteed cure"}))' >"$TMP/long.jsonl"
+run_ms scan --rules "$DATA/rules" --format jsonl --fail-on never "$TMP/long.jsonl" >"$TMP/long.scan" 2>/dev/null
+run_ms report --format html --records "$TMP/long.jsonl" "$TMP/long.scan" >"$TMP/long.html"
+check "report html: a long answer is cut at 65536 bytes, on a character" \
+	"$PY" - "$TMP/long.html" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+texts = re.findall(r'<div class="txt">([^<]*)</div>', page)
+assert texts == ["a" + "\u00e9" * 32767], [len(t) for t in texts]
+assert "The answer is cut at 65536 of its 80017 bytes." in page
+PY
+
 finish

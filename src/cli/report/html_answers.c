@@ -13,6 +13,9 @@
 #include "../out/xml.h"
 #include "../xalloc.h"
 
+/* The longest answer text a page embeds, in bytes (cut at a character). */
+#define ANSWER_TEXT_MAX 65536
+
 /* A stretch of text to mark, and the finding it is evidence of. */
 typedef struct mspan {
 	size_t start, end;
@@ -210,7 +213,11 @@ static void answer(out_buf *b, const html_ctx *h, size_t k)
 		marked_text(b, r, 1, ptext, a && a->prompt ? a->prompt_len : strlen(ptext));
 		ob_adds(b, "</details>\n");
 	}
-	if (a)
+	if (a && a->resp_len > ANSWER_TEXT_MAX) {
+		marked_text(b, r, 0, a->resp, utf8_cut(a->resp, a->resp_len, ANSWER_TEXT_MAX));
+		ob_printf(b, "<p class=\"note\">The answer is cut at %d of its %zu bytes.</p>\n",
+			  ANSWER_TEXT_MAX, a->resp_len);
+	} else if (a)
 		marked_text(b, r, 0, a->resp, a->resp_len);
 	else
 		excerpts(b, h, r);
