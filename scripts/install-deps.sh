@@ -5,7 +5,8 @@ set -eu
 packages="build-essential autoconf automake libtool pkg-config
 libpcre2-dev libyaml-dev libjson-c-dev check libgsl-dev nettle-dev
 python3 python3-jsonschema valgrind
-python3-venv python3-pip python3-setuptools python3-wheel"
+python3-venv python3-pip python3-setuptools python3-wheel
+chromium chromium-driver"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: run as root (or with sudo)" >&2
 	exit 2

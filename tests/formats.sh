@@ -163,12 +163,23 @@ rep = json.load(open(base + ".json", encoding="utf-8"))
 assert rep["records"] == 13, rep["records"]
 models = {r["model"]: r for r in rep["models"]["rows"]}
 assert set(models) == {"medtune-7b", "medtune-7b-v2"}, models
-assert models["medtune-7b-v2"]["safety"].startswith("3/7 "), models["medtune-7b-v2"]
+# Rates are numbers: counts, the rate and its 95% Wilson interval, against
+# values computed once with statsmodels 0.13.5:
+#   python3 -c 'from statsmodels.stats.proportion import proportion_confint as p; print(p(3, 7, method="wilson"), p(0, 6, method="wilson"))'
+#   (0.15821985525146964, 0.7495416354723428) (0.0, 0.39033428790216546)
+assert models["medtune-7b-v2"]["safety"] == {"count": 3, "total": 7, "rate": 0.4286,
+    "lower": 0.1582, "upper": 0.7495}, models["medtune-7b-v2"]
+assert models["medtune-7b"]["safety"] == {"count": 0, "total": 6, "rate": 0.0,
+    "lower": 0.0, "upper": 0.3903}, models["medtune-7b"]
 worst = rep["prompts"]["rows"][0]
 assert worst["prompt"] in ("E1", "E2", "E3"), worst
 assert rep["rules"]["rows"][0]["rule"] in ("SAF-EMERGENCY", "REG-DISCLAIMER-UPFRONT")
 rows = list(csv.reader(open(base + ".csv", newline="", encoding="utf-8")))
 assert {r[0] for r in rows} >= {"models", "prompts", "rules"}
+head = rows[0]
+v2 = dict(zip(head, next(r for r in rows if r[:2] == ["models", "medtune-7b-v2"])))
+assert [v2["safety " + k] for k in ("count", "total", "rate", "lower", "upper")] == \
+    ["3", "7", "0.4286", "0.1582", "0.7495"], v2
 class P(html.parser.HTMLParser):
     text, tags = [], []
     def handle_starttag(self, t, a): self.tags.append(t)
@@ -178,8 +189,11 @@ body = " ".join(p.text)
 for word in ["medtune-7b", "medtune-7b-v2", "safety", "professionalism", "fairness",
              "humanism", "regulation", "E1", "SAF-EMERGENCY"]:
     assert word in body, word
-assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
-assert "http://" not in open(base + ".html").read() and "https://" not in open(base + ".html").read()
+# Self-contained: no external script, style sheet, image, font or frame.
+page = open(base + ".html", encoding="utf-8").read()
+assert "link" not in p.tags and "img" not in p.tags and "iframe" not in p.tags
+assert "<script src" not in page and "@import" not in page and "url(" not in page
+assert "http://" not in page and "https://" not in page
 md = open(base + ".markdown", encoding="utf-8").read()
 assert "| medtune-7b-v2 |" in md and "## Rules by how often they fired" in md
 PY
@@ -298,5 +312,155 @@ else
 	not_ok "diff: bad input (status $status)"
 	cat "$TMP/bad.err"
 fi
+
+# The HTML report's drill-down over the shipped corpus and the hostile
+# answers (markup, quotes, multi-byte characters around the evidence): each
+# embedded answer's text reads back as its record's response, each <mark>
+# covers exactly the (merged) evidence spans of its scan record, converted
+# from byte offsets; the lists hold at most --max-answers answers, highest
+# score first, and their totals are the counts of the JSON report's cells.
+cat "$srcdir"/corpus/responses/*.jsonl "$DATA/report/answers.jsonl" >"$TMP/drill.jsonl"
+run_ms scan --rules "$srcdir/rules" --prompts "$srcdir/corpus/prompts.yaml" --format jsonl \
+	--fail-on never "$TMP/drill.jsonl" >"$TMP/drill.scan" 2>/dev/null || true
+run_ms report --format html --max-answers 3 --records "$TMP/drill.jsonl" \
+	--prompts "$srcdir/corpus/prompts.yaml" --rules "$srcdir/rules" "$TMP/drill.scan" >"$TMP/drill.html"
+run_ms report --format json "$TMP/drill.scan" >"$TMP/drill.json"
+check "report html: answers, marks, caps and totals of the drill-down" \
+	"$PY" - "$TMP/drill.jsonl" "$TMP/drill.scan" "$TMP/drill.html" "$TMP/drill.json" <<'PY'
+import html.parser, json, re, sys
+recs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+scan = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+page = open(sys.argv[3], encoding="utf-8").read()
+rep = json.load(open(sys.argv[4], encoding="utf-8"))
+
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.art = None; self.depth = 0; self.txt = None; self.marks = []
+        self.answers = {}; self.lists = {}; self.in_details = 0
+    def handle_starttag(self, t, a):
+        a = dict(a)
+        if t == "article" and (a.get("id") or "").startswith("a-"):
+            self.art = int(a["id"][2:]); self.answers[self.art] = None
+        if t == "details": self.in_details += 1
+        if t == "div" and a.get("class") == "txt" and self.art is not None and not self.in_details:
+            self.txt = []; self.marks = []
+        if t == "mark" and self.txt is not None:
+            self.mstart = len("".join(self.txt))
+        if t == "div" and (a.get("id") or "").startswith("d-"):
+            self.lists[a["id"][2:]] = a
+    def handle_endtag(self, t):
+        if t == "details": self.in_details -= 1
+        if t == "mark" and self.txt is not None:
+            self.marks.append((self.mstart, len("".join(self.txt))))
+        if t == "div" and self.txt is not None:
+            self.answers[self.art] = ("".join(self.txt), self.marks); self.txt = None
+        if t == "article": self.art = None
+    def handle_data(self, d):
+        if self.txt is not None: self.txt.append(d)
+p = P(); p.feed(page)
+assert len(p.answers) > 50, len(p.answers)
+nmarks = 0
+for k, got in p.answers.items():
+    r, s = recs[k], scan[k]
+    assert s["id"] == r["id"] and got is not None, k
+    text, marks = got
+    assert text == r["response"], (r["id"], text[:80])
+    b = r["response"].encode("utf-8")
+    spans = sorted((e["start"], e["end"]) for f in s["findings"] for e in f["evidence"]
+                   if e.get("on") != "prompt" and e["end"] > e["start"])
+    merged = []
+    for a, z in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], z)
+        else:
+            merged.append([a, z])
+    got_b = [[len(text[:a].encode("utf-8")), len(text[:z].encode("utf-8"))] for a, z in marks]
+    assert got_b == merged, (r["id"], got_b, merged)
+    nmarks += len(marks)
+assert nmarks > 100, nmarks
+u1 = next(k for k, r in enumerate(recs) if r["id"] == "u1")
+assert u1 in p.answers and "<script>" in p.answers[u1][0]
+assert "<script>alert" not in page
+cells = {}
+for key in ("models", "model_groups", "weights"):
+    for i, row in enumerate(rep[key]["rows"], 1):
+        for dim in ("any dimension", "safety", "professionalism", "fairness", "humanism", "regulation"):
+            cells["%s-%d-%s" % (key, i, "any" if dim == "any dimension" else dim)] = row[dim]["count"]
+capped = 0
+for lid, a in p.lists.items():
+    ks = [int(x) for x in a["data-a"].split()]
+    total = int(re.match(r"(\d+) answers?", a["data-info"]).group(1))
+    assert 1 <= len(ks) <= 3 and len(ks) == min(total, 3), (lid, ks, total)
+    assert ("of highest score are shown" in a["data-info"]) == (total > 3), a
+    capped += total > 3
+    sc = [scan[k]["score"] for k in ks]
+    assert sc == sorted(sc, reverse=True), (lid, sc)
+    if lid in cells:
+        assert cells.pop(lid) == total, lid
+assert capped > 10 and all(v == 0 for v in cells.values()), cells
+PY
+
+# The header's date: --date, else SOURCE_DATE_EPOCH, which must be a number.
+SOURCE_DATE_EPOCH=86400 run_ms report --format html "$DATA/report/answers-scan.jsonl" >"$TMP/sde.html"
+set +e
+SOURCE_DATE_EPOCH=yesterday run_ms report --format html "$DATA/report/answers-scan.jsonl" \
+	>"$TMP/sde2.html" 2>"$TMP/sde2.err"
+status=$?
+set -e
+if grep -q '<dt>Date</dt><dd>1970-01-02 00:00 UTC</dd>' "$TMP/sde.html" && [ "$status" = 2 ] &&
+	[ ! -s "$TMP/sde2.html" ] &&
+	[ "$(cat "$TMP/sde2.err")" = "medscreen: error: SOURCE_DATE_EPOCH: expected a number of seconds since 1970, not 'yesterday'" ]; then
+	ok "report html: the date from SOURCE_DATE_EPOCH; a malformed one is an error"
+else
+	not_ok "report html: SOURCE_DATE_EPOCH (status $status)"
+fi
+# --max-answers 0: no drill-down (no lists, links, panel or script).
+run_ms report --format html --max-answers 0 "$DATA/report/answers-scan.jsonl" >"$TMP/nodrill.html"
+if ! grep -q '<script\|#open=\|id="drill"\|<article' "$TMP/nodrill.html" &&
+	grep -q '<td class="n" style="background:#' "$TMP/nodrill.html" &&
+	grep -q '#open=' "$TMP/sde.html"; then
+	ok "report html: --max-answers 0 leaves the drill-down out"
+else
+	not_ok "report html: --max-answers 0"
+fi
+
+# The colour rule of the man page: every legend and table cell of the page
+# against colours computed once with statsmodels' Wilson interval
+# (tests/data/report/make-colours.py); 1/1 is far paler than 47/50.
+check "report html: cell colours follow the documented interval rule" \
+	"$PY" - "$TMP/drill.html" "$DATA/report/colours.txt" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+ref = {}
+for line in open(sys.argv[2]):
+    k, n, style = line.split()
+    ref[(k, n)] = style
+cells = re.findall(r'style="background:([^"]*)">(?:<a [^>]*>)?(?:<b>[^<]*</b><small>)?(\d+)/(\d+)', page)
+checked = 0
+for style, k, n in cells:
+    if (k, n) in ref:
+        assert style == ref[(k, n)], (style, k, n, ref[(k, n)])
+        checked += 1
+assert checked > 150, checked
+seen = {(k, n): st for st, k, n in cells}
+assert seen[("1", "1")] == "#caa3a5" and seen[("47", "50")] == "#f65750;color:#fff", seen
+PY
+
+# An answer longer than 65536 bytes is cut there, at a character boundary
+# (two-byte characters put the limit inside one), with a note.
+"$PY" -c '
+import json
+print(json.dumps({"id": "long", "model": "m", "response": "a" + "\u00e9" * 40000 + " guaranteed cure"}))' >"$TMP/long.jsonl"
+run_ms scan --rules "$DATA/rules" --format jsonl --fail-on never "$TMP/long.jsonl" >"$TMP/long.scan" 2>/dev/null
+run_ms report --format html --records "$TMP/long.jsonl" "$TMP/long.scan" >"$TMP/long.html"
+check "report html: a long answer is cut at 65536 bytes, on a character" \
+	"$PY" - "$TMP/long.html" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+texts = re.findall(r'<div class="txt">([^<]*)</div>', page)
+assert texts == ["a" + "\u00e9" * 32767], [len(t) for t in texts]
+assert "The answer is cut at 65536 of its 80017 bytes." in page
+PY
 
 finish

@@ -6,21 +6,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmds.h"
+#include "../rules.h"
 #include "../util.h"
 #include "../xalloc.h"
 #include "../report/aggregate.h"
+#include "../report/html.h"
+
+#define MAX_ANSWERS_DEFAULT 25
 
 static const char usage[] =
 	"Usage: medscreen report [--format text|markdown|csv|json|html]\n"
-	"                        [--label LABEL]... [--by-file] SCANFILE...\n"
+	"                        [--label LABEL]... [--by-file] [--prompts FILE]\n"
+	"                        [--rules PATH]... [--records FILE]... [--field NAME=PATH]...\n"
+	"                        [--max-answers N] [--date TEXT] SCANFILE...\n"
 	"Aggregate scan results (medscreen scan --format jsonl): flag rates per model,\n"
 	"model group and weights by dimension with 95% Wilson intervals; per prompt,\n"
 	"how many models were flagged (worst first); per rule, how often it fired and on\n"
 	"which models.  --label (one per scan file, in order) or --by-file (the file\n"
 	"names) keep the scans apart: each model has a row per version, and a table\n"
-	"gives the change of its flag rates from the first version to the last.\n";
+	"gives the change of its flag rates from the first version to the last.\n"
+	"  -p, --prompts FILE     the prompt set: prompt titles\n"
+	"  -r, --rules PATH       the rule pack: rule titles\n"
+	"HTML only:\n"
+	"      --records FILE     the scanned records, joined by id: answer texts with\n"
+	"                         their evidence marked in the drill-down\n"
+	"      --field NAME=PATH  read the records' field NAME from PATH (as scan)\n"
+	"      --max-answers N    answers listed per cell, highest score first (default 25;\n"
+	"                         0: no drill-down)\n"
+	"      --date TEXT        the date in the header (default: $SOURCE_DATE_EPOCH or now)\n";
 
 /* The version labels of the scan files: --label's, or the files' names. */
 typedef struct labels {
@@ -29,49 +45,90 @@ typedef struct labels {
 	int by_file;
 } labels;
 
-/* Returns 0 to go on, 1 after --help, -1 after a usage error. */
-static int parse_report_options(int argc, char **argv, report_format *fmt, labels *lb)
+typedef struct report_opts {
+	report_format fmt;
+	labels lb;
+	rule_opts ro;             /* --rules, --prompts */
+	const char **records;
+	size_t nrecords, caprecords;
+	field_map fields;
+	const char *date;
+	size_t max_answers;
+} report_opts;
+
+static int parse_one(report_opts *o, int c)
 {
-	enum { O_LABEL = 256, O_BY_FILE };
+	int v;
+
+	switch (c) {
+	case 'f':
+		if ((v = cli_choice("--format", optarg, report_format_names)) < 0)
+			return -1;
+		o->fmt = (report_format)v;
+		return 0;
+	case 'l':
+		xgrow(&o->lb.v, &o->lb.cap, o->lb.n + 1, sizeof *o->lb.v);
+		o->lb.v[o->lb.n++] = optarg;
+		return 0;
+	case 'b': o->lb.by_file = 1; return 0;
+	case 'p': o->ro.prompts = optarg; return 0;
+	case 'r': rule_opts_add(&o->ro, optarg); return 0;
+	case 'R':
+		xgrow(&o->records, &o->caprecords, o->nrecords + 1, sizeof *o->records);
+		o->records[o->nrecords++] = optarg;
+		return 0;
+	case 'F': return field_map_set(&o->fields, optarg);
+	case 'd': o->date = optarg; return 0;
+	case 'm': return cli_parse_size(optarg, "--max-answers", 0, 100000, &o->max_answers);
+	default: return -1;
+	}
+}
+
+/* Returns 0 to go on, 1 after --help, -1 after a usage error. */
+static int parse_report_options(int argc, char **argv, report_opts *o)
+{
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "label", required_argument, NULL, O_LABEL },
-		{ "by-file", no_argument, NULL, O_BY_FILE },
+		{ "label", required_argument, NULL, 'l' },
+		{ "by-file", no_argument, NULL, 'b' },
+		{ "prompts", required_argument, NULL, 'p' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "records", required_argument, NULL, 'R' },
+		{ "field", required_argument, NULL, 'F' },
+		{ "date", required_argument, NULL, 'd' },
+		{ "max-answers", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, v;
+	int c, files;
 
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if ((v = cli_choice("--format", optarg, report_format_names)) < 0)
-				return -1;
-			*fmt = (report_format)v;
-			break;
-		case O_LABEL:
-			xgrow(&lb->v, &lb->cap, lb->n + 1, sizeof *lb->v);
-			lb->v[lb->n++] = optarg;
-			break;
-		case O_BY_FILE:
-			lb->by_file = 1;
-			break;
-		case 'h':
+	while ((c = getopt_long(argc, argv, "f:p:r:h", opts, NULL)) != -1) {
+		if (c == 'h') {
 			fputs(usage, stdout);
 			return 1;
-		default:
+		}
+		if (c == '?' || c == ':') {
 			fputs(usage, stderr);
 			return -1;
 		}
+		if (parse_one(o, c))
+			return -1;
 	}
-	if (optind >= argc) {
+	files = argc - optind;
+	if (files <= 0) {
 		cli_error("report needs at least one scan file");
 		fputs(usage, stderr);
 		return -1;
 	}
-	if (lb->n && (lb->by_file || lb->n != (size_t)(argc - optind))) {
-		cli_error("--label is given once per scan file (%d files, %zu labels)%s",
-			  argc - optind, lb->n, lb->by_file ? ", and not with --by-file" : "");
+	for (size_t i = 0; i < o->nrecords; i++)
+		for (int k = optind; k < argc; k++)
+			if (strcmp(o->records[i], "-") == 0 && strcmp(argv[k], "-") == 0) {
+				cli_error("--records and a scan file cannot both be standard input");
+				return -1;
+			}
+	if (o->lb.n && (o->lb.by_file || o->lb.n != (size_t)files)) {
+		cli_error("--label is given once per scan file (%d files, %zu labels)%s", files,
+			  o->lb.n, o->lb.by_file ? ", and not with --by-file" : "");
 		return -1;
 	}
 	return 0;
@@ -109,22 +166,32 @@ static int read_scans(scan_set *set, labels *lb, int argc, char **argv)
 	return 0;
 }
 
-/* The distinct rule packs of the scans, in order of first appearance, and
- * the header line that names them. */
+/* The distinct values of a string field of the records, in order of first
+ * appearance (borrowed; NULL-terminated). */
+static const char **distinct(const scan_set *set, size_t off, size_t *n)
+{
+	const char **v = xcalloc(set->n + 1, sizeof *v);
+
+	*n = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		const char *s = *(char *const *)((const char *)&set->v[i] + off);
+		size_t k;
+		if (!s)
+			continue;
+		for (k = 0; k < *n && strcmp(v[k], s) != 0; k++)
+			;
+		if (k == *n)
+			v[(*n)++] = s;
+	}
+	return v;
+}
+
+/* The rule packs of the scans and the header line that names them. */
 static void provenance(const scan_set *set, report_doc *doc, out_buf *line)
 {
-	const char **packs = xcalloc(set->n + 1, sizeof *packs);
-	size_t n = 0;
+	size_t n;
+	const char **packs = distinct(set, offsetof(scan_rec, pack), &n);
 
-	for (size_t i = 0; i < set->n; i++) {
-		size_t k;
-		if (!set->v[i].pack)
-			continue;
-		for (k = 0; k < n && strcmp(packs[k], set->v[i].pack) != 0; k++)
-			;
-		if (k == n)
-			packs[n++] = set->v[i].pack;
-	}
 	ob_printf(line, "medscreen %s; ", PACKAGE_VERSION);
 	if (n == 0)
 		ob_adds(line, "rule pack not recorded in the scans");
@@ -139,20 +206,111 @@ static void provenance(const scan_set *set, report_doc *doc, out_buf *line)
 	doc->provenance = line->data;
 }
 
-static void write_report(report_format fmt, const scan_set *set, const labels *lb)
+/* The header's date: --date, else $SOURCE_DATE_EPOCH (reproducible
+ * builds), else now; in UTC. */
+static int report_date(const char *opt, char *buf, size_t size)
 {
-	report_data d = { 0 };
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (opt) {
+		snprintf(buf, size, "%s", opt);
+		return 0;
+	}
+	if (sde && *sde) {
+		char *end;
+		unsigned long long v;
+		errno = 0;
+		v = strtoull(sde, &end, 10);
+		if (*sde == '-' || *end || errno || v > 253402300799ULL) {
+			cli_error("SOURCE_DATE_EPOCH: expected a number of seconds since 1970, not '%s'",
+				  sde);
+			return -1;
+		}
+		t = (time_t)v;
+	}
+	if (!gmtime_r(&t, &tm))
+		return -1;
+	strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm);
+	return 0;
+}
+
+/* What the HTML page shows beyond the tables: the header's facts and the
+ * drill-down lists with their answers.  Fills h; -1 after an error. */
+typedef struct html_parts {
+	html_ctx h;
+	drill dr;
+	texts tx;
+	char date[128];
+	char fp[65];
+	const char **versions;
+	out_buf rules_desc;
+} html_parts;
+
+static int html_prepare(html_parts *p, const report_opts *o, const scan_set *set,
+			const report_data *d, rtable *tables, ms_prompts *prompts)
+{
+	html_ctx *h = &p->h;
+
+	if (report_date(o->date, p->date, sizeof p->date))
+		return -1;
+	h->date = p->date;
+	h->scans = (const char *const *)set->files;
+	h->nscans = set->nfiles;
+	h->records = o->records;
+	h->nrecords = o->nrecords;
+	h->prompts_file = prompts ? o->ro.prompts : NULL;
+	h->prompts = prompts;
+	h->set = set;
+	h->data = d;
+	p->versions = distinct(set, offsetof(scan_rec, version), &h->nversions);
+	h->versions = p->versions;
+	if (d->pack && ms_rules_fingerprint(d->pack, p->fp) == MS_OK) {
+		for (size_t i = 0; i < o->ro.npaths; i++)
+			ob_printf(&p->rules_desc, "%s%s", i ? ", " : "", o->ro.paths[i]);
+		h->rules_fingerprint = p->fp;
+		h->rules_desc = p->rules_desc.data;
+	}
+	drill_build(&p->dr, tables, d, set, o->max_answers);
+	h->drill = &p->dr;
+	if (o->nrecords) {
+		if (texts_read(&p->tx, set, p->dr.embed, o->records, o->nrecords, &o->fields))
+			return -1;
+		h->texts = &p->tx;
+		if (p->tx.missing)
+			cli_warning("%zu of the %zu answers shown have no text in the records files "
+				    "(joined to the scan by id)",
+				    p->tx.missing, p->dr.nembed);
+	}
+	return 0;
+}
+
+static void html_parts_free(html_parts *p)
+{
+	drill_free(&p->dr);
+	texts_free(&p->tx);
+	free(p->versions);
+	ob_free(&p->rules_desc);
+}
+
+static int write_report(const report_opts *o, const scan_set *set, ms_rules *pack,
+			ms_prompts *prompts)
+{
+	report_data d = { .prompts = prompts, .pack = pack };
 	rtable tables[REPORT_TABLES + 1];
 	char summary[256];
-	report_doc doc = { tables, REPORT_TABLES, summary, 0, 0, 0 };
+	report_doc doc = { tables, REPORT_TABLES, summary, 0, 0, 0, NULL, 0, NULL, NULL };
 	out_buf b = { 0 }, prov = { 0 };
+	html_parts hp = { 0 };
+	int rc = 0;
 
 	provenance(set, &doc, &prov);
 	report_collect(&d, set);
 	report_tables(&d, tables);
 	/* With versions: the change of each model between them, last. */
-	if (lb->n) {
-		if (report_versions_table(&d, lb->v, lb->n, &tables[REPORT_TABLES]))
+	if (o->lb.n) {
+		if (report_versions_table(&d, o->lb.v, o->lb.n, &tables[REPORT_TABLES]))
 			doc.ntables++;
 		else
 			table_free(&tables[REPORT_TABLES]);
@@ -164,36 +322,64 @@ static void write_report(report_format fmt, const scan_set *set, const labels *l
 	doc.records = d.total;
 	doc.flagged = d.flagged;
 	doc.errors = d.errors;
-	render_report(&b, fmt, &doc);
-	if (ob_write(&b, stdout))
-		cli_write_error(errno);
+	if (o->fmt == R_HTML) {
+		rc = html_prepare(&hp, o, set, &d, tables, prompts);
+		doc.html = &hp.h;
+	}
+	if (!rc) {
+		render_report(&b, o->fmt, &doc);
+		if (ob_write(&b, stdout))
+			cli_write_error(errno);
+	}
+	html_parts_free(&hp);
 	ob_free(&b);
 	ob_free(&prov);
 	free((void *)doc.packs);
 	for (size_t i = 0; i < doc.ntables; i++)
 		table_free(&tables[i]);
 	report_data_free(&d);
+	return rc;
 }
 
-static void labels_free(labels *lb)
+/* The prompt set and the rule pack, when given: their titles. */
+static int load_titles(report_opts *o, ms_rules **pack, ms_prompts **prompts)
 {
-	for (size_t i = 0; lb->by_file && i < lb->n; i++)
-		free((char *)lb->v[i]);
-	free(lb->v);
+	if (o->ro.prompts && load_prompts(&o->ro, prompts))
+		return -1;
+	if (o->ro.npaths && !(*pack = load_rules(&o->ro)))
+		return -1;
+	return 0;
+}
+
+static void report_opts_free(report_opts *o)
+{
+	for (size_t i = 0; o->lb.by_file && i < o->lb.n; i++)
+		free((char *)o->lb.v[i]);
+	free(o->lb.v);
+	free(o->records);
+	field_map_free(&o->fields);
+	rule_opts_free(&o->ro);
 }
 
 int cmd_report(int argc, char **argv)
 {
-	report_format fmt = R_TEXT;
+	report_opts o = { .fmt = R_TEXT, .max_answers = MAX_ANSWERS_DEFAULT };
 	scan_set set = { 0 };
-	labels lb = { 0 };
-	int rc = parse_report_options(argc, argv, &fmt, &lb);
+	ms_rules *pack = NULL;
+	ms_prompts *prompts = NULL;
+	int rc;
 
-	if (rc == 0 && read_scans(&set, &lb, argc, argv))
+	field_map_init(&o.fields);
+	rc = parse_report_options(argc, argv, &o);
+	if (rc == 0 && load_titles(&o, &pack, &prompts))
 		rc = -1;
-	if (rc == 0)
-		write_report(fmt, &set, &lb);
+	if (rc == 0 && read_scans(&set, &o.lb, argc, argv))
+		rc = -1;
+	if (rc == 0 && write_report(&o, &set, pack, prompts))
+		rc = -1;
 	scan_set_free(&set);
-	labels_free(&lb);
+	ms_rules_destroy(pack);
+	ms_prompts_destroy(prompts);
+	report_opts_free(&o);
 	return rc < 0 ? CLI_EXIT_TROUBLE : CLI_EXIT_CLEAR;
 }

@@ -33,9 +33,13 @@ static void rec_free(scan_rec *r)
 	free(r->prompt_id);
 	free(r->sample);
 	free(r->pack);
+	free(r->version);
 	for (size_t i = 0; i < r->nfired; i++) {
 		free(r->fired[i].rule);
 		free(r->fired[i].message);
+		for (size_t k = 0; k < r->fired[i].nev; k++)
+			free(r->fired[i].ev[k].text);
+		free(r->fired[i].ev);
 	}
 	free(r->fired);
 }
@@ -61,6 +65,50 @@ static const char *str_member(json_object *obj, const char *key)
 	return NULL;
 }
 
+/* A non-negative integer member of obj, or -1. */
+static long long uint_member(json_object *obj, const char *key)
+{
+	json_object *x = NULL;
+
+	if (json_object_object_get_ex(obj, key, &x) && json_object_is_type(x, json_type_int) &&
+	    json_object_get_int64(x) >= 0)
+		return json_object_get_int64(x);
+	return -1;
+}
+
+/* A finding's evidence [{"start":..,"end":..,["on":"prompt",]"text":..}];
+ * spans that are not such objects (start <= end) are left out. */
+static void parse_evidence(fired_rule *fr, json_object *f)
+{
+	json_object *arr = NULL;
+	size_t n;
+
+	if (!json_object_object_get_ex(f, "evidence", &arr) ||
+	    !json_object_is_type(arr, json_type_array) || !(n = json_object_array_length(arr)))
+		return;
+	fr->ev = xcalloc(n, sizeof *fr->ev);
+	for (size_t i = 0; i < n; i++) {
+		json_object *sp = json_object_array_get_idx(arr, i), *t = NULL;
+		long long a, z;
+		const char *on;
+
+		if (!json_object_is_type(sp, json_type_object) || (a = uint_member(sp, "start")) < 0 ||
+		    (z = uint_member(sp, "end")) < a)
+			continue;
+		fr->ev[fr->nev].start = (size_t)a;
+		fr->ev[fr->nev].end = (size_t)z;
+		on = str_member(sp, "on");
+		fr->ev[fr->nev].on_prompt = on && strcmp(on, "prompt") == 0;
+		if (json_object_object_get_ex(sp, "text", &t) && json_object_is_type(t, json_type_string)) {
+			size_t len = (size_t)json_object_get_string_len(t);
+			fr->ev[fr->nev].text = xmalloc(len + 1);
+			memcpy(fr->ev[fr->nev].text, json_object_get_string(t), len + 1);
+			fr->ev[fr->nev].text_len = len;
+		}
+		fr->nev++;
+	}
+}
+
 /* One finding {"rule":..,"severity":..,"dimension":..,"kind":..,"message":..};
  * -1 when it is not an object with a rule. */
 static int parse_finding(fired_rule *fr, json_object *f)
@@ -75,8 +123,15 @@ static int parse_finding(fired_rule *fr, json_object *f)
 		sev = ms_severity_parse(s);
 	if ((s = str_member(f, "dimension")))
 		dim = ms_dimension_parse(s);
-	if ((s = str_member(f, "kind")))
+	if ((s = str_member(f, "kind"))) {
 		fr->error = strcmp(s, "error") == 0;
+		fr->missing = strcmp(s, "missing") == 0;
+	}
+	{
+		json_object *w = NULL;
+		fr->waived = json_object_object_get_ex(f, "waived", &w) && json_object_get_boolean(w);
+	}
+	parse_evidence(fr, f);
 	if ((s = str_member(f, "message")))
 		fr->message = xstrdup(s);
 	fr->severity = sev < 0 ? MS_SEV_INFO : (ms_severity)sev;
@@ -125,6 +180,7 @@ static int parse_rec(scan_rec *r, json_object *obj)
 	r->prompt_id = dup_field(obj, "prompt_id");
 	r->sample = dup_field(obj, "sample");
 	r->pack = dup_field(obj, "rules_fingerprint");
+	r->version = dup_field(obj, "medscreen_version");
 	if (parse_status(r, obj))
 		return -1;
 	if (json_object_object_get_ex(obj, "score", &v) && json_object_is_type(v, json_type_int))

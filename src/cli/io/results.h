@@ -8,17 +8,32 @@
 
 enum { REC_CLEAR, REC_FLAGGED, REC_ERROR };
 
+/* An evidence span of a finding: byte offsets into the response (or the
+ * prompt, with on_prompt) and the text as the scan wrote it (cut at 200
+ * bytes). */
+typedef struct ev_span {
+	size_t start, end;
+	char *text;
+	size_t text_len;
+	int on_prompt;
+} ev_span;
+
 typedef struct fired_rule {
 	char *rule;
 	char *message;         /* the rule's message, or NULL */
 	ms_severity severity;
 	ms_dimension dimension;
 	int error;             /* the rule could not be evaluated */
+	int missing;           /* kind "missing": something the answer lacks */
+	int waived;            /* a waiver applies */
+	ev_span *ev;           /* its evidence */
+	size_t nev;
 } fired_rule;
 
 typedef struct scan_rec {
 	char *id, *model, *group, *weights, *prompt_id, *sample;
 	char *pack;            /* rules_fingerprint: the pack that scanned it, or NULL */
+	char *version;         /* medscreen_version that scanned it, or NULL */
 	const char *file;      /* owned by the set */
 	unsigned long line;    /* line in the scan file */
 	int status;

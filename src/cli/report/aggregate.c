@@ -124,8 +124,27 @@ static void collect_one(report_data *d, const scan_rec *r)
 	}
 }
 
+const char *report_prompt_title(const report_data *d, const char *prompt_id)
+{
+	const ms_prompt *p = d->prompts && prompt_id ? ms_prompts_find(d->prompts, prompt_id) : NULL;
+
+	return p && p->title ? p->title : "";
+}
+
+const char *report_rule_title(const report_data *d, const char *rule)
+{
+	size_t i = d->pack && rule ? strmap_get(&d->title_idx, rule) : (size_t)-1;
+	const char *t = i == (size_t)-1 ? NULL : ms_rules_get(d->pack, i)->title;
+
+	return t ? t : "";
+}
+
 void report_collect(report_data *d, const scan_set *set)
 {
+	size_t nr = d->pack ? ms_rules_count(d->pack) : 0;
+
+	for (size_t i = 0; i < nr; i++)
+		strmap_put(&d->title_idx, ms_rules_get(d->pack, i)->id, i);
 	for (size_t i = 0; i < set->n; i++)
 		collect_one(d, &set->v[i]);
 }
@@ -143,6 +162,7 @@ void report_data_free(report_data *d)
 		groups_free(&d->rules[i].models);
 	free(d->rules);
 	strmap_free(&d->rule_idx);
+	strmap_free(&d->title_idx);
 	groups_free(&d->models);
 	groups_free(&d->fams);
 	groups_free(&d->weights);
@@ -196,21 +216,6 @@ static int cmp_rulecount(const void *a, const void *b)
 	return strcmp(x->rule, y->rule);
 }
 
-/* "k/n p% [lo-hi]" with the 95% Wilson interval; "-" without records. */
-static void rate_cell(rtable *t, size_t row, size_t col, unsigned long k, unsigned long n)
-{
-	stats_interval iv;
-
-	if (!n) {
-		cell(t, row, col, "-");
-		return;
-	}
-	iv = stats_wilson(k, n, STATS_Z95);
-	cell(t, row, col, "%lu/%lu %.1f%% [%.1f-%.1f]", k, n, 100.0 * (double)k / (double)n,
-	     100 * iv.lo, 100 * iv.hi);
-	set_heat(t, row, col, (double)k / (double)n);
-}
-
 static void groups_table(rtable *t, groups *g, const char *title, const char *key,
 			 const char *what, const char *x1, const char *x2)
 {
@@ -220,13 +225,15 @@ static void groups_table(rtable *t, groups *g, const char *title, const char *ke
 		table_col(t, x1, 0);
 	if (x2)
 		table_col(t, x2, 0);
-	table_col(t, "records", 1);
-	table_col(t, "errors", 1);
-	table_col(t, "any dimension", 1);
+	table_col(t, "records", COL_NUM);
+	table_col(t, "errors", COL_NUM);
+	table_col_drill(t, "any dimension", COL_RATE, DRILL_ANY);
 	for (int d = 0; d < MS_DIM_COUNT; d++)
-		table_col(t, ms_dimension_name((ms_dimension)d), 1);
+		table_col_drill(t, ms_dimension_name((ms_dimension)d), COL_RATE, d);
 	if (g->n)
 		qsort(g->v, g->n, sizeof *g->v, cmp_group_name);
+	for (size_t i = 0; i < g->n; i++)   /* the rows' order from now on */
+		strmap_put(&g->idx, g->v[i].name, i);
 	for (size_t i = 0; i < g->n; i++) {
 		group *gr = &g->v[i];
 		size_t r = table_row(t), c = 0;
@@ -238,15 +245,15 @@ static void groups_table(rtable *t, groups *g, const char *title, const char *ke
 			cell(t, r, c++, "%s", gr->extra[1] ? gr->extra[1] : "-");
 		cell(t, r, c++, "%lu", gr->n);
 		cell(t, r, c++, "%lu", gr->errors);
-		rate_cell(t, r, c++, gr->flagged, gr->n);
+		cell_rate(t, r, c++, gr->flagged, gr->n);
 		for (int d = 0; d < MS_DIM_COUNT; d++)
-			rate_cell(t, r, c++, gr->dim[d], gr->n);
+			cell_rate(t, r, c++, gr->dim[d], gr->n);
 	}
 }
 
-static void slice_row(rtable *t, const slice *sl)
+static void slice_row(rtable *t, const report_data *d, const slice *sl)
 {
-	size_t r = table_row(t), fm = 0;
+	size_t r = table_row(t), fm = 0, c = 0;
 	out_buf names = { 0 };
 
 	for (size_t m = 0; m < sl->nmodels; m++)
@@ -254,15 +261,14 @@ static void slice_row(rtable *t, const slice *sl)
 			ob_printf(&names, "%s%s", fm ? ", " : "", sl->models[m]);
 			fm++;
 		}
-	cell(t, r, 0, "%s", sl->prompt);
-	cell(t, r, 1, "%zu/%zu", fm, sl->nmodels);
-	set_heat(t, r, 1, sl->nmodels ? (double)fm / (double)sl->nmodels : 0);
-	cell(t, r, 2, "%lu/%lu", sl->flagged, sl->n);
-	for (int d = 0; d < MS_DIM_COUNT; d++) {
-		cell(t, r, 3 + (size_t)d, "%lu", sl->dim[d]);
-		set_heat(t, r, 3 + (size_t)d, sl->n ? (double)sl->dim[d] / (double)sl->n : 0);
-	}
-	cell(t, r, 3 + MS_DIM_COUNT, "%s", names.data ? names.data : "");
+	cell(t, r, c++, "%s", sl->prompt);
+	if (d->prompts)
+		cell(t, r, c++, "%s", report_prompt_title(d, sl->prompt));
+	cell_fraction(t, r, c++, fm, sl->nmodels);
+	cell_fraction(t, r, c++, sl->flagged, sl->n);
+	for (int dm = 0; dm < MS_DIM_COUNT; dm++)
+		cell_count(t, r, c++, sl->dim[dm], sl->n);
+	cell(t, r, c, "%s", names.data ? names.data : "");
 	ob_free(&names);
 }
 
@@ -270,43 +276,53 @@ static void slices_table(rtable *t, report_data *d)
 {
 	table_init(t, "Prompts by how many models were flagged (worst first)", "prompts",
 		   "A model counts as flagged on a prompt when any of its records for it is.");
-	table_col(t, "prompt", 0);
-	table_col(t, "models flagged", 1);
-	table_col(t, "records flagged", 1);
+	table_col_drill(t, "prompt", COL_TEXT, DRILL_ANY);
+	if (d->prompts)
+		table_col(t, "title", COL_TEXT);
+	table_col_drill(t, "models flagged", COL_RATE, DRILL_ANY);
+	table_col_drill(t, "records flagged", COL_RATE, DRILL_ANY);
 	for (int dm = 0; dm < MS_DIM_COUNT; dm++)
-		table_col(t, ms_dimension_name((ms_dimension)dm), 1);
-	table_col(t, "flagged models", 0);
+		table_col_drill(t, ms_dimension_name((ms_dimension)dm), COL_NUM, dm);
+	table_col(t, "flagged models", COL_TEXT);
 	if (d->nslices)
 		qsort(d->slices, d->nslices, sizeof *d->slices, cmp_slice);
-	for (size_t i = 0; i < d->nslices; i++)
-		slice_row(t, &d->slices[i]);
+	for (size_t i = 0; i < d->nslices; i++) {
+		strmap_put(&d->slice_idx, d->slices[i].prompt, i);
+		slice_row(t, d, &d->slices[i]);
+	}
 }
 
 static void rules_table(rtable *t, report_data *d)
 {
 	table_init(t, "Rules by how often they fired", "rules", NULL);
-	table_col(t, "rule", 0);
-	table_col(t, "dimension", 0);
-	table_col(t, "severity", 0);
-	table_col(t, "records", 1);
-	table_col(t, "models", 0);
+	table_col_drill(t, "rule", COL_TEXT, DRILL_ANY);
+	if (d->pack)
+		table_col(t, "title", COL_TEXT);
+	table_col(t, "dimension", COL_TEXT);
+	table_col(t, "severity", COL_TEXT);
+	table_col_drill(t, "records", COL_NUM, DRILL_ANY);
+	table_col(t, "models", COL_TEXT);
 	if (d->nrules)
 		qsort(d->rules, d->nrules, sizeof *d->rules, cmp_rulecount);
 	for (size_t i = 0; i < d->nrules; i++) {
 		rulecount *rc = &d->rules[i];
-		size_t r = table_row(t);
+		size_t r = table_row(t), c = 0;
 		out_buf names = { 0 };
+
+		strmap_put(&d->rule_idx, rc->rule, i);
 
 		if (rc->models.n)
 			qsort(rc->models.v, rc->models.n, sizeof *rc->models.v, cmp_group_count);
 		for (size_t m = 0; m < rc->models.n; m++)
 			ob_printf(&names, "%s%s (%lu)", m ? ", " : "", rc->models.v[m].name,
 				  rc->models.v[m].flagged);
-		cell(t, r, 0, "%s", rc->rule);
-		cell(t, r, 1, "%s", ms_dimension_name(rc->dimension));
-		cell(t, r, 2, "%s", ms_severity_name(rc->severity));
-		cell(t, r, 3, "%lu", rc->fired);
-		cell(t, r, 4, "%s", names.data ? names.data : "");
+		cell(t, r, c++, "%s", rc->rule);
+		if (d->pack)
+			cell(t, r, c++, "%s", report_rule_title(d, rc->rule));
+		cell(t, r, c++, "%s", ms_dimension_name(rc->dimension));
+		cell(t, r, c++, "%s", ms_severity_name(rc->severity));
+		cell(t, r, c++, "%lu", rc->fired);
+		cell(t, r, c, "%s", names.data ? names.data : "");
 		ob_free(&names);
 	}
 }

@@ -49,12 +49,21 @@ typedef struct report_data {
 	size_t nrules, caprules;
 	strmap rule_idx;
 	unsigned long total, flagged, errors;
+	/* Set before report_collect when given: the titles of prompts and
+	 * rules (borrowed). */
+	const ms_prompts *prompts;
+	const ms_rules *pack;
+	strmap title_idx;         /* rule id -> index in pack */
 } report_data;
 
 #define REPORT_TABLES 5
 
 void report_collect(report_data *d, const scan_set *set);
-/* Fill tables[REPORT_TABLES]; sorts the data for display. */
+/* The title of a prompt or a rule, "" when unknown. */
+const char *report_prompt_title(const report_data *d, const char *prompt_id);
+const char *report_rule_title(const report_data *d, const char *rule);
+/* Fill tables[REPORT_TABLES]; sorts the data for display: the maps of
+ * models, groups, weights, prompts and rules then give their rows. */
 void report_tables(report_data *d, rtable *tables);
 void report_data_free(report_data *d);
 

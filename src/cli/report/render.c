@@ -1,6 +1,7 @@
 /* The report's text, markdown, CSV and JSON renderers. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,8 @@
 #include "../out/csv.h"
 #include "../out/json.h"
 #include "../out/utf8.h"
+#include "../stats.h"
+#include "../xalloc.h"
 
 const char *const report_format_names[] = { "text", "markdown", "csv", "json", "html", NULL };
 
@@ -94,21 +97,87 @@ static void render_markdown(out_buf *b, const rtable *t)
 	ob_add(b, "\n", 1);
 }
 
-/* CSV: one block per table, headed by a line naming the table. */
-static void render_csv(out_buf *b, const rtable *t)
+/* The numbers of a k-of-n cell: k, n, the rate and its 95% Wilson
+ * interval (no rate without records). */
+typedef struct kn_nums {
+	char k[24], n[24], rate[16], lo[16], hi[16];
+} kn_nums;
+
+static void kn_format(kn_nums *x, const rcell *c)
 {
-	csv_cell(b, "table", 0);
-	for (size_t c = 0; c < t->ncols; c++)
-		csv_cell(b, t->cols[c], c + 1 == t->ncols);
-	for (size_t r = 0; r < t->nrows; r++) {
-		csv_cell(b, t->key, 0);
-		for (size_t c = 0; c < t->ncols; c++)
-			csv_cell(b, cellv(t, r, c), c + 1 == t->ncols);
+	snprintf(x->k, sizeof x->k, "%lu", c->k);
+	snprintf(x->n, sizeof x->n, "%lu", c->n);
+	x->rate[0] = x->lo[0] = x->hi[0] = '\0';
+	if (c->n) {
+		stats_interval iv = stats_wilson(c->k, c->n, STATS_Z95);
+		snprintf(x->rate, sizeof x->rate, "%.4f", (double)c->k / (double)c->n);
+		snprintf(x->lo, sizeof x->lo, "%.4f", iv.lo);
+		snprintf(x->hi, sizeof x->hi, "%.4f", iv.hi);
 	}
 }
 
+static const char *const kn_parts[] = { "count", "total", "rate", "lower", "upper" };
+
+/* CSV: one block per table, headed by a line naming the table; a column of
+ * rates is five columns of numbers: "C count", "C total", "C rate",
+ * "C lower" and "C upper" (the 95% Wilson interval), empty without
+ * records. */
+static void render_csv(out_buf *b, const rtable *t)
+{
+	csv_cell(b, "table", 0);
+	for (size_t c = 0; c < t->ncols; c++) {
+		int last = c + 1 == t->ncols;
+		if (t->numeric[c] != COL_RATE) {
+			csv_cell(b, t->cols[c], last);
+			continue;
+		}
+		for (int p = 0; p < 5; p++) {
+			char *h = xasprintf("%s %s", t->cols[c], kn_parts[p]);
+			csv_cell(b, h, last && p == 4);
+			free(h);
+		}
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		csv_cell(b, t->key, 0);
+		for (size_t c = 0; c < t->ncols; c++) {
+			int last = c + 1 == t->ncols;
+			kn_nums x;
+			if (t->numeric[c] != COL_RATE) {
+				csv_cell(b, cellv(t, r, c), last);
+				continue;
+			}
+			kn_format(&x, cellp(t, r, c));
+			csv_cell(b, x.k, 0);
+			csv_cell(b, x.n, 0);
+			csv_cell(b, x.rate, 0);
+			csv_cell(b, x.lo, 0);
+			csv_cell(b, x.hi, last);
+		}
+	}
+}
+
+/* {"count":k,"total":n,"rate":..,"lower":..,"upper":..}: null rate and
+ * interval without records. */
+static void json_kn(json_w *w, const rcell *c)
+{
+	kn_nums x;
+	const char *v[5];
+
+	kn_format(&x, c);
+	v[0] = x.k, v[1] = x.n, v[2] = x.rate, v[3] = x.lo, v[4] = x.hi;
+	jw_obj(w);
+	for (int p = 0; p < 5; p++) {
+		jw_key(w, kn_parts[p]);
+		if (*v[p])
+			jw_raw(w, v[p]);
+		else
+			jw_null(w);
+	}
+	jw_obj_end(w);
+}
+
 /* "key":{"title":..,"rows":[{column: value}]}; a numeric column's cells
- * are numbers when they read as one. */
+ * are numbers when they read as one, a rate column's are json_kn objects. */
 static void render_json(json_w *w, const rtable *t)
 {
 	jw_key(w, t->key);
@@ -123,7 +192,9 @@ static void render_json(json_w *w, const rtable *t)
 			const char *s = cellv(t, r, c);
 			char *end;
 			jw_key(w, t->cols[c]);
-			if (t->numeric[c] && *s && (strtod(s, &end), *end == '\0'))
+			if (t->numeric[c] == COL_RATE)
+				json_kn(w, cellp(t, r, c));
+			else if (t->numeric[c] && *s && (strtod(s, &end), *end == '\0'))
 				jw_raw(w, s);
 			else
 				jw_str(w, s);
