@@ -23,6 +23,7 @@ static const struct command {
 	{ "report", cmd_report, "per model x dimension, per prompt and per rule tables" },
 	{ "diff", cmd_diff, "regression between two model versions" },
 	{ "eval", cmd_eval, "agreement of scan results with human labels" },
+	{ "review", cmd_review, "workbooks for reviewers: one CSV per reviewer" },
 };
 
 static void usage(FILE *f)
