@@ -24,6 +24,7 @@ static const struct command {
 	{ "diff", cmd_diff, "regression between two model versions" },
 	{ "eval", cmd_eval, "agreement of scan results with human labels" },
 	{ "review", cmd_review, "workbooks for reviewers: one CSV per reviewer" },
+	{ "consensus", cmd_consensus, "reviewers' agreement and consensus labels" },
 };
 
 static void usage(FILE *f)

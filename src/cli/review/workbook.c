@@ -143,7 +143,9 @@ void wb_cell_error(workbook *wb, unsigned long row, int col, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (col >= 0)
+	if (row == 0)
+		cli_error("%s: %s", wb->path, msg);
+	else if (col >= 0)
 		cli_error("%s: row %lu, column %s: %s", wb->path, row, wb->l.names[col], msg);
 	else
 		cli_error("%s: row %lu: %s", wb->path, row, msg);

@@ -81,7 +81,7 @@ size_t wb_read(const char *path, unsigned kinds, int need_verdicts, workbook *wb
 void wb_free(workbook *wb);
 
 /* An error about a cell: "path: row R, column NAME: message" (col -1: no
- * column); counted in wb->problems, printed for the first 50. */
+ * column; row 0: neither); counted in wb->problems, printed for the first 50. */
 void wb_cell_error(workbook *wb, unsigned long row, int col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
