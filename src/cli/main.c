@@ -25,6 +25,7 @@ static const struct command {
 	{ "eval", cmd_eval, "agreement of scan results with human labels" },
 	{ "review", cmd_review, "workbooks for reviewers: one CSV per reviewer" },
 	{ "consensus", cmd_consensus, "reviewers' agreement and consensus labels" },
+	{ "study", cmd_study, "compliance tables and tests from labels or flags" },
 };
 
 static void usage(FILE *f)
