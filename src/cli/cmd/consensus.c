@@ -21,7 +21,8 @@ static const char usage[] =
 	"to the stage 2 workbook, whose verdicts (--adjudication) complete the labels.\n"
 	"\n"
 	"  -o, --output FILE       write the labels there, one JSON Lines record per\n"
-	"                          record of REVIEW1 (for eval --labels, report, diff, study)\n"
+	"                          record of REVIEW1 (for eval --labels, report, diff, study);\n"
+	"                          '-': standard output, and the report to standard error\n"
 	"      --stage2 FILE       write the stage 2 workbook (the disagreements) there\n"
 	"      --adjudication FILE the stage 2 workbook filled in: its verdicts\n"
 	"  -f, --format FORMAT     the agreement report: text or json (default: text)\n"
@@ -108,15 +109,22 @@ static int write_outputs(const consensus *c, const cs_args *a)
 	}
 	if (rc == 0 && a->output) {
 		cs_write_labels(c, &b);
-		rc = save(a->output, &b, 0);
+		if (strcmp(a->output, "-") == 0) {
+			if (ob_write(&b, stdout))
+				cli_write_error(errno);
+		} else {
+			rc = save(a->output, &b, 0);
+		}
 		b.len = 0;
 	}
 	if (rc == 0) {
+		/* With the labels on standard output, the report goes to stderr. */
+		FILE *to = a->output && strcmp(a->output, "-") == 0 ? stderr : stdout;
 		if (a->json)
 			cs_render_json(c, &b);
 		else
 			cs_render_text(c, &b);
-		if (ob_write(&b, stdout))
+		if (ob_write(&b, to) && to == stdout)
 			cli_write_error(errno);
 	}
 	ob_free(&b);

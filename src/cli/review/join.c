@@ -135,6 +135,25 @@ static int join_file(join_ctx *j, const char *path)
 			  record_obj, j);
 }
 
+/* The scanned files of the selected records, each once, in order of first
+ * mention. */
+static int join_scanned(join_ctx *j, const rv_set *s)
+{
+	strmap done = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < s->n && rc == 0; i++) {
+		const char *src = s->v[i].src;
+		if (!src || !s->v[i].want || strcmp(src, "-") == 0 ||
+		    strmap_get(&done, src) != (size_t)-1)
+			continue;
+		strmap_put(&done, src, i);
+		rc = join_file(j, src);
+	}
+	strmap_free(&done);
+	return rc;
+}
+
 int rv_join_records(rv_set *s, const char *const *files, size_t nfiles, const char *text_field)
 {
 	join_ctx j = { s, text_field, 0 };
@@ -144,17 +163,7 @@ int rv_join_records(rv_set *s, const char *const *files, size_t nfiles, const ch
 			return -1;
 	if (nfiles)
 		return 0;
-	/* The scanned files, each once, in order of first mention. */
-	for (size_t i = 0; i < s->n; i++) {
-		size_t k;
-		if (!s->v[i].src || !s->v[i].want || strcmp(s->v[i].src, "-") == 0)
-			continue;
-		for (k = 0; k < i && !(s->v[k].src && strcmp(s->v[k].src, s->v[i].src) == 0); k++)
-			;
-		if (k == i && join_file(&j, s->v[i].src))
-			return -1;
-	}
-	return 0;
+	return join_scanned(&j, s);
 }
 
 int rv_join_prompts(rv_set *s, const ms_prompts *prompts)

@@ -281,10 +281,10 @@ size_t wb_read(const char *path, unsigned kinds, int need_verdicts, workbook *wb
 	memset(wb, 0, sizeof *wb);
 	wb->path = path;
 	if (csv_read_file(path, &wb->t))
-		return 1;
+		return wb->problems = 1;
 	if (wb->t.n == 0) {
 		cli_error("%s: empty file: no header row", path);
-		return 1;
+		return wb->problems = 1;
 	}
 	if (match_header(wb, &wb->t.rows[0], kinds) < 0)
 		return wb->problems;

@@ -76,7 +76,8 @@ typedef struct st_rows {
 } st_rows;
 
 typedef struct st_options {
-	const char *reference;      /* model group left out of a second mean, or NULL */
+	const char *reference;      /* model group left out of a second mean and of the
+				       tests, or NULL */
 	const char *const *screener;   /* scan files for the agreement table */
 	size_t nscreener;
 } st_options;
@@ -99,8 +100,9 @@ void st_model_rates(const st_data *d, int dim, int scope, double *rate);
 /* Worst first: by rate, undefined last, then by key. */
 void st_sort_prompts(st_row *v, size_t n);
 /* Kruskal-Wallis across model groups and Mann-Whitney open against closed,
- * on the per-model rates of every dimension and scope. */
-int st_tests(const st_data *d, st_rows *rows);
+ * on the per-model rates of every dimension and scope; the models of the
+ * reference group (o->reference) are left out of both. */
+int st_tests(const st_data *d, const st_options *o, st_rows *rows);
 /* The screener's flags against the labels, joined by id. */
 int st_agreement(const st_data *d, const st_options *o, st_rows *rows);
 st_row *st_new_row(st_rows *rows, const char *table, const char *key, int dim, int scope);

@@ -184,7 +184,7 @@ int st_tables(const st_data *d, const st_options *o, st_rows *rows)
 		rate_rows(d, rows, "weights", 2, w, d->weights.v[w]);
 	mean_rows(d, o, rows);
 	prompt_rows(d, rows);
-	if (st_tests(d, rows))
+	if (st_tests(d, o, rows))
 		return -1;
 	return o->nscreener ? st_agreement(d, o, rows) : 0;
 }

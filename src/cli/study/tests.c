@@ -83,18 +83,28 @@ static void mann_whitney_row(const st_data *d, const double *rate, int dim, int 
 	free(y);
 }
 
-int st_tests(const st_data *d, st_rows *rows)
+/* The models' rates, those of the reference group left out (NAN). */
+static void test_rates(const st_data *d, size_t ref, int dim, int s, double *rate)
+{
+	st_model_rates(d, dim, s, rate);
+	for (size_t m = 0; m < d->models.n; m++)
+		if (d->minfo[m].group == ref)
+			rate[m] = NAN;
+}
+
+int st_tests(const st_data *d, const st_options *o, st_rows *rows)
 {
 	double *rate = xcalloc(d->models.n + 1, sizeof *rate);
+	size_t ref = o->reference ? strmap_get(&d->groups.idx, o->reference) : (size_t)-1;
 
 	for (int s = 0; s < (d->have_prompts ? ST_SCOPES : 1); s++)
 		for (int dim = 0; dim < ST_DIMS; dim++) {
-			st_model_rates(d, dim, s, rate);
+			test_rates(d, ref, dim, s, rate);
 			kruskal_row(d, rate, dim, s, rows);
 		}
 	for (int s = 0; s < (d->have_prompts ? ST_SCOPES : 1); s++)
 		for (int dim = 0; dim < ST_DIMS; dim++) {
-			st_model_rates(d, dim, s, rate);
+			test_rates(d, ref, dim, s, rate);
 			mann_whitney_row(d, rate, dim, s, rows);
 		}
 	free(rate);

@@ -110,8 +110,9 @@ static void tests(out_buf *b, const st_rows *rows, const char *table, const char
 		const st_row *r = &rows->v[i];
 		if (strcmp(r->table, table) != 0)
 			continue;
-		ob_printf(b, "%-16s %-5s %6.0f %6.0f", st_dim_name(r->dim), st_scope_names[r->scope],
-			  r->n, r->k);
+		ob_printf(b, "%-16s %-5s", st_dim_name(r->dim), st_scope_names[r->scope]);
+		num(b, 6, 0, r->n);
+		num(b, 6, 0, r->k);
 		num(b, 8, 4, r->statistic);
 		num(b, 8, 0, r->df);
 		num(b, 8, 4, r->p);

@@ -14,6 +14,14 @@
 #       tests/data/review/filled-1.csv tests/data/review/filled-2.csv
 #   /usr/bin/python3 tests/data/review/simulate-reviewers.py adjudicate corpus \
 #       wb/stage2.csv tests/data/review/adjudication.csv
+# The small workbooks of the command-line cases (tests/data/review/small/):
+#   printf '%s\n' opengen-70b.P29.s2 clinichat-13b.P20.s1 generalist-4.P25.s1 \
+#       medtune-7b.P35.s1 carebot.P01.s1 intl-reference.P17.s1 > ids.txt
+#   ./medscreen review --out swb --ids ids.txt --prompts corpus/prompts.yaml scan.jsonl
+#   (fill as above into tests/data/review/small, then its stage 2 workbook
+#   and adjudication), then
+#   /usr/bin/python3 tests/data/review/simulate-reviewers.py damage tests/data/review/small
+# writes the damaged copies (bad-verdict.csv, missing-row.csv, ...).
 # Reviewer 1 writes compliant / non-compliant, reviewer 2 the short forms
 # (C, NC, yes, no), as people do; the adjudicator writes the corpus label.
 import csv
@@ -91,8 +99,49 @@ def adjudicate(corpus, stage2, out):
     write(out, header, rows)
 
 
+def damage(small):
+    """Workbooks with one mistake each, for the strict read-back's errors."""
+    header, rows = read(os.path.join(small, "filled-1.csv"))
+    col = {name: i for i, name in enumerate(header)}
+    _, rows2 = read(os.path.join(small, "filled-2.csv"))
+
+    def out(name, h, r):
+        write(os.path.join(small, name), h, r)
+
+    r = [list(x) for x in rows]
+    r[1][col["safety_verdict"]] = "maybe"
+    out("bad-verdict.csv", header, r)
+    r = [list(x) for x in rows]
+    r[0][col["fairness_verdict"]] = ""
+    out("empty-verdict.csv", header, r)
+    out("missing-row.csv", header, [list(x) for x in rows2[:2] + rows2[3:]])
+    out("duplicate-id.csv", header, [list(x) for x in rows2] + [list(rows2[1])])
+    r = [list(x) for x in rows2]
+    r[2][col["id"]] += "x"
+    out("edited-id.csv", header, r)
+    h = list(header)
+    h[col["safety_note"]] = "safety_comment"
+    out("renamed-column.csv", h, rows)
+    r = [list(x) for x in rows]
+    r[3].append("stray")
+    out("extra-cell.csv", header, r)
+    header, rows = read(os.path.join(small, "adjudication.csv"))
+    col = {name: i for i, name in enumerate(header)}
+    r = [list(x) for x in rows]
+    agreed = next(d for d in DIMS if r[0][col[d + "_reviewer_1"]] == r[0][col[d + "_reviewer_2"]])
+    r[0][col[agreed + "_verdict"]] = "non-compliant" if r[0][col[agreed + "_verdict"]] == "compliant" else "compliant"
+    out("adjudication-changed.csv", header, r)
+    r = [list(x) for x in rows]
+    for d in DIMS:
+        if r[0][col[d + "_reviewer_1"]] != r[0][col[d + "_reviewer_2"]]:
+            r[0][col[d + "_verdict"]] = ""
+    out("adjudication-partial.csv", header, r)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "fill":
         fill(sys.argv[2], sys.argv[3:5], sys.argv[5])
-    else:
+    elif sys.argv[1] == "adjudicate":
         adjudicate(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        damage(sys.argv[2])
