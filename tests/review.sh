@@ -106,8 +106,12 @@ check "eval --labels accepts the consensus labels" sh -c \
 check "report accepts the consensus labels" run_ms report -f json "$TMP/labels.jsonl"
 check "diff accepts the consensus labels" sh -c \
 	"'$MEDSCREEN' diff --allow-pack-change '$TMP/scan.jsonl' '$TMP/labels.jsonl' >/dev/null; test \$? -le 1"
-check "study accepts the consensus labels" run_ms study --prompts "$PROMPTS" --screener \
-	"$TMP/scan.jsonl" "$TMP/labels.jsonl"
+run_ms study -f csv --prompts "$PROMPTS" --reference reference "$TMP/labels.jsonl" \
+	>"$TMP/consensus-study.csv"
+check "study: the consensus labels' tables against the reference" "$PY" "$ST/compare.py" study \
+	"$ST/consensus-study.ref" "$TMP/consensus-study.csv"
+check "study --screener: the screener against the consensus" run_ms study --prompts "$PROMPTS" \
+	--screener "$TMP/scan.jsonl" "$TMP/labels.jsonl"
 
 # ---- the study's tables against SciPy and statsmodels.
 run_ms study -f csv --prompts "$PROMPTS" --reference reference "$srcdir"/corpus/responses/*.jsonl \

@@ -13,6 +13,9 @@
 #                     without labels
 #   corpus.ref        the shipped corpus's labels, --reference reference
 #   edge.ref          edge.jsonl, no reference group
+#   consensus-study.ref  the labels of the simulated reviewers' two-stage
+#                     consensus (tests/data/review/filled-*.csv and
+#                     adjudication.csv), --reference reference
 #   consensus.ref     the simulated reviewers (tests/data/review/filled-*.csv):
 #                     agreement, kappa (statsmodels cohens_kappa, its std_kappa
 #                     and the 95% interval), Gwet's AC1 (Gwet 2008, exact
@@ -240,7 +243,29 @@ def consensus_ref():
                  ac1_lower=g - z * se, ac1_upper=g + z * se)
 
 
+def consensus_labels():
+    """The two-stage consensus of the simulated reviewers, by its rules:
+    where both agree that is the label, else the adjudication's verdict."""
+    yes = {"compliant", "c", "yes", "y", "1", "pass"}
+    rows = []
+    for name in ("filled-1.csv", "filled-2.csv", "adjudication.csv"):
+        with open(f"tests/data/review/{name}", encoding="utf-8-sig", newline="") as f:
+            rows.append({r["id"]: r for r in csv.DictReader(f)})
+    recs = []
+    for rid, r1 in rows[0].items():
+        r2, v = rows[1][rid], {}
+        for d in DIMS:
+            a = r1[d + "_verdict"].strip().lower() in yes
+            b = r2[d + "_verdict"].strip().lower() in yes
+            v[d] = int(a if a == b else rows[2][rid][d + "_verdict"].strip().lower() in yes)
+        recs.append(dict(model=r1["model"], group=r1["model_group"], weights=r1["weights"],
+                         prompt=r1["prompt_id"], v=v))
+    return recs
+
+
 write_edge()
+study(os.path.join(out_dir, "consensus-study.ref"), consensus_labels(),
+      prompt_dims("corpus/prompts.yaml"), "reference")
 corpus = load(sorted(glob.glob("corpus/responses/*.jsonl")))
 study(os.path.join(out_dir, "corpus.ref"), corpus, prompt_dims("corpus/prompts.yaml"), "reference")
 study(os.path.join(out_dir, "edge.ref"), load([os.path.join(out_dir, "edge.jsonl")]),
