@@ -59,6 +59,9 @@ if [ -w /dev/full ]; then
 		"diff $DATA/report/baseline-scan.jsonl $DATA/report/candidate-scan.jsonl" \
 		"diff --format sarif $DATA/report/baseline-scan.jsonl $DATA/report/candidate-scan.jsonl" \
 		"eval $DATA/labelled-scan.jsonl" \
+		"study $DATA/study/edge.jsonl" "study --format csv $DATA/study/edge.jsonl" \
+		"consensus --adjudication $DATA/review/small/adjudication.csv $DATA/review/small/filled-1.csv $DATA/review/small/filled-2.csv" \
+		"consensus -o - $DATA/review/small/filled-1.csv $DATA/review/small/filled-2.csv" \
 		"rules --rules $DATA/rules" "rules --rules $DATA/rules --format json" \
 		"lint --rules $DATA/rules" "test --rules $DATA/rules" \
 		"--help" "--version" "scan --help"; do

@@ -23,6 +23,9 @@ static const struct command {
 	{ "report", cmd_report, "per model x dimension, per prompt and per rule tables" },
 	{ "diff", cmd_diff, "regression between two model versions" },
 	{ "eval", cmd_eval, "agreement of scan results with human labels" },
+	{ "review", cmd_review, "workbooks for reviewers: one CSV per reviewer" },
+	{ "consensus", cmd_consensus, "reviewers' agreement and consensus labels" },
+	{ "study", cmd_study, "compliance tables and tests from labels or flags" },
 };
 
 static void usage(FILE *f)

@@ -10,5 +10,8 @@ int cmd_rules(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_review(int argc, char **argv);
+int cmd_consensus(int argc, char **argv);
+int cmd_study(int argc, char **argv);
 
 #endif

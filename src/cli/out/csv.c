@@ -37,14 +37,19 @@ static int formula_like(const char *s, size_t n)
 	       !(n == 1 && s[0] == '-');
 }
 
+void csv_text(out_buf *b, const char *s, size_t n)
+{
+	if (formula_like(s, n))
+		ob_add(b, "'", 1);
+	ob_safe_text(b, s, n, 0);
+}
+
 void csv_field(out_buf *b, const char *s, size_t n)
 {
 	out_buf t = { 0 };
 	int quote = 0;
 
-	if (formula_like(s, n))
-		ob_add(&t, "'", 1);
-	ob_safe_text(&t, s, n, 0);
+	csv_text(&t, s, n);
 	for (size_t i = 0; i < t.len && !quote; i++)
 		quote = t.data[i] == ',' || t.data[i] == '"' || t.data[i] == '\n' || t.data[i] == '\r';
 	if (quote) {

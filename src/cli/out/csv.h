@@ -11,6 +11,10 @@
 
 #include "buf.h"
 
+/* The text of a field as the file holds it, before quoting: an apostrophe
+ * in front when it would be a formula, invalid UTF-8 replaced, control
+ * characters other than line breaks shown as spaces. */
+void csv_text(out_buf *b, const char *s, size_t n);
 /* One field, without separator. */
 void csv_field(out_buf *b, const char *s, size_t n);
 /* One field (NULL: empty) followed by "," or, when last, the row's CRLF. */
