@@ -8,19 +8,22 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "../outfile.h"
+#include "../suggest.h"
 #include "../util.h"
 #include "../xalloc.h"
 #include "../report/aggregate.h"
 
 static const char usage[] =
 	"Usage: medscreen report [--format text|markdown|csv|json|html]\n"
-	"                        [--label LABEL]... [--by-file] SCANFILE...\n"
+	"                        [--label LABEL]... [--by-file] [-o FILE] SCANFILE...\n"
 	"Aggregate scan results (medscreen scan --format jsonl): flag rates per model,\n"
 	"model group and weights by dimension with 95% Wilson intervals; per prompt,\n"
 	"how many models were flagged (worst first); per rule, how often it fired and on\n"
 	"which models.  --label (one per scan file, in order) or --by-file (the file\n"
 	"names) keep the scans apart: each model has a row per version, and a table\n"
-	"gives the change of its flag rates from the first version to the last.\n";
+	"gives the change of its flag rates from the first version to the last.\n"
+	"-o FILE writes the report to FILE, replaced only once it is complete.\n";
 
 /* The version labels of the scan files: --label's, or the files' names. */
 typedef struct labels {
@@ -37,13 +40,18 @@ static int parse_report_options(int argc, char **argv, report_format *fmt, label
 		{ "format", required_argument, NULL, 'f' },
 		{ "label", required_argument, NULL, O_LABEL },
 		{ "by-file", no_argument, NULL, O_BY_FILE },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, v;
 
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'o':
+			if (cli_output_open(optarg))
+				return -1;
+			break;
 		case 'f':
 			if ((v = cli_choice("--format", optarg, report_format_names)) < 0)
 				return -1;
@@ -60,6 +68,7 @@ static int parse_report_options(int argc, char **argv, report_format *fmt, label
 			fputs(usage, stdout);
 			return 1;
 		default:
+			suggest_option(argc, argv, optind, opts);
 			fputs(usage, stderr);
 			return -1;
 		}
