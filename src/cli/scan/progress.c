@@ -14,6 +14,7 @@
 
 struct progress {
 	unsigned long long total;
+	double every;        /* EVERY, or MEDSCREEN_PROGRESS_INTERVAL (tests) */
 	double start, last;
 	size_t shown;        /* length of the line on screen; 0: none */
 };
@@ -29,7 +30,15 @@ static double now(void)
 progress *progress_new(unsigned long long total)
 {
 	progress *p = xcalloc(1, sizeof *p);
+	const char *env = getenv("MEDSCREEN_PROGRESS_INTERVAL");
+	char *end;
 
+	p->every = EVERY;
+	if (env && *env) {
+		double v = strtod(env, &end);
+		if (!*end && v >= 0 && v <= 3600)
+			p->every = v;
+	}
 	p->total = total;
 	p->start = p->last = now();
 	return p;
@@ -52,13 +61,14 @@ void progress_update(progress *p, unsigned long records, unsigned long long byte
 	char line[200], elapsed[24], left[24];
 	int len;
 
-	if (!p || (t = now()) - p->last < EVERY)
+	if (!p || (t = now()) - p->last < p->every)
 		return;
 	el = t - p->start;
 	p->last = t;
 	clock_text(elapsed, sizeof elapsed, el);
-	len = snprintf(line, sizeof line, "%s: %lu records, %.1f MB, %.0f records/s, %s elapsed",
-		       cli_prog, records, (double)bytes / 1e6, el > 0 ? records / el : 0.0, elapsed);
+	len = snprintf(line, sizeof line, "%s: %lu record%s, %.1f MB, %.0f records/s, %s elapsed",
+		       cli_prog, records, records == 1 ? "" : "s", (double)bytes / 1e6,
+		       el > 0 ? records / el : 0.0, elapsed);
 	if (p->total && bytes && bytes <= p->total && el > 0) {
 		clock_text(left, sizeof left, (double)(p->total - bytes) * el / (double)bytes);
 		len += snprintf(line + len, sizeof line - (size_t)len, ", ETA %s", left);
