@@ -184,14 +184,21 @@ int field_map_set(field_map *m, const char *arg)
 	return -1;
 }
 
-/* Follow a dotted path; numeric segments index arrays. */
+/* Follow a dotted path; numeric segments index arrays.  A key that holds
+ * the rest of the path, dots included (a CSV column "answer.text"), is
+ * taken whole. */
 json_object *json_lookup(json_object *obj, const char *path)
 {
 	char seg[256];
+	json_object *whole;
 
 	while (obj && *path) {
 		const char *dot = strchr(path, '.');
 		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+
+		if (dot && json_object_is_type(obj, json_type_object) &&
+		    json_object_object_get_ex(obj, path, &whole))
+			return whole;
 
 		if (n >= sizeof seg)
 			return NULL;
