@@ -11,6 +11,7 @@
 
 #include "input.h"
 #include "jsonstrict.h"
+#include "../suggest.h"
 #include "../util.h"
 #include "../xalloc.h"
 
@@ -159,7 +160,7 @@ void field_map_free(field_map *m)
 
 int field_map_set(field_map *m, const char *arg)
 {
-	const char *eq = strchr(arg, '=');
+	const char *eq = strchr(arg, '='), *best;
 
 	if (!eq || eq == arg || !eq[1]) {
 		cli_error("--field expects NAME=PATH, not '%s'", arg);
@@ -178,9 +179,11 @@ int field_map_set(field_map *m, const char *arg)
 			return 0;
 		}
 	}
+	best = suggest_name(arg, (size_t)(eq - arg), field_names, F_COUNT);
 	cli_error("--field: unknown field '%.*s' (known: response, id, model, model_group, "
-		  "weights, prompt_id, prompt, sample, labels, tags)",
-		  (int)(eq - arg), arg);
+		  "weights, prompt_id, prompt, sample, labels, tags)%s%s%s",
+		  (int)(eq - arg), arg, best ? "; did you mean '" : "", best ? best : "",
+		  best ? "'?" : "");
 	return -1;
 }
 

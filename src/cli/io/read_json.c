@@ -11,6 +11,7 @@
 
 #include "jsonstrict.h"
 #include "source.h"
+#include "../out/buf.h"
 #include "../util.h"
 #include "../xalloc.h"
 
@@ -79,9 +80,10 @@ static size_t skip_value(const doc *d, size_t i)
 }
 
 /* In the object at i, the value of member `key` (length n); 0 when absent.
- * With key NULL, the single member whose value is an array: *count says
- * how many there were. */
-static size_t member(const doc *d, size_t i, const char *key, size_t n, int *count)
+ * With key NULL, the member whose value is an array: *count says how many
+ * there were, and `names` gets their names. */
+static size_t member(const doc *d, size_t i, const char *key, size_t n, int *count,
+		     out_buf *names)
 {
 	size_t found = 0;
 
@@ -91,6 +93,10 @@ static size_t member(const doc *d, size_t i, const char *key, size_t n, int *cou
 		size_t kend = skip_string(d, i), v = skip_ws(d, skip_ws(d, kend) + 1);
 		if (key ? kend - i - 2 == n && memcmp(d->s + i + 1, key, n) == 0 : d->s[v] == '[') {
 			found = v;
+			if (names) {
+				ob_adds(names, *count ? ", " : "");
+				ob_safe_text(names, d->s + i, kend - i, 1);
+			}
 			++*count;
 		}
 		i = skip_ws(d, skip_value(d, v));
@@ -109,7 +115,7 @@ static size_t find_array(const doc *d, size_t i, const char *path)
 
 	while (path && *path && d->s[i] == '{') {
 		size_t n = strcspn(path, ".");
-		size_t v = member(d, i, path, n, &count);
+		size_t v = member(d, i, path, n, &count, NULL);
 		if (!v) {
 			cli_error("%s: no '%.*s' member where the records should be (%s)", d->name,
 				  (int)n, path, path);
@@ -119,13 +125,18 @@ static size_t find_array(const doc *d, size_t i, const char *path)
 		path += n + (path[n] == '.');
 	}
 	if (d->s[i] == '{') {
-		size_t v = member(d, i, NULL, 0, &count);
+		out_buf names = { 0 };
+		size_t v = member(d, i, NULL, 0, &count, &names);
 		if (count != 1) {
 			cli_error("%s: a JSON input holds an array of records, or an object with "
-				  "one array of them; this object has %s", d->name,
-				  count ? "several arrays: use JSON Lines or keep one" : "none");
+				  "one array of them; this object has %s%s%s", d->name,
+				  count ? "several: " : "none",
+				  count ? names.data : "",
+				  count ? " (use JSON Lines, or keep one)" : "");
+			ob_free(&names);
 			return NOT_FOUND;
 		}
+		ob_free(&names);
 		i = v;
 	}
 	if (d->s[i] != '[') {

@@ -27,6 +27,13 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static progress *shown_one;    /* the progress on screen, for messages */
+
+static void clear_for_message(void)
+{
+	progress_clear(shown_one);
+}
+
 progress *progress_new(unsigned long long total)
 {
 	progress *p = xcalloc(1, sizeof *p);
@@ -41,6 +48,8 @@ progress *progress_new(unsigned long long total)
 	}
 	p->total = total;
 	p->start = p->last = now();
+	shown_one = p;
+	cli_before_message = clear_for_message;
 	return p;
 }
 
@@ -100,5 +109,9 @@ void progress_summary(progress *p, const scan_totals *t)
 
 void progress_free(progress *p)
 {
+	if (p && p == shown_one) {
+		shown_one = NULL;
+		cli_before_message = NULL;
+	}
 	free(p);
 }
