@@ -97,6 +97,16 @@ if [ "$status" = 2 ] && [ "$(cat "$TMP/o/keep.jsonl")" = OLD ] && no_temp "$TMP/
 else
 	not_ok "-o failing run: status $status, $(cat "$TMP/o/keep.jsonl"), $(ls -A "$TMP/o")"
 fi
+set +e
+run_ms scan $RULES -o "$TMP/o/new.jsonl" sample.jsonl no-such-file.jsonl >/dev/null 2>"$TMP/err"
+status=$?
+set -e
+if [ "$status" = 2 ] && [ ! -e "$TMP/o/new.jsonl" ] && no_temp "$TMP/o" &&
+	grep -q "new.jsonl not written" "$TMP/err"; then
+	ok "-o: a failed run creates no file"
+else
+	not_ok "-o failing run, new file: status $status, $(ls -A "$TMP/o")"
+fi
 # Interrupted: SIGTERM while the scan waits for more input.
 mkfifo "$TMP/fifo"
 "$MEDSCREEN" scan $RULES --format jsonl -o "$TMP/o/keep.jsonl" <"$TMP/fifo" >/dev/null 2>&1 &

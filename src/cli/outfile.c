@@ -16,7 +16,7 @@
 static char tmp_path[PATH_MAX];
 static const char *final_path;
 static volatile sig_atomic_t active;
-static int complete;
+static int complete, existed;
 
 /* Async-signal-safe: remove the temporary file, then die of the signal. */
 static void on_signal(int sig)
@@ -45,8 +45,10 @@ static mode_t new_mode(const char *path)
 	struct stat st;
 	mode_t um;
 
-	if (stat(path, &st) == 0)
+	if (stat(path, &st) == 0) {
+		existed = 1;
 		return st.st_mode & 07777;
+	}
 	um = umask(0);
 	umask(um);
 	return 0666 & ~um;
@@ -112,7 +114,8 @@ int cli_output_finish(int rc, int flushed)
 		}
 		rc = CLI_EXIT_TROUBLE;
 	} else {
-		cli_note("%s left as it was: the run did not complete", final_path);
+		cli_note("%s %s: the run did not complete", final_path,
+			 existed ? "left as it was" : "not written");
 	}
 	unlink(tmp_path);
 	active = 0;
