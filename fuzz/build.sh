@@ -11,5 +11,5 @@ cd "$(dirname "$0")/.."
 mkdir -p fuzz/out
 cd fuzz/out
 [ -f Makefile ] || ../../configure -q CC=clang --enable-fuzzers --disable-shared CFLAGS="-g -O1"
-make -j2 fuzz/fuzz_rules fuzz/fuzz_scan fuzz/fuzz_jsonl
-echo "built: fuzz/out/fuzz/fuzz_rules fuzz/out/fuzz/fuzz_scan fuzz/out/fuzz/fuzz_jsonl"
+make -j2 fuzz/fuzz_rules fuzz/fuzz_scan fuzz/fuzz_jsonl fuzz/fuzz_sources
+echo "built: fuzz/out/fuzz/fuzz_rules fuzz/out/fuzz/fuzz_scan fuzz/out/fuzz/fuzz_jsonl fuzz/out/fuzz/fuzz_sources"

@@ -3,7 +3,7 @@
 # Run as root on Debian 12 (bookworm) or later: scripts/install-deps.sh
 set -eu
 packages="build-essential autoconf automake libtool pkg-config
-libpcre2-dev libyaml-dev libjson-c-dev check libgsl-dev nettle-dev
+libpcre2-dev libyaml-dev libjson-c-dev check libgsl-dev nettle-dev libcsv-dev
 python3 python3-jsonschema valgrind
 python3-venv python3-pip python3-setuptools python3-wheel
 chromium chromium-driver"

@@ -5,7 +5,7 @@
 # report.
 . "$(dirname "$0")/lib.sh"
 : "${builddir:=$srcdir}"
-for t in rules scan jsonl; do
+for t in rules scan jsonl sources; do
 	if out=$("$builddir/fuzz/replay_$t" "$srcdir/fuzz/corpus-$t" 2>&1); then
 		ok "fuzz corpus-$t: $out"
 	else

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outfile.h"
 #include "rules.h"
+#include "suggest.h"
 #include "util.h"
 #include "cmd/cmds.h"
 
@@ -27,6 +29,18 @@ static const struct command {
 	{ "consensus", cmd_consensus, "reviewers' agreement and consensus labels" },
 	{ "study", cmd_study, "compliance tables and tests from labels or flags" },
 };
+
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static void suggest_command(const char *cmd)
+{
+	const char *names[NCOMMANDS], *best;
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	if ((best = suggest_name(cmd, strlen(cmd), names, NCOMMANDS)))
+		fprintf(stderr, "%s: did you mean '%s'?\n", cli_prog, best);
+}
 
 static void usage(FILE *f)
 {
@@ -63,6 +77,7 @@ static int run(int argc, char **argv)
 		if (strcmp(cmd, commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
 	cli_error("unknown command '%s'", cmd);
+	suggest_command(cmd);
 	usage(stderr);
 	return CLI_EXIT_TROUBLE;
 }
@@ -73,7 +88,7 @@ static int run(int argc, char **argv)
  * --version included, never a silent success. */
 int main(int argc, char **argv)
 {
-	int rc;
+	int rc, flushed = 1;
 
 	/* Large blocks (a huge record, its copies) come from and go back to
 	 * the system at once: without a fixed threshold glibc raises it after
@@ -84,7 +99,15 @@ int main(int argc, char **argv)
 	rc = run(argc, argv);
 
 	errno = 0;
-	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_write_error(errno);
+		rc = CLI_EXIT_TROUBLE;
+		flushed = 0;
+	}
+	/* -o FILE: replaced now, or left as it was. */
+	rc = cli_output_finish(rc, flushed);
+	errno = 0;
+	if (fclose(stdout) != 0) {
 		cli_write_error(errno);
 		rc = CLI_EXIT_TROUBLE;
 	}

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "rules.h"
+#include "suggest.h"
 #include "util.h"
 #include "xalloc.h"
 #include "out/color.h"
@@ -226,6 +227,7 @@ int rule_cmd_parse(int argc, char **argv, rule_opts *ro, const char *usage, int 
 			fputs(usage, stdout);
 			return 1;
 		default:
+			suggest_option(argc, argv, optind, opts);
 			goto bad;
 		}
 	}

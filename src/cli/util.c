@@ -12,8 +12,12 @@
 
 const char *cli_prog = "medscreen";
 
+void (*cli_before_message)(void);
+
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
+	if (cli_before_message)
+		cli_before_message();
 	fprintf(stderr, "%s: %s", cli_prog, kind);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

@@ -26,6 +26,8 @@ FILE *cli_open_input(const char *path);
 int cli_reported_write_error(void);
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Called before each of those messages (scan: rubs its progress line out). */
+extern void (*cli_before_message)(void);
 
 /* Colour: decided once per stream from --color and the terminal. */
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode;

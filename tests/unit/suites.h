@@ -15,6 +15,7 @@ Suite *make_stats_infer_suite(void);
 Suite *make_cases_suite(void);
 Suite *make_out_suite(void);
 Suite *make_review_suite(void);
+Suite *make_sources_suite(void);
 
 /* Diagnostics collected by compile_yaml(), as "line:col: level: message". */
 typedef struct diags {

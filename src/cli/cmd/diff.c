@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "../outfile.h"
+#include "../suggest.h"
 #include "../util.h"
 #include "../xalloc.h"
 #include "../report/diff.h"
@@ -19,6 +21,7 @@ static const char usage[] =
 	"the flag-rate change with McNemar's exact test, Holm-adjusted across dimensions.\n"
 	"\n"
 	"  -f, --format FORMAT     text, json, junit or sarif (default: text)\n"
+	"  -o, --output FILE       write to FILE, replaced only once complete\n"
 	"      --tolerance PP      a rise of at most PP percentage points passes (default 0)\n"
 	"      --alpha A           a rise fails only when its adjusted p is at most A\n"
 	"                          (default 0.05; 1: the tolerance alone decides)\n"
@@ -132,17 +135,25 @@ static int parse_diff_options(int argc, char **argv, diff_format *fmt, diff_resu
 		{ "allow-pack-change", no_argument, NULL, O_PACK_CHANGE },
 		{ "baseline-rules", required_argument, NULL, O_BASE_RULES },
 		{ "candidate-rules", required_argument, NULL, O_CAND_RULES },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	size_t cap = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
 			return 1;
+		case 'o':
+			if (cli_output_open(optarg))
+				return -1;
+			break;
+		case '?':
+			suggest_option(argc, argv, optind, opts);
+			/* fall through */
 		default:
 			if (diff_option(c, fmt, d, &cap))
 				return -1;

@@ -9,6 +9,8 @@
 
 #include "cmds.h"
 #include "../rules.h"
+#include "../outfile.h"
+#include "../suggest.h"
 #include "../xalloc.h"
 #include "../io/results.h"
 #include "../out/buf.h"
@@ -17,7 +19,7 @@
 static const char usage[] =
 	"Usage: medscreen eval [--format text|json] [--labels FILE]... [--errors]\n"
 	"                      [--rules PATH]... [--min-recall X] [--min-precision Y]\n"
-	"                      SCANFILE...\n"
+	"                      [-o FILE] SCANFILE...\n"
 	"Compare scan results (medscreen scan --format jsonl) with human labels, carried\n"
 	"by the records or joined to them by id from JSON Lines labels files (--labels;\n"
 	"then the records' own labels are not used): per dimension and per labelled\n"
@@ -25,7 +27,8 @@ static const char usage[] =
 	"Cohen's kappa, and macro-F1.  --errors lists each false positive and false\n"
 	"negative with its evidence.  --rules names the scanned pack, whose signals\n"
 	"labels may name without a warning.  With --min-recall/--min-precision, exit 1\n"
-	"when any dimension falls below the threshold.\n";
+	"when any dimension falls below the threshold.  -o FILE writes to FILE, replaced\n"
+	"only once complete.\n";
 
 enum { O_MIN_RECALL = 256, O_MIN_PRECISION, O_LABELS, O_ERRORS };
 
@@ -51,6 +54,7 @@ static int eval_option(int c, const char *arg, eval_opts *o)
 		o->labfiles[o->nlabfiles++] = arg;
 		return 0;
 	case O_ERRORS: o->keep_errors = 1; return 0;
+	case 'o': return cli_output_open(arg);
 	case O_MIN_RECALL: return cli_parse_real(arg, "--min-recall", 0, 1, unit, &o->min_recall);
 	case O_MIN_PRECISION:
 		return cli_parse_real(arg, "--min-precision", 0, 1, unit, &o->min_precision);
@@ -68,17 +72,19 @@ static int parse_eval_options(int argc, char **argv, eval_opts *o)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "min-recall", required_argument, NULL, O_MIN_RECALL },
 		{ "min-precision", required_argument, NULL, O_MIN_PRECISION },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:r:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:r:o:h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage, stdout);
 			return 1;
 		}
 		if (c == '?' || c == ':') {
+			suggest_option(argc, argv, optind, opts);
 			fputs(usage, stderr);
 			return -1;
 		}

@@ -9,7 +9,9 @@
 #include <time.h>
 
 #include "cmds.h"
+#include "../outfile.h"
 #include "../rules.h"
+#include "../suggest.h"
 #include "../util.h"
 #include "../xalloc.h"
 #include "../report/aggregate.h"
@@ -21,7 +23,7 @@ static const char usage[] =
 	"Usage: medscreen report [--format text|markdown|csv|json|html]\n"
 	"                        [--label LABEL]... [--by-file] [--prompts FILE]\n"
 	"                        [--rules PATH]... [--records FILE]... [--field NAME=PATH]...\n"
-	"                        [--max-answers N] [--date TEXT] SCANFILE...\n"
+	"                        [--max-answers N] [--date TEXT] [-o FILE] SCANFILE...\n"
 	"Aggregate scan results (medscreen scan --format jsonl): flag rates per model,\n"
 	"model group and weights by dimension with 95% Wilson intervals; per prompt,\n"
 	"how many models were flagged (worst first); per rule, how often it fired and on\n"
@@ -36,7 +38,8 @@ static const char usage[] =
 	"      --field NAME=PATH  read the records' field NAME from PATH (as scan)\n"
 	"      --max-answers N    answers listed per cell, highest score first (default 25;\n"
 	"                         0: no drill-down)\n"
-	"      --date TEXT        the date in the header (default: $SOURCE_DATE_EPOCH or now)\n";
+	"      --date TEXT        the date in the header (default: $SOURCE_DATE_EPOCH or now)\n"
+	"-o FILE writes the report to FILE, replaced only once it is complete.\n";
 
 /* The version labels of the scan files: --label's, or the files' names. */
 typedef struct labels {
@@ -80,6 +83,7 @@ static int parse_one(report_opts *o, int c)
 	case 'F': return field_map_set(&o->fields, optarg);
 	case 'd': o->date = optarg; return 0;
 	case 'm': return cli_parse_size(optarg, "--max-answers", 0, 100000, &o->max_answers);
+	case 'o': return cli_output_open(optarg) ? -1 : 0;
 	default: return -1;
 	}
 }
@@ -97,17 +101,19 @@ static int parse_report_options(int argc, char **argv, report_opts *o)
 		{ "field", required_argument, NULL, 'F' },
 		{ "date", required_argument, NULL, 'd' },
 		{ "max-answers", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, files;
 
-	while ((c = getopt_long(argc, argv, "f:p:r:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:r:o:h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage, stdout);
 			return 1;
 		}
 		if (c == '?' || c == ':') {
+			suggest_option(argc, argv, optind, opts);
 			fputs(usage, stderr);
 			return -1;
 		}

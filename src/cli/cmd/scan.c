@@ -6,9 +6,13 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmds.h"
+#include "../io/presets.h"
+#include "../outfile.h"
+#include "../suggest.h"
 #include "../rules.h"
 #include "../scan/engine.h"
 #include "../cliconfig.h"
@@ -23,10 +27,15 @@ static void scan_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: medscreen scan [OPTION]... [FILE]...\n"
-		"Screen JSON Lines records (stdin when no FILE or FILE is -).\n\n"
+		"Screen records: JSON Lines, JSON or CSV (stdin when no FILE or FILE is -).\n\n"
 		"  -r, --rules PATH          rule file or directory (repeatable; default: installed pack)\n"
 		"  -p, --prompts FILE        prompt set joined by prompt_id (default: installed set)\n"
 		"  -f, --format FORMAT       text, jsonl, csv, sarif or junit (default: text)\n"
+		"  -o, --output FILE         write the output to FILE, replaced only once complete\n"
+		"      --input-format FMT    jsonl, json or csv (default: from the file name's\n"
+		"                            extension .jsonl, .json or .csv; else jsonl)\n"
+		"      --preset NAME         read a tool's output: promptfoo, openai-batch, garak\n"
+		"                            or messages\n"
 		"      --sort ORDER          input (default) or score: riskiest records first\n"
 		"                            (text, jsonl and csv)\n"
 		"      --fail-on SEVERITY    exit 1 on a finding at or above info|low|medium|high|critical,\n"
@@ -48,12 +57,15 @@ static void scan_usage(FILE *f)
 		"      --no-prefilter        run every regex on every text (same output, slower)\n"
 		"      --no-jit              do not use the PCRE2 JIT\n"
 		"      --profile             print per-signal time and prefilter statistics to stderr\n"
+		"      --progress            show progress and a summary on stderr even when it is\n"
+		"                            not a terminal\n"
+		"  -q, --quiet               no progress and no summary, even on a terminal\n"
 		"  -h, --help                show this help\n");
 }
 
 enum { O_FAIL_ON = 256, O_FIELD, O_COLOR, O_CONTEXT, O_MAXREC, O_MATCHLIM, O_NOPRE, O_NOJIT,
        O_PROFILE, O_SORT, O_RULE, O_EXCLUDE_RULE, O_DIMENSION, O_TAG, O_SEVERITY, O_CONFIG,
-       O_NO_CONFIG, O_WAIVERS };
+       O_NO_CONFIG, O_WAIVERS, O_INPUT_FORMAT, O_PRESET, O_PROGRESS };
 
 static const struct option opts[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -79,6 +91,11 @@ static const struct option opts[] = {
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "waivers", required_argument, NULL, O_WAIVERS },
 	{ "no-config", no_argument, NULL, O_NO_CONFIG },
+	{ "output", required_argument, NULL, 'o' },
+	{ "input-format", required_argument, NULL, O_INPUT_FORMAT },
+	{ "preset", required_argument, NULL, O_PRESET },
+	{ "progress", no_argument, NULL, O_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -141,6 +158,13 @@ static int scan_option(int c, const char *arg, scan_cfg *cfg, rule_opts *ro)
 	case O_CONFIG:
 	case O_NO_CONFIG: return 0; /* read before the other options (with_config) */
 	case O_WAIVERS: cfg->waivers_path = arg; return 0;
+	case 'o': return cli_output_open(arg);
+	case O_INPUT_FORMAT: return input_format_parse(arg, &cfg->src.format);
+	case O_PRESET:
+		preset_run_free(cfg->src.preset);
+		return (cfg->src.preset = preset_run_new(arg)) ? 0 : -1;
+	case O_PROGRESS: cfg->progress = 1; return 0;
+	case 'q': cfg->progress = -1; return 0;
 	}
 	return -1;
 }
@@ -150,18 +174,25 @@ static int parse_scan_options(int argc, char **argv, scan_cfg *cfg, rule_opts *r
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:p:f:j:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:p:f:j:o:qh", opts, NULL)) != -1) {
 		if (c == 'h') {
 			scan_usage(stdout);
 			return 1;
 		}
 		if (c == '?' || c == ':') {
+			suggest_option(argc, argv, optind, opts);
 			scan_usage(stderr);
 			return -1;
 		}
 		if (scan_option(c, optarg, cfg, ro))
 			return -1;
 	}
+	if (cfg->src.preset && cfg->src.format == INPUT_CSV) {
+		cli_error("--preset reads JSON Lines or JSON, not --input-format csv");
+		return -1;
+	}
+	/* --quiet wins over --progress; a terminal shows it unasked. */
+	cfg->progress = cfg->progress > 0 || (cfg->progress == 0 && isatty(STDERR_FILENO));
 	if (cfg->sort_score && !cfg->writer->sortable) {
 		cli_error("--sort score applies to the text, jsonl and csv formats");
 		return -1;
@@ -173,13 +204,31 @@ static int parse_scan_options(int argc, char **argv, scan_cfg *cfg, rule_opts *r
 	return 0;
 }
 
+/* The bytes of all inputs, when all are regular files; else 0. */
+static unsigned long long input_size(int nfiles, char **files)
+{
+	unsigned long long total = 0;
+	struct stat st;
+
+	for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
+		int std = !nfiles || strcmp(files[i], "-") == 0;
+		if ((std ? fstat(STDIN_FILENO, &st) : stat(files[i], &st)) != 0 ||
+		    !S_ISREG(st.st_mode))
+			return 0;
+		total += (unsigned long long)st.st_size;
+	}
+	return total;
+}
+
 /* Screen every input (standard input when none) and finish the run. */
 static int scan_inputs(scan_cfg *cfg, int nfiles, char **files)
 {
-	scan_run *run = scan_run_new(cfg);
+	scan_run *run;
 	int trouble = 0, ret;
 
-	if (!run)
+	if (cfg->progress)
+		cfg->input_size = input_size(nfiles, files);
+	if (!(run = scan_run_new(cfg)))
 		return CLI_EXIT_TROUBLE;
 	cfg->out.with_file = nfiles > 1;
 	if (nfiles == 0)
@@ -187,6 +236,10 @@ static int scan_inputs(scan_cfg *cfg, int nfiles, char **files)
 	for (int i = 0; i < nfiles; i++)
 		trouble |= scan_run_file(run, files[i]) != 0;
 	ret = scan_run_finish(run, trouble);
+	/* Every input read through and written: the output is whole, even
+	 * when some records could not be screened (they are in it). */
+	if (!trouble && !scan_run_failed(run))
+		cli_output_complete();
 	scan_run_free(run);
 	return ret;
 }
@@ -289,6 +342,7 @@ static int scan_with_args(int argc, char **argv)
 	ms_rules_destroy(rules);
 	ms_prompts_destroy(prompts);
 	waivers_free(&ws);
+	preset_run_free(cfg.src.preset);
 	field_map_free(&cfg.fields);
 	rule_opts_free(&ro);
 	return ret;

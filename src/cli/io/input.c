@@ -11,6 +11,7 @@
 
 #include "input.h"
 #include "jsonstrict.h"
+#include "../suggest.h"
 #include "../util.h"
 #include "../xalloc.h"
 
@@ -159,7 +160,7 @@ void field_map_free(field_map *m)
 
 int field_map_set(field_map *m, const char *arg)
 {
-	const char *eq = strchr(arg, '=');
+	const char *eq = strchr(arg, '='), *best;
 
 	if (!eq || eq == arg || !eq[1]) {
 		cli_error("--field expects NAME=PATH, not '%s'", arg);
@@ -178,20 +179,29 @@ int field_map_set(field_map *m, const char *arg)
 			return 0;
 		}
 	}
+	best = suggest_name(arg, (size_t)(eq - arg), field_names, F_COUNT);
 	cli_error("--field: unknown field '%.*s' (known: response, id, model, model_group, "
-		  "weights, prompt_id, prompt, sample, labels, tags)",
-		  (int)(eq - arg), arg);
+		  "weights, prompt_id, prompt, sample, labels, tags)%s%s%s",
+		  (int)(eq - arg), arg, best ? "; did you mean '" : "", best ? best : "",
+		  best ? "'?" : "");
 	return -1;
 }
 
-/* Follow a dotted path; numeric segments index arrays. */
-static json_object *lookup(json_object *obj, const char *path)
+/* Follow a dotted path; numeric segments index arrays.  A key that holds
+ * the rest of the path, dots included (a CSV column "answer.text"), is
+ * taken whole. */
+json_object *json_lookup(json_object *obj, const char *path)
 {
 	char seg[256];
+	json_object *whole;
 
 	while (obj && *path) {
 		const char *dot = strchr(path, '.');
 		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+
+		if (dot && json_object_is_type(obj, json_type_object) &&
+		    json_object_object_get_ex(obj, path, &whole))
+			return whole;
 
 		if (n >= sizeof seg)
 			return NULL;
@@ -354,11 +364,51 @@ static void take_field(in_record *rec, const field_map *m, int f, json_object *v
 		}
 		/* fall through */
 	default:
+		if (f == F_RESPONSE && json_object_object_get_ex(rec->obj, "custom_id", NULL))
+			fail(rec, "field '%s' must be a string, not %s; for an OpenAI batch output "
+			     "file use --preset openai-batch", m->path[f], type_name(v));
 		if (f == F_RESPONSE || f == F_PROMPT || f == F_ID || f == F_MODEL ||
 		    f == F_MODEL_GROUP || f == F_WEIGHTS || f == F_PROMPT_ID)
 			fail(rec, "field '%s' must be a string, not %s", m->path[f], type_name(v));
 		break;
 	}
+}
+
+/* Fields that hold an answer under another name, in the order looked at. */
+const char *const answer_fields[] = { "output", "completion", "answer", "text", "content",
+					     NULL };
+
+/* The record has no response where the mapping looks: say what to write
+ * when it holds the answer under another name, or comes from a tool that
+ * a preset reads. */
+static void no_response(in_record *rec, const field_map *m)
+{
+	json_object *v;
+
+	if (strcmp(m->path[F_RESPONSE], "response") == 0) {
+		for (size_t i = 0; answer_fields[i]; i++)
+			if (json_object_object_get_ex(rec->obj, answer_fields[i], &v) &&
+			    json_object_is_type(v, json_type_string)) {
+				fail(rec, "no 'response' field; the answer seems to be in '%s': use "
+				     "--field response=%s", answer_fields[i], answer_fields[i]);
+				return;
+			}
+		if (json_object_object_get_ex(rec->obj, "messages", &v) &&
+		    json_object_is_type(v, json_type_array)) {
+			fail(rec, "no 'response' field; for a chat in 'messages' use --preset messages");
+			return;
+		}
+		if (json_object_object_get_ex(rec->obj, "custom_id", &v)) {
+			fail(rec, "no 'response' text; for an OpenAI batch output file use "
+			     "--preset openai-batch");
+			return;
+		}
+		if (json_object_object_get_ex(rec->obj, "entry_type", &v)) {
+			fail(rec, "no 'response' field; for a garak report use --preset garak");
+			return;
+		}
+	}
+	fail(rec, "no '%s' field", m->path[F_RESPONSE]);
 }
 
 void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, const char *line,
@@ -368,10 +418,25 @@ void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, cons
 	if (parse_object(rec, tok, line, len))
 		return;
 	for (int f = 0; f < F_COUNT; f++) {
-		json_object *v = lookup(rec->obj, m->path[f]);
+		json_object *v = json_lookup(rec->obj, m->path[f]);
 		if (v)
 			take_field(rec, m, f, v);
 	}
 	if (!rec->str[F_RESPONSE] && !rec->error)
-		fail(rec, "no '%s' field", m->path[F_RESPONSE]);
+		no_response(rec, m);
+}
+
+json_object *json_record_object(json_tokener *tok, const char *line, size_t len)
+{
+	in_record rec;
+	json_object *obj;
+
+	memset(&rec, 0, sizeof rec);
+	if (parse_object(&rec, tok, line, len) || rec.error) {
+		in_record_clear(&rec);
+		return NULL;
+	}
+	obj = rec.obj;
+	rec.obj = NULL;
+	return obj;
 }

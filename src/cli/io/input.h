@@ -43,7 +43,12 @@ void field_map_init(field_map *m);
 /* "NAME=PATH"; returns -1 with a message on a bad argument. */
 int field_map_set(field_map *m, const char *arg);
 void field_map_free(field_map *m);
+/* The value at a dotted path (numeric segments index arrays); NULL. */
+json_object *json_lookup(json_object *obj, const char *path);
 extern const char *const field_names[F_COUNT];
+/* Names under which records often hold the answer (output, completion,
+ * ...): suggested as --field response=NAME.  NULL-terminated. */
+extern const char *const answer_fields[];
 
 /* A parsed input record.  Strings point into `obj` (owned). */
 typedef struct in_record {
@@ -69,5 +74,8 @@ typedef struct in_record {
 void in_record_parse(in_record *rec, json_tokener *tok, const field_map *m, const char *line,
 		     size_t len);
 void in_record_clear(in_record *rec);
+/* The line as one record object, checked as in_record_parse does; NULL
+ * when it is not one (in_record_parse then says why).  The caller owns it. */
+json_object *json_record_object(json_tokener *tok, const char *line, size_t len);
 
 #endif

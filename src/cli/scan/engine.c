@@ -10,6 +10,8 @@
 
 #include "engine.h"
 #include "profile.h"
+#include "progress.h"
+#include "../io/presets.h"
 #include "../io/jsonstrict.h"
 #include "../waivers.h"
 #include "../util.h"
@@ -21,8 +23,12 @@
 
 typedef struct slot {
 	size_t off, len;          /* line in the batch arena */
-	const char *ext;          /* or, for a record larger than a batch, in the reader */
-	line_reader *reader;      /* that reader, to give its room back once parsed */
+	const char *ext;          /* or, for a record larger than a batch, where the reader has it */
+	line_reader *reader;      /* that reader, to give its room back once parsed (or NULL) */
+	int no_text;              /* the reader gave only an error */
+	size_t err_off;           /* the reader's error in the arena (has_err) */
+	const char *ext_err;      /* or beside ext */
+	int has_err;
 	unsigned long line;
 	int too_long;             /* the line exceeded --max-record-bytes */
 	int worker;               /* which worker's buffer holds the output */
@@ -82,6 +88,10 @@ struct scan_run {
 	slot *slots;
 	char *arena;
 	size_t arena_cap;
+	size_t n, arena_len;      /* the batch being filled */
+	unsigned long read;       /* records read */
+	int failed;               /* the output could not be written whole */
+	progress *prog;
 };
 
 /* The record the library screens: the input's texts, the prompt set's
@@ -210,6 +220,8 @@ static void screen_one(worker *w, slot *s)
 		snprintf(msg, sizeof msg, "record of %zu bytes exceeds the limit of %zu bytes "
 			 "(--max-record-bytes)", s->len, cfg->max_record);
 		error = msg;
+	} else if (s->no_text) {
+		in_record_clear(&w->in);
 	} else {
 		in_record_parse(&w->in, w->tok, &cfg->fields, s->ext ? s->ext : w->arena + s->off,
 				s->len);
@@ -219,11 +231,18 @@ static void screen_one(worker *w, slot *s)
 		 * before the scan, which needs room of its own. */
 		if (s->ext) {
 			/* The main thread waits for this batch: the reader is ours. */
-			line_reader_release_line(s->reader);
+			if (s->reader)
+				line_reader_release_line(s->reader);
 			json_tokener_free(w->tok);
 			if (!(w->tok = json_tokener_new_ex(JSON_TOKENER_DEPTH)))
 				xoom();
 		}
+	}
+	if (!s->too_long && s->has_err) {
+		/* The reader's or the preset's reason comes first. */
+		snprintf(w->in.errbuf, sizeof w->in.errbuf, "%s",
+			 s->ext_err ? s->ext_err : w->arena + s->err_off);
+		error = w->in.error = w->in.errbuf;
 	}
 	if (!error) {
 		ms_status st;
@@ -310,75 +329,70 @@ static void run_batch(scan_run *r, size_t n)
 	}
 }
 
-/* Keep a line in the batch arena. */
-static void keep_line(scan_run *r, size_t *arena_len, slot *s, const char *line, size_t len)
+/* Keep n bytes in the batch arena (NUL-terminated); their offset. */
+static size_t keep(scan_run *r, const char *p, size_t len)
 {
-	if (*arena_len + len + 1 > r->arena_cap) {
+	size_t off = r->arena_len;
+
+	if (r->arena_len + len + 1 > r->arena_cap) {
 		size_t ncap = r->arena_cap ? r->arena_cap : BATCH_BYTES;
-		while (ncap < *arena_len + len + 1)
+		while (ncap < r->arena_len + len + 1)
 			ncap *= 2;
 		r->arena = xrealloc(r->arena, ncap);
 		r->arena_cap = ncap;
 	}
-	memcpy(r->arena + *arena_len, line, len);
-	s->off = *arena_len;
-	*arena_len += len;
-	r->arena[(*arena_len)++] = '\0';
+	memcpy(r->arena + r->arena_len, p, len);
+	r->arena_len += len;
+	r->arena[r->arena_len++] = '\0';
+	return off;
 }
 
-static int scan_stream(scan_run *r, FILE *f, const char *name)
+static void flush_batch(scan_run *r)
 {
-	line_reader lr;
-	size_t arena_len = 0, n = 0;
-	int rc = 0;
+	if (r->n)
+		run_batch(r, r->n);
+	r->n = 0;
+	r->arena_len = 0;
+}
 
-	line_reader_init(&lr, f, r->cfg->max_record);
-	for (;;) {
-		const char *line = NULL;
-		size_t len = 0;
-		line_status ls = line_reader_next(&lr, &line, &len);
+/* The sink of the readers: each record joins the batch, which is screened
+ * when full.  A record larger than a batch is screened where the reader
+ * holds it, alone, after the batch before it: no copy of it. */
+static void take_record(void *ctx, const rec_text *t)
+{
+	scan_run *r = ctx;
+	slot *s;
 
-		if (ls == LINE_IO_ERROR) {
-			cli_error("%s: read error after line %lu: %s", name, lr.lineno,
-				  strerror(errno));
-			rc = -1;
-			/* The records read so far are still screened and written. */
-			ls = LINE_EOF;
-		} else if (ls == LINE_OK && len > BATCH_BYTES) {
-			/* A record larger than a batch is screened where the reader
-			 * holds it, alone, after the batch before it: no copy of it. */
-			slot *s;
-			if (n)
-				run_batch(r, n);
-			s = &r->slots[0];
-			memset(s, 0, sizeof *s);
-			s->line = lr.lineno;
-			s->len = len;
-			s->ext = line;
-			s->reader = &lr;
-			run_batch(r, 1);
-			n = 0;
-			arena_len = 0;
-			continue;
-		} else if (ls == LINE_OK || ls == LINE_TOO_LONG) {
-			slot *s = &r->slots[n++];
-			memset(s, 0, sizeof *s);
-			s->line = lr.lineno;
-			s->len = len;
-			s->too_long = ls == LINE_TOO_LONG;
-			if (!s->too_long)
-				keep_line(r, &arena_len, s, line, len);
-		}
-		if (n && (ls == LINE_EOF || n == BATCH_RECORDS || arena_len >= BATCH_BYTES)) {
-			run_batch(r, n);
-			n = 0;
-			arena_len = 0;
-		}
-		if (ls == LINE_EOF)
-			break;
+	r->read++;
+	progress_update(r->prog, r->read, r->cfg->src.consumed);
+	if (t->text && t->len > BATCH_BYTES) {
+		flush_batch(r);
+		s = &r->slots[0];
+		memset(s, 0, sizeof *s);
+		s->ext = t->text;
+		s->reader = t->reader;
+		s->ext_err = t->error;
+		s->has_err = t->error != NULL;
+		s->line = t->line;
+		s->len = t->len;
+		r->n = 1;
+		flush_batch(r);
+		return;
 	}
-	line_reader_free(&lr);
-	return rc;
+	s = &r->slots[r->n++];
+	memset(s, 0, sizeof *s);
+	s->line = t->line;
+	s->len = t->len;
+	s->too_long = t->too_long;
+	s->no_text = !t->too_long && !t->text;
+	if (t->text && !t->too_long)
+		s->off = keep(r, t->text, t->len);
+	if (t->error) {
+		s->has_err = 1;
+		s->err_off = keep(r, t->error, strlen(t->error));
+	}
+	if (r->n == BATCH_RECORDS || r->arena_len >= BATCH_BYTES)
+		flush_batch(r);
 }
 
 int scan_run_file(scan_run *r, const char *name)
@@ -392,7 +406,9 @@ int scan_run_file(scan_run *r, const char *name)
 		r->t.unread++;
 		return -1;
 	}
-	rc = scan_stream(r, f, name ? name : "<stdin>");
+	rc = source_read(&r->cfg->src, f, std ? "<stdin>" : name, take_record, r);
+	/* The records read before an error are still screened and written. */
+	flush_batch(r);
 	if (f != stdin)
 		fclose(f);
 	return rc;
@@ -421,6 +437,10 @@ scan_run *scan_run_new(scan_cfg *cfg)
 
 	r->cfg = cfg;
 	r->slots = xcalloc(BATCH_RECORDS, sizeof *r->slots);
+	cfg->src.fields = &cfg->fields;
+	cfg->src.max_record = cfg->max_record;
+	if (cfg->progress)
+		r->prog = progress_new(cfg->input_size);
 	if (cfg->writer->prepare)
 		cfg->writer->prepare(&cfg->out);
 	start_workers(r);
@@ -463,6 +483,7 @@ void scan_run_free(scan_run *r)
 	free(r->ents);
 	free(r->slots);
 	free(r->arena);
+	progress_free(r->prog);
 	free(r);
 }
 
@@ -561,15 +582,23 @@ static void report_profile(const scan_run *r)
 	free(sc);
 }
 
+int scan_run_failed(const scan_run *r)
+{
+	return r->failed;
+}
+
 int scan_run_finish(scan_run *r, int trouble)
 {
 	if (write_rest(r))
-		trouble = 1;
+		trouble = r->failed = 1;
 	if (fflush(stdout) != 0 || ferror(stdout) || r->io_error) {
 		cli_write_error(errno);
-		trouble = 1;
+		trouble = r->failed = 1;
 	}
+	progress_clear(r->prog);
 	waivers_report(r->cfg->waivers);
+	if (r->cfg->src.preset)
+		preset_report(r->cfg->src.preset);
 	if (r->unknown_prompt)
 		cli_warning("%lu record%s named a prompt_id that is not in the prompt set; rules "
 			    "scoped by prompt tags did not apply to them",
@@ -578,6 +607,8 @@ int scan_run_finish(scan_run *r, int trouble)
 		note_no_prompt(r->cfg->rules, r->no_prompt);
 	if (r->cfg->profile)
 		report_profile(r);
+	if (r->prog)
+		progress_summary(r->prog, &r->t);
 	if (trouble || r->t.errors)
 		return CLI_EXIT_TROUBLE;
 	return r->t.flagged_fail ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAR;

@@ -11,6 +11,7 @@
 
 #include "medscreen.h"
 #include "../io/input.h"
+#include "../io/source.h"
 #include "../out/writer.h"
 
 typedef struct scan_cfg {
@@ -26,6 +27,9 @@ typedef struct scan_cfg {
 	size_t max_record;
 	struct waiver_set *waivers;     /* NULL: none */
 	const char *waivers_path;       /* --waivers */
+	source_cfg src;                 /* --input-format, --preset */
+	int progress;                   /* show progress and a summary on stderr */
+	unsigned long long input_size;  /* bytes of all inputs, 0 when unknown */
 } scan_cfg;
 
 typedef struct scan_run scan_run;
@@ -38,6 +42,8 @@ int scan_run_file(scan_run *r, const char *name);
  * then the run's warnings, notes and profile on stderr.  Returns the exit
  * status, counting `trouble` (an earlier failure) in. */
 int scan_run_finish(scan_run *r, int trouble);
+/* After scan_run_finish: nonzero when the output could not be written whole. */
+int scan_run_failed(const scan_run *r);
 void scan_run_free(scan_run *r);
 
 #endif
