@@ -18,7 +18,7 @@ static const struct command {
 	int (*run)(int, char **);
 	const char *summary;
 } commands[] = {
-	{ "scan", cmd_scan, "screen JSON Lines records with the rules" },
+	{ "scan", cmd_scan, "screen records (JSON Lines, JSON, CSV) with the rules" },
 	{ "test", cmd_test, "run every rule's embedded examples" },
 	{ "lint", cmd_lint, "validate rules, report all problems" },
 	{ "rules", cmd_rules, "list rules: id, dimension, severity, title" },
@@ -48,7 +48,7 @@ static void usage(FILE *f)
 		   "Rule-based screening of what medical language models answer.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'medscreen COMMAND --help' describes a command's options.\n"
 		   "Exit status: 0 clear, 1 findings (or failing examples), 2 trouble.\n"
 		   "Default rules: %s\nDefault prompts: %s\n"
