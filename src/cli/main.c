@@ -23,6 +23,7 @@ static const struct command {
 	{ "report", cmd_report, "per model x dimension, per prompt and per rule tables" },
 	{ "diff", cmd_diff, "regression between two model versions" },
 	{ "eval", cmd_eval, "agreement of scan results with human labels" },
+	{ "calibrate", cmd_calibrate, "fit a triage score to reviewers' labels" },
 };
 
 static void usage(FILE *f)

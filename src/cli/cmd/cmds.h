@@ -10,5 +10,6 @@ int cmd_rules(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 #endif
