@@ -118,7 +118,8 @@ typedef struct ltarget {
 	unsigned long n, positives;
 } ltarget;
 
-typedef struct lmodel {
+typedef struct lmodel lmodel;
+struct lmodel {
 	char fingerprint[65];
 	char version[32];
 	double lambda;
@@ -126,7 +127,7 @@ typedef struct lmodel {
 	double *mean, *sd;
 	ltarget t[L_TARGETS];
 	json_object *cv;           /* the cross-validation figures, or NULL */
-} lmodel;
+};
 
 /* Probabilities of non-compliance per target into p (NAN where the model
  * has no fit for a target); x is scratch of m->v.n values. */

@@ -12,6 +12,7 @@
 #include "medscreen.h"
 #include "../io/input.h"
 #include "../out/writer.h"
+#include "../learn/learn.h"
 
 typedef struct scan_cfg {
 	const ms_rules *rules;
@@ -26,6 +27,8 @@ typedef struct scan_cfg {
 	size_t max_record;
 	struct waiver_set *waivers;     /* NULL: none */
 	const char *waivers_path;       /* --waivers */
+	const struct lmodel *model;     /* --weights: the fitted score; NULL: none */
+	const char *weights_path;       /* --weights */
 } scan_cfg;
 
 typedef struct scan_run scan_run;
