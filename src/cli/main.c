@@ -24,6 +24,8 @@ static const struct command {
 	{ "diff", cmd_diff, "regression between two model versions" },
 	{ "eval", cmd_eval, "agreement of scan results with human labels" },
 	{ "calibrate", cmd_calibrate, "fit a triage score to reviewers' labels" },
+	{ "sample", cmd_sample, "plan which answers to review (stratified, seeded)" },
+	{ "estimate", cmd_estimate, "non-compliance rates corrected by reviewers' labels" },
 };
 
 static void usage(FILE *f)

@@ -11,5 +11,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_estimate(int argc, char **argv);
 
 #endif

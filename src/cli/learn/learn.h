@@ -184,10 +184,7 @@ typedef struct lcompare {
 int l_compare(const double *fitted, const double *fixed, const int *y, size_t n, unsigned b,
 	      unsigned long seed, lcompare *out);
 
-/* ---- strata of the sampling plan (strata.c) ---- */
-
-/* The stratum of a scan record: model x status x score band. */
-#define L_BAND_CUT 10        /* score >= this: band "high" */
-char *l_stratum_name(const lrec *r);
+/* The score band of the flagged records (strata.h): score >= this is "high". */
+#define L_BAND_CUT 10
 
 #endif
