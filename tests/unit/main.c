@@ -57,6 +57,7 @@ int main(void)
 	srunner_add_suite(sr, make_stats_infer_suite());
 	srunner_add_suite(sr, make_cases_suite());
 	srunner_add_suite(sr, make_out_suite());
+	srunner_add_suite(sr, make_learn_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -14,6 +14,7 @@ Suite *make_stats_suite(void);
 Suite *make_stats_infer_suite(void);
 Suite *make_cases_suite(void);
 Suite *make_out_suite(void);
+Suite *make_learn_suite(void);
 
 /* Diagnostics collected by compile_yaml(), as "line:col: level: message". */
 typedef struct diags {
