@@ -102,7 +102,7 @@ START_TEST(fit_standardised)
 	}
 	fclose(f);
 	ck_assert_uint_eq(n, 300);
-	l_standardise(x, n, 4, use, mean, sd);
+	l_standardise(x, n, 4, use, 1, mean, sd);
 	ck_assert_uint_eq(reference("fit", ref, 3), 3);
 	for (int i = 0; i < 3; i++) {
 		ck_assert_int_eq(l_fit(x, y, use, n, 4, ref[i][0], beta), 0);

@@ -70,7 +70,7 @@ static unsigned cross_validate(const double *x0, const double *y, const int *fol
 		memcpy(x, x0, n * p * sizeof *x);
 		for (size_t i = 0; i < n; i++)
 			use[i] = fold[i] >= 0 && fold[i] != (int)f;
-		l_standardise(x, n, p, use, mean, sd);
+		l_standardise(x, n, p, use, 0, mean, sd);
 		nonconv += l_fit(x, y, use, n, p, o->lambda, beta) != 0;
 		for (size_t i = 0; i < n; i++)
 			if (fold[i] == (int)f)
@@ -135,6 +135,7 @@ static void final_fit(const lset *s, int t, const double *x, size_t p, const cal
 		y[i] = s->v[i].y[t] > 0;
 	}
 	res->nonconv += l_fit(x, y, use, n, p, o->lambda, beta) != 0;
+	l_center_intercept(beta, p, m->mean, m->sd);
 	m->t[t].present = 1;
 	m->t[t].intercept = beta[0];
 	m->t[t].coef = xmalloc((p ? p : 1) * sizeof *m->t[t].coef);
@@ -171,7 +172,10 @@ int calibrate_run(const lset *s, const calib_opts *o, calib_result *res)
 	}
 	m->mean = xmalloc((p ? p : 1) * sizeof *m->mean);
 	m->sd = xmalloc((p ? p : 1) * sizeof *m->sd);
-	l_standardise(x, n, p, NULL, m->mean, m->sd);
+	/* Scaled, not centred: the zeros of the features stay zeros (the
+	 * solver skips them); the intercepts are then moved to the centred
+	 * features of the weights file. */
+	l_standardise(x, n, p, NULL, 0, m->mean, m->sd);
 	for (int t = 0; t < L_TARGETS; t++)
 		if (res->done[t])
 			final_fit(s, t, x, p, o, m, res);

@@ -12,8 +12,14 @@
 #include "../stats.h"
 #include "../xalloc.h"
 
-void l_standardise(double *x, size_t n, size_t p, const unsigned char *use, double *mean,
-		   double *sd)
+void l_center_intercept(double *beta, size_t p, const double *mean, const double *sd)
+{
+	for (size_t j = 0; j < p; j++)
+		beta[0] += beta[j + 1] * mean[j] / sd[j];
+}
+
+void l_standardise(double *x, size_t n, size_t p, const unsigned char *use, int center,
+		   double *mean, double *sd)
 {
 	for (size_t j = 0; j < p; j++) {
 		double s = 0, ss = 0, m = 0;
@@ -33,7 +39,7 @@ void l_standardise(double *x, size_t n, size_t p, const unsigned char *use, doub
 		if (!(sd[j] > 0))
 			sd[j] = 1;
 		for (size_t i = 0; i < n; i++)
-			x[i * p + j] = (x[i * p + j] - m) / sd[j];
+			x[i * p + j] = (x[i * p + j] - (center ? m : 0)) / sd[j];
 	}
 }
 

@@ -140,9 +140,15 @@ void lmodel_free(lmodel *m);
 /* ---- fitting and cross-validation (fit.c) ---- */
 
 /* Standardise x (n x p, row-major) in place by mean and sd computed on the
- * rows with use[i] set; a constant column gets sd 1. */
-void l_standardise(double *x, size_t n, size_t p, const unsigned char *use, double *mean,
-		   double *sd);
+ * rows with use[i] set (NULL: all); a constant column gets sd 1.  Without
+ * `center`, x is only divided by sd: its zeros stay zeros, which the
+ * solver skips, and the fit is the same but for the intercept (see
+ * l_center_intercept). */
+void l_standardise(double *x, size_t n, size_t p, const unsigned char *use, int center,
+		   double *mean, double *sd);
+/* The intercept of a fit on uncentred scaled features, for centred ones:
+ * beta[0] + sum_j beta[j] mean[j] / sd[j]. */
+void l_center_intercept(double *beta, size_t p, const double *mean, const double *sd);
 /* Fit one target on the rows with use[i] (y 0/1) of the standardised x;
  * beta receives p + 1 values.  Returns stats_logit_fit's status. */
 int l_fit(const double *x, const double *y, const unsigned char *use, size_t n, size_t p,
