@@ -112,7 +112,7 @@ static void summary(out_buf *b, const smp_args *a, const lset *s, const strata *
 	report_doc d = { 0 };
 	char *sum = xasprintf("%zu records in %zu strata of %zu models; %zu to review (seed %lu)",
 			      s->n, st->n, st->nmodels, used, a->seed);
-	char *prov = xasprintf("rules %.12s", s->fingerprint);
+	char *prov = xasprintf("medscreen %s, rules %.12s", ms_version(), s->fingerprint);
 	const char *fp = s->fingerprint;
 
 	sample_tables(st, &tb[0], &tb[1]);

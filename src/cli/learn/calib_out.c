@@ -136,6 +136,8 @@ void calib_render(out_buf *b, const lset *s, size_t labelled, const calib_result
 		json_object_object_add(doc, "labelled", json_object_new_int64((int64_t)labelled));
 		json_object_object_add(doc, "features", json_object_new_int64((int64_t)r->m.v.n));
 		json_object_object_add(doc, "lambda", num(o->lambda, 6));
+		json_object_object_add(doc, "medscreen_version",
+				       json_object_new_string(ms_version()));
 		json_object_object_add(doc, "rules_fingerprint",
 				       json_object_new_string(s->fingerprint));
 		json_object_object_add(doc, "cv", calib_cv_json(r, o));
@@ -153,8 +155,8 @@ void calib_render(out_buf *b, const lset *s, size_t labelled, const calib_result
 			    s->n, labelled, r->m.v.n, o->lambda, o->folds, o->seed);
 	prov = xasprintf("Intervals: 95%% percentile bootstrap of the records (%u resamples, "
 			 "paired); fixed score: the dimension's severity sum (overall: the "
-			 "record's score).  rules %.12s",
-			 o->boot, s->fingerprint);
+			 "record's score).  medscreen %s, rules %.12s",
+			 o->boot, ms_version(), s->fingerprint);
 	d.tables = tb;
 	d.ntables = 3;
 	d.summary = summary;

@@ -106,11 +106,11 @@ void est_render(out_buf *b, const lset *s, const strata *st, const est_result *r
 	prov = xasprintf(r->stratified
 				 ? "Stratified estimator (Cochran 1977) over model x status x score "
 				   "band; interval: %u simulations of the unreviewed records' "
-				   "verdicts, Clopper-Pearson Beta bounds per stratum (seed %lu).  rules %.12s"
+				   "verdicts, Clopper-Pearson Beta bounds per stratum (seed %lu).  medscreen %s, rules %.12s"
 				 : "Rogan-Gladen (1978): (flag rate + specificity - 1) / (sensitivity "
 				   "+ specificity - 1); interval: %u-resample percentile bootstrap "
-				   "(seed %lu).  rules %.12s",
-			 o->draws, o->seed, s->fingerprint);
+				   "(seed %lu).  medscreen %s, rules %.12s",
+			 o->draws, o->seed, ms_version(), s->fingerprint);
 	d.tables = tb;
 	d.ntables = r->stratified ? 1 : 2;
 	d.summary = sum;

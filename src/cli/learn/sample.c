@@ -136,6 +136,7 @@ void sample_write_plan(out_buf *b, const lset *s, const strata *st, const unsign
 		jw_key(&w, "stratum_size"), jw_uint(&w, x->N);
 		jw_key(&w, "stratum_sample"), jw_uint(&w, x->n);
 		jw_key(&w, "seed"), jw_uint(&w, seed);
+		jw_key(&w, "medscreen_version"), jw_str(&w, ms_version());
 		jw_key(&w, "rules_fingerprint"), jw_str(&w, s->fingerprint);
 		jw_obj_end(&w);
 		ob_add(b, "\n", 1);
