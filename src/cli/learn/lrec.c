@@ -238,6 +238,10 @@ static int parse_rec(const rctx *c, json_object *obj, lrec *r)
 		r->y[t] = -1;
 	if (!(st = member(obj, "status", json_type_string)))
 		return bad(c, "status", "missing (not a scan result?)");
+	if (json_object_object_get_ex(obj, "p_noncompliant", NULL))
+		return bad(c, "p_noncompliant",
+			   "scanned with --weights, so its score is a fitted one; scan again "
+			   "without --weights (the severity score is needed)");
 	r->error = strcmp(json_object_get_string(st), "error") == 0;
 	r->flagged = strcmp(json_object_get_string(st), "flagged") == 0;
 	if ((v = member(obj, "score", json_type_int)))
