@@ -28,6 +28,9 @@ static const struct command {
 	{ "review", cmd_review, "workbooks for reviewers: one CSV per reviewer" },
 	{ "consensus", cmd_consensus, "reviewers' agreement and consensus labels" },
 	{ "study", cmd_study, "compliance tables and tests from labels or flags" },
+	{ "calibrate", cmd_calibrate, "fit a triage score to reviewers' labels" },
+	{ "sample", cmd_sample, "plan which answers to review (stratified, seeded)" },
+	{ "estimate", cmd_estimate, "non-compliance rates corrected by reviewers' labels" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof *commands)

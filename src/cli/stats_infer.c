@@ -382,11 +382,12 @@ int stats_logit_fit(const double *x, const double *y, size_t n, size_t p, double
 	gsl_matrix *h = gsl_matrix_alloc(q, q);
 	gsl_vector *g = gsl_vector_alloc(q), *d = gsl_vector_alloc(q);
 	double *trial = malloc(q * sizeof *trial), *xi = malloc(q * sizeof *xi), loss;
+	size_t *nz = malloc(q * sizeof *nz);
 	gsl_error_handler_t *old = gsl_set_error_handler_off();
 	int rc = -1;
 	unsigned it = 0;
 
-	if (!h || !g || !d || !trial || !xi)
+	if (!h || !g || !d || !trial || !xi || !nz)
 		goto done;
 	memset(beta, 0, q * sizeof *beta);
 	loss = logit_loss(x, y, n, p, lambda, beta);
@@ -398,18 +399,30 @@ int stats_logit_fit(const double *x, const double *y, size_t n, size_t p, double
 		/* Gradient and Hessian (upper triangle) of the log-loss; the
 		 * intercept is column 0 of an implicit leading 1. */
 		for (size_t i = 0; i < n; i++) {
-			double mu, w;
+			const double *row = &x[i * p];
+			double mu, w, eta = beta[0], *gd = gsl_vector_ptr(g, 0);
+			size_t nnz = 1;
+			/* Only the nonzero features add to the sums: sparse
+			 * rows (indicator features) cost their nonzeros
+			 * squared, not p squared. */
 			xi[0] = 1;
-			memcpy(xi + 1, &x[i * p], p * sizeof *xi);
-			mu = stats_logit_predict(beta, xi + 1, p);
+			nz[0] = 0;
+			for (size_t j = 0; j < p; j++)
+				if (row[j] != 0) {
+					xi[j + 1] = row[j];
+					nz[nnz++] = j + 1;
+					eta += beta[j + 1] * row[j];
+				}
+			mu = 1 / (1 + exp(-eta));
 			w = mu * (1 - mu);
-			for (size_t a = 0; a < q; a++) {
+			for (size_t k = 0; k < nnz; k++) {
+				size_t a = nz[k];
 				double wa = w * xi[a];
 				double *hrow = gsl_matrix_ptr(h, a, 0);
-				*gsl_vector_ptr(g, a) += (mu - y[i]) * xi[a];
+				gd[a] += (mu - y[i]) * xi[a];
 				if (wa != 0)
-					for (size_t b = a; b < q; b++)
-						hrow[b] += wa * xi[b];
+					for (size_t l = k; l < nnz; l++)
+						hrow[nz[l]] += wa * xi[nz[l]];
 			}
 		}
 		for (size_t a = 1; a < q; a++) {
@@ -453,6 +466,7 @@ done:
 	gsl_vector_free(d);
 	free(trial);
 	free(xi);
+	free(nz);
 	return rc;
 }
 

@@ -59,6 +59,7 @@ int main(void)
 	srunner_add_suite(sr, make_out_suite());
 	srunner_add_suite(sr, make_review_suite());
 	srunner_add_suite(sr, make_sources_suite());
+	srunner_add_suite(sr, make_learn_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

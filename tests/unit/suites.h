@@ -16,6 +16,7 @@ Suite *make_cases_suite(void);
 Suite *make_out_suite(void);
 Suite *make_review_suite(void);
 Suite *make_sources_suite(void);
+Suite *make_learn_suite(void);
 
 /* Diagnostics collected by compile_yaml(), as "line:col: level: message". */
 typedef struct diags {

@@ -13,5 +13,8 @@ int cmd_diff(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_consensus(int argc, char **argv);
 int cmd_study(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_estimate(int argc, char **argv);
 
 #endif

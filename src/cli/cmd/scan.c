@@ -51,6 +51,11 @@ static void scan_usage(FILE *f)
 		"      --tag GLOB            run only the rules scoped by a matching tag (repeatable)\n"
 		"      --severity GLOB=SEV   give the matching rules severity SEV (repeatable)\n"
 		"      --waivers FILE        accepted findings: kept, marked, not counted (YAML)\n"
+		"      --weights FILE        score by the model of medscreen calibrate: the fitted\n"
+		"                            probability of non-compliance (per mille); jsonl adds\n"
+		"                            p_noncompliant per dimension and overall\n"
+		"      --with-length         jsonl: add response_length (answer bytes), a feature\n"
+		"                            for calibrate\n"
 		"      --config FILE         settings from FILE (default: .medscreen.yaml if present)\n"
 		"      --no-config           do not read .medscreen.yaml\n"
 		"      --match-limit N       PCRE2 match limit per regex run (default 1000000)\n"
@@ -65,7 +70,8 @@ static void scan_usage(FILE *f)
 
 enum { O_FAIL_ON = 256, O_FIELD, O_COLOR, O_CONTEXT, O_MAXREC, O_MATCHLIM, O_NOPRE, O_NOJIT,
        O_PROFILE, O_SORT, O_RULE, O_EXCLUDE_RULE, O_DIMENSION, O_TAG, O_SEVERITY, O_CONFIG,
-       O_NO_CONFIG, O_WAIVERS, O_INPUT_FORMAT, O_PRESET, O_PROGRESS };
+       O_NO_CONFIG, O_WAIVERS, O_INPUT_FORMAT, O_PRESET, O_PROGRESS, O_WEIGHTS,
+       O_WITH_LENGTH };
 
 static const struct option opts[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -90,6 +96,8 @@ static const struct option opts[] = {
 	{ "severity", required_argument, NULL, O_SEVERITY },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "waivers", required_argument, NULL, O_WAIVERS },
+	{ "weights", required_argument, NULL, O_WEIGHTS },
+	{ "with-length", no_argument, NULL, O_WITH_LENGTH },
 	{ "no-config", no_argument, NULL, O_NO_CONFIG },
 	{ "output", required_argument, NULL, 'o' },
 	{ "input-format", required_argument, NULL, O_INPUT_FORMAT },
@@ -165,6 +173,8 @@ static int scan_option(int c, const char *arg, scan_cfg *cfg, rule_opts *ro)
 		return (cfg->src.preset = preset_run_new(arg)) ? 0 : -1;
 	case O_PROGRESS: cfg->progress = 1; return 0;
 	case 'q': cfg->progress = -1; return 0;
+	case O_WEIGHTS: cfg->weights_path = arg; return 0;
+	case O_WITH_LENGTH: cfg->out.with_length = 1; return 0;
 	}
 	return -1;
 }
@@ -307,8 +317,27 @@ int cmd_scan(int argc, char **argv)
 	return ret;
 }
 
+/* The weights file of --weights, fitted on this rule pack; -1 after an
+ * error. */
+static int load_weights(scan_cfg *cfg, lmodel *m)
+{
+	if (lmodel_read(m, cfg->weights_path))
+		return -1;
+	if (strcmp(m->fingerprint, cfg->out.fingerprint) != 0) {
+		cli_error("%s: fitted on another rule pack (rules_fingerprint %.12s...), not on "
+			  "these rules (%.12s...); fit it again with medscreen calibrate on scans "
+			  "made with these rules",
+			  cfg->weights_path, m->fingerprint, cfg->out.fingerprint);
+		lmodel_free(m);
+		return -1;
+	}
+	cfg->model = m;
+	return 0;
+}
+
 static int scan_with_args(int argc, char **argv)
 {
+	lmodel model = { 0 };
 	rule_opts ro = { 0 };
 	scan_cfg cfg = { .fail_on = MS_SEV_LOW, .writer = &out_text,
 			 .max_record = DEFAULT_MAX_RECORD, .out.context = 40 };
@@ -337,12 +366,15 @@ static int scan_with_args(int argc, char **argv)
 		cfg.out.fail_on = cfg.fail_on == MS_SEV_COUNT
 					  ? "never"
 					  : ms_severity_name((ms_severity)cfg.fail_on);
-		ret = scan_inputs(&cfg, argc - optind, argv + optind);
+		if (!cfg.weights_path || !load_weights(&cfg, &model))
+			ret = scan_inputs(&cfg, argc - optind, argv + optind);
 	}
 	ms_rules_destroy(rules);
 	ms_prompts_destroy(prompts);
 	waivers_free(&ws);
 	preset_run_free(cfg.src.preset);
+	if (cfg.model)
+		lmodel_free(&model);
 	field_map_free(&cfg.fields);
 	rule_opts_free(&ro);
 	return ret;

@@ -66,6 +66,9 @@ typedef struct in_record {
 	 * writers get: nonzero when waived, and the waiver's reason. */
 	const unsigned char *waived;
 	const char *const *waiver;
+	/* Set by scan --weights: the fitted probabilities of non-compliance
+	 * per dimension, then overall (NAN: no fit); NULL without weights. */
+	const double *p_noncompliant;
 	char errbuf[256];
 } in_record;
 

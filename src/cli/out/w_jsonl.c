@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
 #include "utf8.h"
+#include "../learn/learn.h"
 #include "writer.h"
 #include "../xalloc.h"
 
@@ -41,8 +44,13 @@ static int top_segment_is(const char *path, const char *k)
 	return strlen(k) == n && strncmp(path, k, n) == 0;
 }
 
-static int carried(const char *k, const field_map *m)
+static int carried(const char *k, const out_ctx *o, const in_record *in)
 {
+	const field_map *m = o->fields;
+
+	if ((o->with_length && strcmp(k, "response_length") == 0) ||
+	    (in->p_noncompliant && strcmp(k, "p_noncompliant") == 0))
+		return 0;
 	/* Most input keys start with a letter no output key does. */
 	if (strchr(own_initials, k[0]))
 		for (size_t i = 0; i < sizeof own_keys / sizeof *own_keys; i++)
@@ -52,12 +60,12 @@ static int carried(const char *k, const field_map *m)
 	return !(m && (top_segment_is(m->path[F_RESPONSE], k) || top_segment_is(m->path[F_PROMPT], k)));
 }
 
-static void carry_fields(out_buf *b, const in_record *in, const field_map *m)
+static void carry_fields(out_buf *b, const in_record *in, const out_ctx *o)
 {
 	if (!in->obj || !json_object_is_type(in->obj, json_type_object))
 		return;
 	json_object_object_foreach(in->obj, k, val) {
-		if (!carried(k, m))
+		if (!carried(k, o, in))
 			continue;
 		ob_add(b, ",", 1);
 		ob_json_str(b, k, strlen(k));
@@ -170,6 +178,18 @@ static void finding(out_buf *b, const out_ctx *o, const ms_record *rec, const ms
 	ob_add(b, "}", 1);
 }
 
+/* "p_noncompliant":{"overall":p,"safety":p,...}: the fitted model's
+ * probabilities (scan --weights), dimensions without a fit left out. */
+static void probabilities(out_buf *b, const double *p)
+{
+	ob_adds(b, ",\"p_noncompliant\":{");
+	ob_printf(b, "\"overall\":%.4f", p[L_OVERALL]);
+	for (int d = 0; d < MS_DIM_COUNT; d++)
+		if (!isnan(p[d]))
+			ob_printf(b, ",\"%s\":%.4f", ms_dimension_name((ms_dimension)d), p[d]);
+	ob_add(b, "}", 1);
+}
+
 static void result(out_buf *b, const out_ctx *o, const in_record *in, const ms_record *rec,
 		   const ms_result *res)
 {
@@ -194,6 +214,10 @@ static void result(out_buf *b, const out_ctx *o, const in_record *in, const ms_r
 			in->waived && in->waived[i] ? in->waiver[i] : NULL);
 	}
 	ob_adds(b, "]");
+	if (o->with_length)
+		ob_printf(b, ",\"response_length\":%zu", rec->response_len);
+	if (in->p_noncompliant)
+		probabilities(b, in->p_noncompliant);
 	if (res->error) {
 		const char *msg = out_error_message(res, NULL);
 		if (msg) {
@@ -229,7 +253,7 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 	 * scan is never compared with one made by other rules unknowingly. */
 	ob_printf(b, ",\"medscreen_version\":\"%s\",\"rules_fingerprint\":\"%s\"", PACKAGE_VERSION,
 		  o->fingerprint);
-	carry_fields(b, in, o->fields);
+	carry_fields(b, in, o);
 	ob_adds(b, "}\n");
 }
 

@@ -19,6 +19,7 @@ typedef struct out_ctx {
 	int color;
 	const char *fname;          /* input name for text output and multi-file jsonl */
 	int with_file;              /* include "file" in jsonl */
+	int with_length;            /* include "response_length" in jsonl */
 	const ms_rules *rules;
 	char fingerprint[65];       /* of the rules (ms_rules_fingerprint) */
 	unsigned context;           /* bytes of context around evidence in text output */

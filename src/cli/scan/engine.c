@@ -39,7 +39,7 @@ typedef struct slot {
 	int error;
 	int unknown_prompt;
 	int no_prompt;            /* neither a prompt text nor a prompt_id */
-	unsigned score;
+	double key;               /* --sort score: the score, or the fitted probability */
 } slot;
 
 typedef struct worker {
@@ -64,11 +64,18 @@ typedef struct worker {
 	const char **why;
 	size_t capwaived;
 	ms_result adj;
+	/* --weights: the record as the model sees it, its features and
+	 * probabilities, and the result with the fitted score */
+	lrec lr;
+	size_t caplsig, caplfind;
+	double *x;
+	double p[L_TARGETS];
+	ms_result scored;
 } worker;
 
 /* Where a record's output went, for --sort score. */
 typedef struct sort_ent {
-	unsigned score;
+	double key;
 	unsigned long seq;
 	long long off;
 	size_t len;
@@ -143,7 +150,7 @@ static void tally(const scan_cfg *cfg, slot *s, const ms_result *res, const char
 		s->error = 1;
 	if (!res)
 		return;
-	s->score = res->score;
+	s->key = res->score;
 	s->flagged = res->flagged;
 	for (size_t i = 0; i < res->nfindings; i++) {
 		if (res->findings[i].kind == MS_FINDING_ERROR || (waived && waived[i]))
@@ -202,6 +209,55 @@ static const ms_result *apply_waivers(worker *w, const ms_result *res)
 	return &w->adj;
 }
 
+/* The record as the fitted model sees it (the same as calibrate reads it
+ * back from JSON Lines: waived findings and rule errors left out). */
+static void model_record(worker *w, const ms_record *rec, const ms_result *res)
+{
+	lrec *lr = &w->lr;
+
+	xgrow(&lr->sigs, &w->caplsig, res->nsignals + 1, sizeof *lr->sigs);
+	xgrow(&lr->finds, &w->caplfind, res->nfindings + 1, sizeof *lr->finds);
+	lr->nsigs = res->nsignals;
+	for (size_t i = 0; i < res->nsignals; i++) {
+		lr->sigs[i].name = ms_rules_signal(w->cfg->rules, res->signals[i])->id;
+		lr->sigs[i].start = res->signal_spans[i].start;
+		lr->sigs[i].in_prompt = res->signal_spans[i].in_prompt;
+	}
+	lr->nfinds = 0;
+	memset(lr->dimsev, 0, sizeof lr->dimsev);
+	for (size_t i = 0; i < res->nfindings; i++) {
+		const ms_finding *f = &res->findings[i];
+		lfind *x;
+		if (f->kind == MS_FINDING_ERROR || (w->in.waived && w->in.waived[i]))
+			continue;
+		x = &lr->finds[lr->nfinds++];
+		x->rule = f->rule->id;
+		x->dim = (int)f->rule->dimension;
+		x->weight = ms_severity_weight(f->rule->severity);
+		x->nev = f->nevidence;
+		lr->dimsev[x->dim] += x->weight;
+	}
+	lr->tags = (const char **)res->tags;
+	lr->ntags = res->ntags;
+	lr->meta_weights = rec->weights;
+	lr->length = (double)rec->response_len;
+	lr->score = res->score;
+}
+
+/* The result with the fitted score: the overall probability of
+ * non-compliance in thousandths; the probabilities go to the writers. */
+static const ms_result *apply_model(worker *w, const ms_record *rec, const ms_result *res)
+{
+	if (!w->x)
+		w->x = xmalloc((w->cfg->model->v.n + 1) * sizeof *w->x);
+	model_record(w, rec, res);
+	lmodel_predict(w->cfg->model, &w->lr, w->x, w->p);
+	w->scored = *res;
+	w->scored.score = (unsigned)(w->p[L_OVERALL] * 1000 + 0.5);
+	w->in.p_noncompliant = w->p;
+	return &w->scored;
+}
+
 static void screen_one(worker *w, slot *s)
 {
 	const scan_cfg *cfg = w->cfg;
@@ -214,7 +270,7 @@ static void screen_one(worker *w, slot *s)
 	s->worker = w->id;
 	s->flagged_fail = s->flagged = s->error = s->unknown_prompt = s->no_prompt = 0;
 	s->findings = 0;
-	s->score = 0;
+	s->key = 0;
 	if (s->too_long) {
 		in_record_clear(&w->in);
 		snprintf(msg, sizeof msg, "record of %zu bytes exceeds the limit of %zu bytes "
@@ -257,7 +313,12 @@ static void screen_one(worker *w, slot *s)
 	}
 	if (res && cfg->waivers)
 		res = apply_waivers(w, res);
+	w->in.p_noncompliant = NULL;
+	if (res && cfg->model)
+		res = apply_model(w, &rec, res);
 	tally(cfg, s, res, error, w->in.waived);
+	if (res && cfg->model)
+		s->key = w->p[L_OVERALL];
 	cfg->writer->record(&w->out, &cfg->out, &w->in, s->line, &rec, res, error);
 	s->out_off = before;
 	s->out_len = w->out.len - before;
@@ -316,7 +377,7 @@ static void run_batch(scan_run *r, size_t n)
 			r->io_error = 1;
 		if (r->cfg->sort_score) {
 			xgrow(&r->ents, &r->capents, r->nents + 1, sizeof *r->ents);
-			r->ents[r->nents++] = (sort_ent){ s->score, r->t.records, r->off, s->out_len };
+			r->ents[r->nents++] = (sort_ent){ s->key, r->t.records, r->off, s->out_len };
 		}
 		r->off += (long long)s->out_len;
 		r->t.records++;
@@ -474,6 +535,9 @@ void scan_run_free(scan_run *r)
 		free(r->ws[i].tagbuf);
 		free(r->ws[i].waived);
 		free(r->ws[i].why);
+		free(r->ws[i].lr.sigs);
+		free(r->ws[i].lr.finds);
+		free(r->ws[i].x);
 	}
 	free(r->ws);
 	if (r->out && r->out != stdout)
@@ -491,8 +555,8 @@ static int cmp_ent(const void *a, const void *b)
 {
 	const sort_ent *x = a, *y = b;
 
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 

@@ -13,6 +13,7 @@
 #include "../io/input.h"
 #include "../io/source.h"
 #include "../out/writer.h"
+#include "../learn/learn.h"
 
 typedef struct scan_cfg {
 	const ms_rules *rules;
@@ -30,6 +31,8 @@ typedef struct scan_cfg {
 	source_cfg src;                 /* --input-format, --preset */
 	int progress;                   /* show progress and a summary on stderr */
 	unsigned long long input_size;  /* bytes of all inputs, 0 when unknown */
+	const struct lmodel *model;     /* --weights: the fitted score; NULL: none */
+	const char *weights_path;       /* --weights */
 } scan_cfg;
 
 typedef struct scan_run scan_run;
