@@ -231,6 +231,8 @@ def print_tables(args):
             secs = o.get("total_s", o.get("scan_s"))
             note = "subset: first answers of the corpus" if o.get("subset") else "whole corpus"
             note += f"; {o['keywords'] + o['regexes']:,} patterns"
+            if o.get("regexes_not_compiled"):
+                note += f" ({o['regexes_not_compiled']} regexes it cannot compile left out)"
             add(name, lab, o["bytes"] / 1e6, o["answers"], secs, r["peak_rss_kb"], note)
     print(table(["approach", "answers", "MB", "seconds", "MB/s", "answers/s", "peak RSS MiB", "note"], rows))
     print()
