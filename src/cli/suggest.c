@@ -92,3 +92,20 @@ void suggest_option(int argc, char **argv, int optind_now, const struct option *
 		fprintf(stderr, "%s: did you mean '--%s'?\n", cli_prog, best);
 	free(names);
 }
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *opts,
+	       const char *usage)
+{
+	int c = getopt_long(argc, argv, shortopts, opts, NULL);
+
+	if (c == 'h') {
+		fputs(usage, stdout);
+		return CLI_OPT_HELP;
+	}
+	if (c == '?' || c == ':') {
+		suggest_option(argc, argv, optind, opts);
+		fputs(usage, stderr);
+		return CLI_OPT_BAD;
+	}
+	return c;
+}

@@ -19,4 +19,12 @@ const char *suggest_name(const char *word, size_t len, const char *const *names,
  * option near a known one, say "did you mean '--NAME'?" on stderr. */
 void suggest_option(int argc, char **argv, int optind_now, const struct option *opts);
 
+/* getopt_long as every command uses it: -1 at the end; CLI_OPT_HELP after
+ * printing usage to stdout for -h/--help; CLI_OPT_BAD after a mistyped or
+ * incomplete option, its suggestion and the usage printed to stderr; else
+ * the option for the command to handle (its value in optarg). */
+enum { CLI_OPT_HELP = -2, CLI_OPT_BAD = -3 };
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *opts,
+	       const char *usage);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "../suggest.h"
 #include "../util.h"
 #include "../xalloc.h"
 #include "../learn/calib.h"
@@ -92,16 +93,11 @@ static int parse_args(int argc, char **argv, cal_args *a)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:f:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
+	while ((c = cli_getopt(argc, argv, "o:f:h", opts, usage)) != -1) {
+		if (c == CLI_OPT_HELP)
 			return 1;
-		}
-		if (c == '?' || c == ':' || cal_option(c, optarg, a)) {
-			if (c == '?' || c == ':')
-				fputs(usage, stderr);
+		if (c == CLI_OPT_BAD || cal_option(c, optarg, a))
 			return -1;
-		}
 	}
 	if (optind >= argc) {
 		cli_error("calibrate needs at least one scan file");

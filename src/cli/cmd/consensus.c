@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "../suggest.h"
 #include "../util.h"
 #include "../xalloc.h"
 #include "../review/consensus.h"
@@ -54,7 +55,7 @@ static int parse_consensus(int argc, char **argv, cs_args *a)
 	static const char *const formats[] = { "text", "json", NULL };
 	int c, v;
 
-	while ((c = getopt_long(argc, argv, "o:f:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:f:h", opts, usage)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case O_STAGE2: a->stage2 = optarg; break;
@@ -66,8 +67,8 @@ static int parse_consensus(int argc, char **argv, cs_args *a)
 			break;
 		case O_BOM: a->bom = 1; break;
 		case O_FORCE: a->force = 1; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case CLI_OPT_HELP: return 1;
+		default: return -1;
 		}
 	}
 	if (argc - optind != 2) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "../suggest.h"
 #include "../util.h"
 #include "../xalloc.h"
 #include "../learn/estimate.h"
@@ -74,16 +75,10 @@ static int parse_args(int argc, char **argv, est_args *a)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
+	while ((c = cli_getopt(argc, argv, "f:h", opts, usage)) != -1) {
+		if (c == CLI_OPT_HELP)
 			return 1;
-		}
-		if (c == '?' || c == ':') {
-			fputs(usage, stderr);
-			return -1;
-		}
-		if (est_option(c, optarg, a))
+		if (c == CLI_OPT_BAD || est_option(c, optarg, a))
 			return -1;
 	}
 	if (optind >= argc) {

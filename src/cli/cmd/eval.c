@@ -78,17 +78,10 @@ static int parse_eval_options(int argc, char **argv, eval_opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:r:o:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
+	while ((c = cli_getopt(argc, argv, "f:r:o:h", opts, usage)) != -1) {
+		if (c == CLI_OPT_HELP)
 			return 1;
-		}
-		if (c == '?' || c == ':') {
-			suggest_option(argc, argv, optind, opts);
-			fputs(usage, stderr);
-			return -1;
-		}
-		if (eval_option(c, optarg, o))
+		if (c == CLI_OPT_BAD || eval_option(c, optarg, o))
 			return -1;
 	}
 	if (optind >= argc) {

@@ -107,17 +107,10 @@ static int parse_report_options(int argc, char **argv, report_opts *o)
 	};
 	int c, files;
 
-	while ((c = getopt_long(argc, argv, "f:p:r:o:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
+	while ((c = cli_getopt(argc, argv, "f:p:r:o:h", opts, usage)) != -1) {
+		if (c == CLI_OPT_HELP)
 			return 1;
-		}
-		if (c == '?' || c == ':') {
-			suggest_option(argc, argv, optind, opts);
-			fputs(usage, stderr);
-			return -1;
-		}
-		if (parse_one(o, c))
+		if (c == CLI_OPT_BAD || parse_one(o, c))
 			return -1;
 	}
 	files = argc - optind;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "../suggest.h"
 #include "../rules.h"
 #include "../util.h"
 #include "../xalloc.h"
@@ -83,7 +84,7 @@ static int review_opt(review_args *a, int c)
 	case 'p': a->ro.prompts = optarg; return 0;
 	case 'B': a->o.bom = 1; return 0;
 	case 'f': a->o.force = 1; return 0;
-	default: fputs(usage, stderr); return -1;
+	default: return -1;
 	}
 }
 
@@ -106,12 +107,10 @@ static int parse_review(int argc, char **argv, review_args *a)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:n:p:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
+	while ((c = cli_getopt(argc, argv, "o:n:p:h", opts, usage)) != -1) {
+		if (c == CLI_OPT_HELP)
 			return 1;
-		}
-		if (review_opt(a, c))
+		if (c == CLI_OPT_BAD || review_opt(a, c))
 			return -1;
 	}
 	if (!a->o.dir || optind >= argc) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "../suggest.h"
 #include "../util.h"
 #include "../xalloc.h"
 #include "../learn/sample.h"
@@ -80,16 +81,10 @@ static int parse_args(int argc, char **argv, smp_args *a)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:f:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
+	while ((c = cli_getopt(argc, argv, "o:f:h", opts, usage)) != -1) {
+		if (c == CLI_OPT_HELP)
 			return 1;
-		}
-		if (c == '?' || c == ':') {
-			fputs(usage, stderr);
-			return -1;
-		}
-		if (smp_option(c, optarg, a))
+		if (c == CLI_OPT_BAD || smp_option(c, optarg, a))
 			return -1;
 	}
 	if (a->have != 1) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "../suggest.h"
 #include "../rules.h"
 #include "../util.h"
 #include "../xalloc.h"
@@ -59,7 +60,7 @@ static int study_opt(study_args *a, int c)
 		a->screener[a->o.nscreener++] = optarg;
 		a->o.screener = a->screener;
 		return 0;
-	default: fputs(usage, stderr); return -1;
+	default: return -1;
 	}
 }
 
@@ -76,12 +77,10 @@ static int parse_study(int argc, char **argv, study_args *a)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:p:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
+	while ((c = cli_getopt(argc, argv, "f:p:h", opts, usage)) != -1) {
+		if (c == CLI_OPT_HELP)
 			return 1;
-		}
-		if (study_opt(a, c))
+		if (c == CLI_OPT_BAD || study_opt(a, c))
 			return -1;
 	}
 	if (optind >= argc) {
