@@ -555,10 +555,71 @@ static const char *skip_group(const char *p, const char *end)
 
 static int quantifier(const char *p, const char *end, long *min, long *max, const char **after);
 
+/* The widest subject character of an ASCII letter under caseless UTF
+ * matching: k and K also match the Kelvin sign (3 bytes), s and S the long
+ * s (2 bytes); no other ASCII letter has a case variant outside ASCII. */
+static long letter_width(unsigned char c)
+{
+	if (c == 'k' || c == 'K')
+		return 3;
+	if (c == 's' || c == 'S')
+		return 2;
+	return 1;
+}
+
+/* The same for a range lo-hi of a class: the widest letter it takes in. */
+static long range_width(unsigned char lo, unsigned char hi)
+{
+	if ((lo <= 'k' && 'k' <= hi) || (lo <= 'K' && 'K' <= hi))
+		return 3;
+	if ((lo <= 's' && 's' <= hi) || (lo <= 'S' && 'S' <= hi))
+		return 2;
+	return 1;
+}
+
+/* The widest subject character the class [p, close] can match, in bytes:
+ * 4 when it is negated or holds a non-ASCII member or an escape that can
+ * match one (\W, \p, \x...); else that of its letters and ranges (\d, \w
+ * and \s are ASCII without PCRE2_UCP, and caseless matching adds case
+ * variants to literal members only). */
+static long class_maxlen(const char *p, const char *close)
+{
+	const char *q = p + 1;
+	long w = 1, x;
+
+	if (q < close && *q == '^')
+		return 4;
+	for (; q < close; q++) {
+		unsigned char c = (unsigned char)*q;
+
+		if (c >= 0x80)
+			return 4;
+		if (c == '\\') {
+			unsigned char e = q + 1 < close ? (unsigned char)q[1] : 0;
+			if (!e || !(strchr("dwsnrtfae", e) || ispunct(e) || e == ' '))
+				return 4;
+			q++;
+			continue;
+		}
+		if (c == '[' && q + 1 < close && q[1] == ':')
+			return 4; /* a POSIX class: not worth telling apart */
+		if (q + 2 < close && q[1] == '-' && q[2] != '\\') {
+			x = range_width(c, (unsigned char)q[2]);
+			q += 2;
+		} else {
+			x = isalpha(c) ? letter_width(c) : 1;
+		}
+		if (x > w)
+			w = x;
+	}
+	return w;
+}
+
 /* Upper bound, in bytes, of what the regex text [p, end) can match, or -1
  * when it is unbounded or not understood.  Subject characters are counted at
- * their widest: an ASCII letter may match a 3-byte case variant under
- * caseless UTF matching (the Kelvin sign), any non-ASCII or class item 4. */
+ * their widest under caseless UTF matching: an ASCII letter as its widest
+ * case variant (letter_width), a class as its widest member (class_maxlen),
+ * any other non-ASCII character or wildcard 4. */
 long ms_regex_maxlen(const char *p, const char *end)
 {
 	long best = 0, cur = 0;
@@ -617,7 +678,7 @@ long ms_regex_maxlen(const char *p, const char *end)
 			const char *q = class_end(p, end);
 			if (!q)
 				return -1;
-			atom = 4;
+			atom = class_maxlen(p, q);
 			p = q + 1;
 		} else if (c == '\\') {
 			char e = p + 1 < end ? p[1] : 0;
@@ -647,7 +708,7 @@ long ms_regex_maxlen(const char *p, const char *end)
 				p++;
 			atom = 4;
 		} else {
-			atom = isalpha((unsigned char)c) ? 3 : 1;
+			atom = isalpha((unsigned char)c) ? letter_width((unsigned char)c) : 1;
 			p++;
 		}
 		{
