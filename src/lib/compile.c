@@ -481,6 +481,7 @@ void ms_rules_destroy(ms_rules *r)
 		if (r->pats[i].canon == i)
 			pcre2_code_free(r->pats[i].code);
 	ms_ac_free(r->ac);
+	ms_ac_free(r->ac_resp);
 	for (size_t i = 0; i < r->nallocs; i++)
 		free(r->allocs[i]);
 	free(r->allocs);

@@ -286,6 +286,10 @@ typedef struct ms_sig {
 	 * within a bound, negated ones left out when that signal excludes them. */
 	size_t *base;
 	size_t within_chars, within_sentences;
+	/* Evaluated on a response somewhere (a response signal, one a rule
+	 * reads with on: response, or the base of such a derived signal): its
+	 * keywords and required strings go in the response automaton too. */
+	int on_response;
 } ms_sig;
 
 /* A scenario: a tag a record gets when one of its signals matches the
@@ -348,7 +352,11 @@ struct ms_rules {
 	ms_reqset **reqsets;    /* the distinct required sets of all patterns */
 	ms_patreq *patreq;      /* per pattern, the ids of its sets (none: not windowed) */
 	size_t nreqs;
-	ms_ac *ac;
+	ms_ac *ac;              /* every keyword and required string */
+	/* Only those of signals evaluated on a response: a response is scanned
+	 * with it when the record's prompt-side signals read its prompt (a
+	 * third of the hits on an answer were strings of prompt signals). */
+	ms_ac *ac_resp;
 	ms_acent *acents;
 	size_t nacents;
 	uint32_t match_limit;   /* also the depth limit */

@@ -207,7 +207,7 @@ static int file_hits(ms_scanner *s, textstate *t, size_t *hint)
  * text would need several hundred megabytes at once. */
 #define AC_PART (1u << 20)
 
-static int scan_hits(ms_scanner *s, textstate *t)
+static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 {
 	const unsigned char *text = (const unsigned char *)t->nt.s;
 	size_t len = t->nt.len, hint = 0;
@@ -215,7 +215,7 @@ static int scan_hits(ms_scanner *s, textstate *t)
 	for (size_t from = 0; from < len || from == 0;) {
 		size_t to = len - from > AC_PART ? from + AC_PART : len;
 
-		if (ms_ac_scan_part(s->r->ac, text, len, from, to, &s->hits) ||
+		if (ms_ac_scan_part(ac, text, len, from, to, &s->hits) ||
 		    file_hits(s, t, &hint))
 			return -1;
 		if (to == len)
@@ -256,7 +256,10 @@ static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size
 	return 0;
 }
 
-static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t len)
+/* ac: the automaton for the text, s->r->ac unless only response signals
+ * will read it (s->r->ac_resp). */
+static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t len,
+			const ms_ac *ac)
 {
 	const ms_rules *r = s->r;
 
@@ -278,7 +281,7 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 		return 0;
 	if (ms_normtext_build(&t->nt, text, len))
 		return -1;
-	return scan_hits(s, t);
+	return scan_hits(s, t, ac);
 }
 
 /* Point s->pt at the prepared state of the record's prompt. */
@@ -308,7 +311,7 @@ static int select_prompt(ms_scanner *s, const ms_record *rec)
 				return -1;
 			}
 			s->pt = t;
-			if (prepare_text(s, t, text, rec->prompt_len)) {
+			if (prepare_text(s, t, text, rec->prompt_len, s->r->ac)) {
 				/* Not kept half prepared. */
 				textstate_free(t, s->r);
 				s->pt = &s->t[1];
@@ -319,7 +322,7 @@ static int select_prompt(ms_scanner *s, const ms_record *rec)
 		}
 	}
 	s->pt = &s->t[1];
-	return prepare_text(s, &s->t[1], text, rec->prompt_len);
+	return prepare_text(s, &s->t[1], text, rec->prompt_len, s->r->ac);
 }
 
 static int cmp_span(const void *a, const void *b)
@@ -937,7 +940,11 @@ ms_status ms_scanner_scan_example(ms_scanner *s, const ms_record *rec, int lenie
 	s->nf = 0;
 	s->ev.n = 0;
 	s->nsigs = 0;
-	if (prepare_text(s, &s->t[0], rec->response ? rec->response : "", rec->response_len))
+	/* Prompt signals read the response only when the record has no prompt
+	 * (see select_prompt): otherwise the response needs only the strings
+	 * of response signals. */
+	if (prepare_text(s, &s->t[0], rec->response ? rec->response : "", rec->response_len,
+			 r->any_prompt && !rec->prompt && !lenient_scope ? r->ac : r->ac_resp))
 		return MS_ERR_NOMEM;
 	if (select_prompt(s, rec))
 		return MS_ERR_NOMEM;
@@ -1056,7 +1063,7 @@ long ms_scanner_signal_count(ms_scanner *s, size_t signal, const char *text, siz
 		return -1;
 	signal = r->named[signal];
 	sg = &r->sigs[signal];
-	if (prepare_text(s, &s->t[0], text, len))
+	if (prepare_text(s, &s->t[0], text, len, r->ac))
 		return -1;
 	m = ms_signal_spans(s, &s->t[0], signal, &serr);
 	if (!m || serr)

@@ -109,6 +109,8 @@ static int resolve_refs(ms_compiler *c)
 		*ref->slot = found;
 		if (ref->on == ON_PROMPT || (ref->on == ON_DEFAULT && r->sigs[found].info.on_prompt))
 			r->any_prompt = 1;
+		if (ref->on == ON_RESPONSE)
+			r->sigs[found].on_response = 1;
 	}
 	return 0;
 }
@@ -133,70 +135,133 @@ static int same_set(const void *ctx, size_t g)
 	return cc_same_list(x->r->reqsets[g]->strs, x->r->reqsets[g]->n, x->rs->strs, x->rs->n);
 }
 
-static int build_automaton(ms_compiler *c)
+/* Which signals are evaluated on a response (see ms_sig.on_response):
+ * the response signals, those already marked by a reference, and the
+ * bases of such derived signals, down their chains. */
+static void mark_on_response(ms_rules *r)
 {
-	ms_rules *r = c->r;
-	ms_ac_builder *b = ms_ac_builder_new();
-	size_t cap = 0;
+	int changed = 1;
 
-	if (!b)
+	for (size_t i = 0; i < r->nsigs; i++)
+		if (!r->sigs[i].info.on_prompt)
+			r->sigs[i].on_response = 1;
+	while (changed) {
+		changed = 0;
+		for (size_t i = 0; i < r->nsigs; i++) {
+			const ms_sig *sg = &r->sigs[i];
+			if (sg->on_response && sg->base && !r->sigs[*sg->base].on_response) {
+				r->sigs[*sg->base].on_response = 1;
+				changed = 1;
+			}
+		}
+	}
+}
+
+/* One automaton entry: in both automata, or in the full one only. */
+static int add_entry(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, int resp,
+		     const char *str, size_t len)
+{
+	uint32_t id = (uint32_t)r->nacents;
+
+	if (ms_ac_builder_add(b, str, len, id))
 		return -1;
+	return resp ? ms_ac_builder_add(bresp, str, len, id) : 0;
+}
+
+static int add_keywords(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t *cap)
+{
 	for (size_t i = 0; i < r->nsigs; i++) {
 		ms_sig *sg = &r->sigs[i];
 		for (size_t k = 0; k < sg->nkw; k++) {
 			const unsigned char *kw = (const unsigned char *)sg->kw[k];
 			size_t len = strlen(sg->kw[k]);
 
-			if (ms_grow(&r->acents, &cap, r->nacents + 1, sizeof *r->acents) ||
-			    ms_ac_builder_add(b, sg->kw[k], len, (uint32_t)r->nacents))
-				goto fail;
+			if (ms_grow(&r->acents, cap, r->nacents + 1, sizeof *r->acents) ||
+			    add_entry(r, b, bresp, sg->on_response, sg->kw[k], len))
+				return -1;
 			r->acents[r->nacents++] = (ms_acent){ 0, i, len,
 							       ms_is_word_byte_start(kw, len),
 							       ms_is_word_byte_end(kw, len) };
 		}
 	}
-	if (!r->no_prefilter) {
-		/* One automaton entry and one occurrence list per distinct set:
-		 * packs repeat sets (a list of professions after each verb of
-		 * referral), and each would otherwise report every occurrence. */
-		size_t capsets = 0;
-		ms_hidx sets = { 0 };
+	return 0;
+}
 
-		for (size_t i = 0; i < r->npats; i++) {
-			ms_pattern *p = &r->pats[i];
+/* One automaton entry and one occurrence list per distinct set: packs
+ * repeat sets (a list of professions after each verb of referral), and
+ * each would otherwise report every occurrence.  A set goes in the
+ * response automaton once a pattern of a response signal needs it. */
+static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t *cap)
+{
+	size_t capsets = 0, capfirst = 0, *first = NULL;
+	uint8_t *resp = calloc(r->npats ? r->npats : 1, 1), *in_resp = NULL;
+	ms_hidx sets = { 0 };
+	int rc = -1;
 
-			if (p->canon != i)
+	if (!resp)
+		return -1;
+	for (size_t i = 0; i < r->nsigs; i++)
+		for (size_t k = 0; r->sigs[i].on_response && k < r->sigs[i].npats; k++)
+			resp[r->pats[r->sigs[i].pats[k]].canon] = 1;
+	for (size_t i = 0; i < r->npats; i++) {
+		ms_pattern *p = &r->pats[i];
+
+		if (p->canon != i)
+			continue;
+		for (size_t q = 0; q < p->nreq; q++) {
+			ms_reqset *rs = &p->req[q];
+			setctx x = { r, rs };
+			uint64_t h = hash_list(rs->strs, rs->n);
+			size_t g = ms_hidx_find(&sets, h, same_set, &x);
+
+			if (g != (size_t)-1) {
+				rs->id = g;
+				/* A set first met in a prompt pattern. */
+				for (size_t k = 0; resp[i] && !in_resp[g] && k < rs->n; k++)
+					if (ms_ac_builder_add(bresp, rs->strs[k], strlen(rs->strs[k]),
+							      (uint32_t)(first[g] + k)))
+						goto out;
+				in_resp[g] |= resp[i];
 				continue;
-			for (size_t q = 0; q < p->nreq; q++) {
-				ms_reqset *rs = &p->req[q];
-				setctx x = { r, rs };
-				uint64_t h = hash_list(rs->strs, rs->n);
-				size_t g = ms_hidx_find(&sets, h, same_set, &x);
-
-				if (g != (size_t)-1) {
-					rs->id = g;
-					continue;
-				}
-				g = rs->id = r->nreqs;
-				if (ms_grow(&r->reqsets, &capsets, r->nreqs + 1, sizeof *r->reqsets) ||
-				    ms_hidx_add(&sets, h, g)) {
-					ms_hidx_free(&sets);
-					goto fail;
-				}
-				r->reqsets[r->nreqs++] = rs;
-				for (size_t k = 0; k < rs->n; k++) {
-					size_t len = strlen(rs->strs[k]);
-					if (ms_grow(&r->acents, &cap, r->nacents + 1, sizeof *r->acents) ||
-					    ms_ac_builder_add(b, rs->strs[k], len, (uint32_t)r->nacents)) {
-						ms_hidx_free(&sets);
-						goto fail;
-					}
-					r->acents[r->nacents++] = (ms_acent){ 1, g, len, 0, 0 };
-				}
+			}
+			g = rs->id = r->nreqs;
+			if (ms_grow(&r->reqsets, &capsets, r->nreqs + 1, sizeof *r->reqsets) ||
+			    ms_grow(&first, &capfirst, r->nreqs + 1, sizeof *first) ||
+			    !(in_resp = realloc(in_resp, r->nreqs + 1)) ||
+			    ms_hidx_add(&sets, h, g))
+				goto out;
+			r->reqsets[r->nreqs++] = rs;
+			first[g] = r->nacents;
+			in_resp[g] = resp[i];
+			for (size_t k = 0; k < rs->n; k++) {
+				size_t len = strlen(rs->strs[k]);
+				if (ms_grow(&r->acents, cap, r->nacents + 1, sizeof *r->acents) ||
+				    add_entry(r, b, bresp, resp[i], rs->strs[k], len))
+					goto out;
+				r->acents[r->nacents++] = (ms_acent){ 1, g, len, 0, 0 };
 			}
 		}
-		ms_hidx_free(&sets);
 	}
+	rc = 0;
+out:
+	ms_hidx_free(&sets);
+	free(resp);
+	free(in_resp);
+	free(first);
+	return rc;
+}
+
+static int build_automaton(ms_compiler *c)
+{
+	ms_rules *r = c->r;
+	ms_ac_builder *b = ms_ac_builder_new(), *bresp = ms_ac_builder_new();
+	size_t cap = 0;
+
+	if (!b || !bresp)
+		goto fail;
+	mark_on_response(r);
+	if (add_keywords(r, b, bresp, &cap) || (!r->no_prefilter && add_sets(r, b, bresp, &cap)))
+		goto fail;
 	r->patreq = calloc(r->npats ? r->npats : 1, sizeof *r->patreq);
 	if (!r->patreq)
 		goto fail;
@@ -209,9 +274,12 @@ static int build_automaton(ms_compiler *c)
 			r->patreq[i].id[q] = (uint32_t)p->req[q].id;
 	}
 	r->ac = ms_ac_build(b);
-	return r->ac ? 0 : -1;
+	b = NULL;
+	r->ac_resp = ms_ac_build(bresp);
+	return r->ac && r->ac_resp ? 0 : -1;
 fail:
 	ms_ac_builder_free(b);
+	ms_ac_builder_free(bresp);
 	return -1;
 }
 
