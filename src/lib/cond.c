@@ -453,7 +453,6 @@ static int analyse_repeats(ms_scanner *s, textstate *t, unsigned minwords)
 		size_t a, b, last = 0;
 		uint64_t h = 1469598103934665603u;
 		unsigned words = 0;
-		int inword = 0;
 
 		/* Skip to the first letter of the unit. */
 		while (i < len && !((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
@@ -463,20 +462,20 @@ static int analyse_repeats(ms_scanner *s, textstate *t, unsigned minwords)
 		while (i < len && p[i] != '\n') {
 			unsigned char ch = p[i], f = unit_fold[ch];
 			if (f) {
-				if (!inword) {
-					words++;
-					if (words > 1)
-						h = (h ^ ' ') * 1099511628211u;
-				}
-				inword = 1;
-				h = (h ^ f) * 1099511628211u;
-				last = i + 1;
-			} else {
-				if ((ch == '.' || ch == '!' || ch == '?') &&
-				    (i + 1 == len || p[i + 1] == ' ' || p[i + 1] == '\n'))
-					break;
-				inword = 0;
+				/* A word: a separator first unless it opens the unit,
+				 * then its bytes in one run (a newline folds to 0). */
+				if (words++)
+					h = (h ^ ' ') * 1099511628211u;
+				do {
+					h = (h ^ f) * 1099511628211u;
+					i++;
+				} while (i < len && (f = unit_fold[p[i]]) != 0);
+				last = i;
+				continue;
 			}
+			if ((ch == '.' || ch == '!' || ch == '?') &&
+			    (i + 1 == len || p[i + 1] == ' ' || p[i + 1] == '\n'))
+				break;
 			i++;
 		}
 		b = last;
