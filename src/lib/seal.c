@@ -216,9 +216,11 @@ static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t 
 
 			if (g != (size_t)-1) {
 				rs->id = g;
-				/* A set first met in a prompt pattern. */
-				for (size_t k = 0; resp[i] && !in_resp[g] && k < rs->n; k++)
-					if (ms_ac_builder_add(bresp, rs->strs[k], strlen(rs->strs[k]),
+				/* A set first met in a prompt pattern: its strings as
+				 * entered then, in the order of their entries. */
+				const ms_reqset *og = r->reqsets[g];
+				for (size_t k = 0; resp[i] && !in_resp[g] && k < og->n; k++)
+					if (ms_ac_builder_add(bresp, og->strs[k], strlen(og->strs[k]),
 							      (uint32_t)(first[g] + k)))
 						goto out;
 				in_resp[g] |= resp[i];
