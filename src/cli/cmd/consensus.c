@@ -79,25 +79,6 @@ static int parse_consensus(int argc, char **argv, cs_args *a)
 	return 0;
 }
 
-static int save(const char *path, const out_buf *b, int exclusive)
-{
-	FILE *f = fopen(path, exclusive ? "wbx" : "wb");
-
-	if (!f) {
-		if (errno == EEXIST)
-			cli_error("%s: a workbook is already there (not overwritten: reviewers may "
-				  "have filled it in; --force to replace it)", path);
-		else
-			cli_error("%s: cannot create: %s", path, strerror(errno));
-		return -1;
-	}
-	if (ob_write(b, f) || fclose(f) != 0) {
-		cli_error("%s: cannot write: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int write_outputs(const consensus *c, const cs_args *a)
 {
 	out_buf b = { 0 };
@@ -105,7 +86,7 @@ static int write_outputs(const consensus *c, const cs_args *a)
 
 	if (a->stage2) {
 		cs_write_stage2(c, &b, a->bom);
-		rc = save(a->stage2, &b, !a->force);
+		rc = wb_save(a->stage2, &b, !a->force);
 		b.len = 0;
 	}
 	if (rc == 0 && a->output) {
@@ -114,7 +95,7 @@ static int write_outputs(const consensus *c, const cs_args *a)
 			if (ob_write(&b, stdout))
 				cli_write_error(errno);
 		} else {
-			rc = save(a->output, &b, 0);
+			rc = wb_save(a->output, &b, 0);
 		}
 		b.len = 0;
 	}

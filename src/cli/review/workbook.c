@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -301,4 +302,27 @@ size_t wb_problems_done(workbook *wb)
 	if (wb->problems > WB_MAX_SHOWN)
 		cli_error("%s: %zu more problems not shown", wb->path, wb->problems - WB_MAX_SHOWN);
 	return wb->problems;
+}
+
+int wb_save(const char *path, const out_buf *b, int exclusive)
+{
+	FILE *f = fopen(path, exclusive ? "wbx" : "wb");
+	int bad;
+
+	if (!f) {
+		if (errno == EEXIST)
+			cli_error("%s: a workbook is already there (reviewers' work is not overwritten; "
+				  "--force to replace it)", path);
+		else
+			cli_error("%s: cannot create: %s", path, strerror(errno));
+		return -1;
+	}
+	bad = ob_write(b, f) != 0;
+	if (fclose(f) != 0)
+		bad = 1;
+	if (bad) {
+		cli_error("%s: cannot write: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }

@@ -80,6 +80,11 @@ typedef struct workbook {
 size_t wb_read(const char *path, unsigned kinds, int need_verdicts, workbook *wb);
 void wb_free(workbook *wb);
 
+/* Write b to path; with `exclusive`, a file already there is an error
+ * (reviewers may have filled it in: --force to replace it).  An error is
+ * reported, naming path; returns 0 or -1. */
+int wb_save(const char *path, const out_buf *b, int exclusive);
+
 /* An error about a cell: "path: row R, column NAME: message" (col -1: no
  * column; row 0: neither); counted in wb->problems, printed for the first 50. */
 void wb_cell_error(workbook *wb, unsigned long row, int col, const char *fmt, ...)

@@ -114,25 +114,6 @@ static void write_row(out_buf *b, const wb_layout *l, const rv_item *it)
 	ob_free(&prompt);
 }
 
-static int write_file(const char *path, const out_buf *b, int force)
-{
-	FILE *f = fopen(path, force ? "wb" : "wbx");
-
-	if (!f) {
-		if (errno == EEXIST)
-			cli_error("%s: a workbook is already there (reviewers' work is not overwritten; "
-				  "--force to replace it)", path);
-		else
-			cli_error("%s: cannot create: %s", path, strerror(errno));
-		return -1;
-	}
-	if (ob_write(b, f) || fclose(f) != 0) {
-		cli_error("%s: cannot write: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int write_one(const rv_set *s, const rv_options *o, unsigned r)
 {
 	wb_layout l;
@@ -147,7 +128,7 @@ static int write_one(const rv_set *s, const rv_options *o, unsigned r)
 	wb_write_header(&b, &l);
 	for (size_t i = 0; i < n; i++)
 		write_row(&b, &l, &s->v[idx[i]]);
-	rc = write_file(path, &b, o->force);
+	rc = wb_save(path, &b, !o->force);
 	if (rc == 0)
 		printf("%s: %zu records, %s\n", path, n,
 		       o->blind ? "blind (shuffled, no screener findings)" : "riskiest first");
