@@ -349,14 +349,11 @@ int ms_cond_eval(evalctx *e, const ms_cond *c, spanvec *ev)
 	return kinds[t].eval(e, c, ev);
 }
 
+/* What is under a `not` gives no evidence: it is evaluated without. */
 static int eval_not(evalctx *e, const ms_cond *c, spanvec *ev)
 {
-	size_t mark = ev ? ev->n : 0;
-	int v = ms_cond_eval(e, c->kids[0], ev);
-
-	if (ev)
-		ev->n = mark;
-	return !v;
+	(void)ev;
+	return !ms_cond_eval(e, c->kids[0], NULL);
 }
 
 static int eval_all(evalctx *e, const ms_cond *c, spanvec *ev)
@@ -559,6 +556,19 @@ static int eval_signal(evalctx *e, const ms_cond *c, spanvec *ev)
 
 	if (!t->present)
 		return c->min == 0;
+	if (bounded)
+		lim = ms_text_limit(t, c->within_chars, c->within_sentences);
+	if (!ev && c->min == 1 && c->max == UINT_MAX) {
+		/* Only whether it occurs: its first match may be enough. */
+		ms_span first;
+		int found = ms_signal_first(s, t, c->sig, neg, win, bounded ? lim : SIZE_MAX,
+					    &first, &serr);
+		if (found < 0)
+			e->oom = 1;
+		if (serr && !e->err)
+			e->err = serr;
+		return found > 0;
+	}
 	m = ms_signal_spans(s, t, c->sig, &serr);
 	if (!m) {
 		e->oom = 1;
@@ -566,8 +576,6 @@ static int eval_signal(evalctx *e, const ms_cond *c, spanvec *ev)
 	}
 	if (serr && !e->err)
 		e->err = serr;
-	if (bounded)
-		lim = ms_text_limit(t, c->within_chars, c->within_sentences);
 	for (size_t i = 0; i < m->n; i++) {
 		const ms_span *sp = &m->v[i];
 		if (bounded && sp->start >= lim)

@@ -29,8 +29,9 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 	t->occ = calloc(nq, sizeof *t->occ);
 	t->pm = calloc(np, sizeof *t->pm);
 	t->prc = calloc(np, sizeof *t->prc);
+	t->cur = calloc(np, sizeof *t->cur);
 	t->in_prompt = in_prompt;
-	return t->m && t->state && t->err && t->occ && t->pm && t->prc ? 0 : -1;
+	return t->m && t->state && t->err && t->occ && t->pm && t->prc && t->cur ? 0 : -1;
 }
 
 static void clear_errors(textstate *t)
@@ -57,6 +58,7 @@ static void textstate_free(textstate *t, const ms_rules *r)
 			free(t->pm[i].v);
 	free(t->pm);
 	free(t->prc);
+	free(t->cur);
 	free(t->rep.v);
 	clear_errors(t);
 	free(t->errs);
@@ -101,7 +103,14 @@ ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
 	s->prof_pub = calloc(r->nnamed ? r->nnamed : 1, sizeof *s->prof_pub);
 	s->prof_rules = calloc(r->nrules ? r->nrules : 1, sizeof *s->prof_rules);
 	s->dtrig = calloc(r->nscen ? r->nscen : 1, sizeof *s->dtrig);
-	if (!s->dtrig || !s->md || !s->mctx || !s->mctx_window || !s->prof || !s->prof_pub || !s->prof_rules || textstate_init(&s->t[0], r, 0) ||
+	{
+		size_t most = 1;
+		for (size_t i = 0; i < r->nsigs; i++)
+			if (r->sigs[i].npats > most)
+				most = r->sigs[i].npats;
+		s->fidx = calloc(most, sizeof *s->fidx);
+	}
+	if (!s->dtrig || !s->fidx || !s->md || !s->mctx || !s->mctx_window || !s->prof || !s->prof_pub || !s->prof_rules || textstate_init(&s->t[0], r, 0) ||
 	    textstate_init(&s->t[1], r, 1)) {
 		ms_scanner_destroy(s);
 		return MS_ERR_NOMEM;
@@ -150,6 +159,7 @@ void ms_scanner_destroy(ms_scanner *s)
 	free(s->dtags);
 	free(s->trig.v);
 	free(s->sigspans);
+	free(s->fidx);
 	free(s);
 }
 
@@ -397,92 +407,107 @@ static int match_at(ms_scanner *s, const textstate *t, const ms_pattern *p, size
 	return 1;
 }
 
-/* Every non-overlapping match, left to right, over the whole text.
- * Returns 0, -1 when memory runs out, or a positive PCRE2 error (negated). */
-static int run_full(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec *m,
-		    ms_profile_entry *pe)
-{
-	size_t off = 0, a, b;
+enum { STEP_BOUND = 2 };
 
-	while (off <= t->len) {
-		int rc = match_at(s, t, p, off, s->mctx, &a, &b);
-		if (rc == 0)
-			break;
-		if (rc < 0)
-			return -rc;
-		if (b <= a) {
+/* The next match of an unwindowed run, from cur->pos: 1 with it in *a / *b,
+ * 0 at the end, or the (negative) PCRE2 error code of a failed call. */
+static int step_full(ms_scanner *s, textstate *t, const ms_pattern *p, patcur *cur, size_t *a,
+		     size_t *b)
+{
+	while (cur->pos <= t->len) {
+		int rc = match_at(s, t, p, cur->pos, s->mctx, a, b);
+		if (rc <= 0)
+			return rc;
+		if (*b <= *a) {
 			/* Cannot happen (empty matches are rejected at compile time),
 			 * but never loop forever. */
-			off = a + 1;
+			cur->pos = *a + 1;
 			continue;
 		}
-		if (ms_span_push(m, a, b, t->in_prompt))
-			return -1;
-		pe->matches++;
-		off = b;
+		cur->pos = *b;
+		return 1;
 	}
 	return 0;
 }
 
-/* The same matches as run_full, found by searching only windows.  Let M be
- * the leftmost match not before the previous match's end, and L_j the first
- * literal occurrence at or after M's start (M contains one).  Then M starts
- * after L_(j-1), at most maxprefix bytes before L_j when that bound is known,
- * and not after L_j.  So for each occurrence L_i a search from the greatest
- * of those lower bounds, whose start may not pass L_i (the offset limit),
- * finds M when i = j and nothing before. */
-static int run_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, const offvec *occ,
-			long maxprefix, spanvec *m, ms_profile_entry *pe)
+/* The windows of a windowed run.  Let M be the leftmost match not before
+ * the previous match's end, and L_j the first literal occurrence at or
+ * after M's start (M contains one).  Then M starts after L_(j-1), at most
+ * maxprefix bytes before L_j when that bound is known, and not after L_j.
+ * So for each occurrence L_i a search from the greatest of those lower
+ * bounds, whose start may not pass L_i (the offset limit), finds M when
+ * i = j and nothing before.  cur->pos is the previous match's end, cur->i
+ * the next occurrence to try.
+ *
+ * The window of occurrence i: 1 with its first start in *from and the
+ * occurrence in *lit, 0 when it has none. */
+static int window_at(const textstate *t, const ms_pattern *p, const patcur *cur, size_t i,
+		     size_t *from, size_t *lit)
 {
-	size_t prev_end = 0, a, b;
+	const offvec *occ = &t->occ[p->req[cur->set].id];
+	long maxprefix = p->req[cur->set].maxprefix;
+	size_t l = occ->v[i], f = cur->pos;
 
-	for (size_t i = 0; i < occ->n; i++) {
-		size_t lit = occ->v[i], from = prev_end;
+	if (l < cur->pos)
+		return 0;
+	if (i > 0 && occ->v[i - 1] == l)
+		return 0; /* two strings at one place */
+	if (i > 0 && occ->v[i - 1] + 1 > f)
+		f = occ->v[i - 1] + 1;
+	if (maxprefix >= 0 && l > (size_t)maxprefix && l - (size_t)maxprefix > f)
+		f = l - (size_t)maxprefix;
+	if (f > l)
+		return 0;
+	*from = f;
+	*lit = l;
+	return 1;
+}
+
+/* The next match of a windowed run: as step_full(), or STEP_BOUND, before
+ * a window whose matches cannot start before `bound`. */
+static int step_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, patcur *cur,
+			 size_t bound, size_t *a, size_t *b)
+{
+	const offvec *occ = &t->occ[p->req[cur->set].id];
+
+	for (; cur->i < occ->n; cur->i++) {
+		size_t from, lit;
 		int rc;
 
-		if (lit < prev_end)
+		if (!window_at(t, p, cur, cur->i, &from, &lit))
 			continue;
-		if (i > 0 && occ->v[i - 1] == lit)
-			continue; /* two strings at one place */
-		if (i > 0 && occ->v[i - 1] + 1 > from)
-			from = occ->v[i - 1] + 1;
-		if (maxprefix >= 0 && lit > (size_t)maxprefix && lit - (size_t)maxprefix > from)
-			from = lit - (size_t)maxprefix;
-		if (from > lit)
-			continue;
+		if (from >= bound)
+			return STEP_BOUND;
 		pcre2_set_offset_limit(s->mctx_window, lit);
-		rc = match_at(s, t, p, from, s->mctx_window, &a, &b);
-		if (rc == 0)
+		rc = match_at(s, t, p, from, s->mctx_window, a, b);
+		if (rc == 0 || (rc > 0 && *b <= *a))
 			continue;
 		if (rc < 0)
-			return -rc;
-		if (b <= a)
-			continue;
-		if (ms_span_push(m, a, b, t->in_prompt))
-			return -1;
-		pe->matches++;
-		prev_end = b;
+			return rc;
+		cur->i++;
+		cur->pos = *b;
+		return 1;
 	}
 	return 0;
 }
 
-/* Sort spans by start, then end: by insertion when there are few (the
- * usual case, and much cheaper than qsort), else with qsort. */
-static void sort_spans(spanvec *v)
+/* Where the next match of a started run can start at the earliest, from
+ * what the run knows without running the regex (SIZE_MAX: nowhere).  The
+ * occurrences that have no window are passed over for good (cur->pos only
+ * grows, so they never get one), which keeps repeated questions cheap. */
+static size_t pattern_lower_bound(const textstate *t, const ms_pattern *p, patcur *cur)
 {
-	if (v->n > 24) {
-		qsort(v->v, v->n, sizeof *v->v, cmp_span);
-		return;
+	const offvec *occ;
+
+	if (!p->windowed)
+		return cur->pos;
+	occ = &t->occ[p->req[cur->set].id];
+	for (; cur->i < occ->n; cur->i++) {
+		size_t from, lit;
+		if (window_at(t, p, cur, cur->i, &from, &lit))
+			return from;
 	}
-	for (size_t i = 1; i < v->n; i++) {
-		ms_span x = v->v[i];
-		size_t j = i;
-		while (j > 0 && cmp_span(&v->v[j - 1], &x) > 0) {
-			v->v[j] = v->v[j - 1];
-			j--;
-		}
-		v->v[j] = x;
-	}
+	return SIZE_MAX;
 }
 
 static int cmp_off(const void *a, const void *b)
@@ -502,20 +527,19 @@ static int offsets_sorted(const offvec *v)
 /* What a regex call costs besides scanning, in bytes scanned. */
 #define WINDOW_CALL_COST 64
 
-enum { RUN_OK = 1, RUN_NOMEM = INT_MIN };
+enum { RUN_NOMEM = INT_MIN };
 
-/* All matches of a regex on a text into pm: RUN_OK, RUN_NOMEM, or the
- * negated PCRE2 error code of a failed run.  The caller has checked that
- * every required set occurs. */
-static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec *pm,
-		       ms_profile_entry *pe)
+/* Start the run of pattern pi on a text.  The caller has checked that every
+ * required set occurs. */
+static void begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entry *pe)
 {
-	int rc;
+	const ms_pattern *p = &s->r->pats[pi];
+	patcur *cur = &t->cur[pi];
 
-	pm->n = 0;
-	s->timed_out = 0;
-	s->callouts = 0;
-	s->deadline = now_ns() + (uint64_t)s->r->regex_time_ms * 1000000u;
+	t->pm[pi].n = 0;
+	t->prc[pi] = PAT_PARTIAL;
+	*cur = (patcur){ 0, 0, 0, 0 };
+	pe->runs++;
 	if (p->windowed) {
 		/* The windows go around the occurrences of the set that
 		 * promises the least work: a call per occurrence, and the bytes
@@ -538,20 +562,82 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 				best_cost = cost;
 			}
 		}
-		pe->runs++;
+		cur->set = (uint32_t)best;
 		occ = &t->occ[p->req[best].id];
 		/* Occurrences of several strings arrive in order of their ends;
 		 * the windows need their starts in order. */
 		if (!offsets_sorted(occ))
 			qsort(occ->v, occ->n, sizeof *occ->v, cmp_off);
-		rc = run_windowed(s, t, p, occ, p->req[best].maxprefix, pm, pe);
-	} else {
-		pe->runs++;
-		rc = run_full(s, t, p, pm, pe);
 	}
-	if (rc < 0)
-		return RUN_NOMEM;
-	return rc > 0 ? -rc : RUN_OK;
+}
+
+/* Find the next match of a started run and append it to t->pm[pi]: 1 when
+ * one was found, STEP_BOUND when none can start before `bound` (a windowed
+ * run stops there, to go on later), 0 when the run is over (t->prc[pi]
+ * PAT_DONE), RUN_NOMEM,
+ * or the (negative) PCRE2 error code of a failed run, also left in
+ * t->prc[pi].  The time limit applies to the run as a whole: the time of
+ * its earlier steps counts. */
+static int pull_pattern(ms_scanner *s, textstate *t, size_t pi, size_t bound,
+			ms_profile_entry *pe)
+{
+	const ms_pattern *p = &s->r->pats[pi];
+	patcur *cur = &t->cur[pi];
+	uint64_t t0 = now_ns(), limit = (uint64_t)s->r->regex_time_ms * 1000000u;
+	size_t a, b;
+	int rc;
+
+	s->timed_out = 0;
+	s->callouts = 0;
+	s->deadline = t0 + (cur->used_ns < limit ? limit - cur->used_ns : 0);
+	rc = p->windowed ? step_windowed(s, t, p, cur, bound, &a, &b)
+			 : step_full(s, t, p, cur, &a, &b);
+	cur->used_ns += now_ns() - t0;
+	if (rc == STEP_BOUND)
+		return STEP_BOUND;
+	if (rc == 0) {
+		t->prc[pi] = PAT_DONE;
+		return 0;
+	}
+	if (rc == 1) {
+		if (ms_span_push(&t->pm[pi], a, b, t->in_prompt))
+			return RUN_NOMEM;
+		pe->matches++;
+		return 1;
+	}
+	t->prc[pi] = rc;
+	return rc;
+}
+
+/* Sort spans by start, then end: by insertion when there are few (the
+ * usual case, and much cheaper than qsort), else with qsort. */
+static void sort_spans(spanvec *v)
+{
+	if (v->n > 24) {
+		qsort(v->v, v->n, sizeof *v->v, cmp_span);
+		return;
+	}
+	for (size_t i = 1; i < v->n; i++) {
+		ms_span x = v->v[i];
+		size_t j = i;
+		while (j > 0 && cmp_span(&v->v[j - 1], &x) > 0) {
+			v->v[j] = v->v[j - 1];
+			j--;
+		}
+		v->v[j] = x;
+	}
+}
+
+/* Most regexes lack a required set in most texts, and then cannot match:
+ * tell that from the small table before anything else. */
+static int pattern_absent(const ms_rules *r, const textstate *t, size_t pi)
+{
+	const ms_patreq *q = &r->patreq[pi];
+
+	for (uint32_t j = 0; j < q->nreq; j++)
+		if (t->occ[q->id[j]].n == 0)
+			return 1;
+	return 0;
 }
 
 /* Run the regexes of a signal and merge all its matches: sorted by start,
@@ -585,33 +671,20 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 	}
 	for (size_t k = 0; k < sg->npats; k++) {
 		size_t pi = sg->canon[k];
-		const ms_pattern *p;
-		spanvec *pm;
-		int rc = t->prc[pi];
+		const spanvec *pm = &t->pm[pi];
+		int rc;
 
 		pe->evaluations++;
-		if (rc == 0) {
-			/* Most regexes lack a required set in most texts, and
-			 * then cannot match: tell that from the small table
-			 * before anything else. */
-			const ms_patreq *q = &r->patreq[pi];
-			int absent = 0;
-			for (uint32_t j = 0; j < q->nreq && !absent; j++)
-				absent = t->occ[q->id[j]].n == 0;
-			if (absent)
+		if (t->prc[pi] == PAT_UNRUN) {
+			if (pattern_absent(r, t, pi))
 				continue;
+			begin_pattern(s, t, pi, pe);
 		}
-		p = &r->pats[pi];
-		pm = &t->pm[pi];
-		if (rc == 0) {
-			/* First use of this regex on this text. */
-			rc = run_pattern(s, t, p, pm, pe);
-			if (rc == RUN_NOMEM)
+		while ((rc = t->prc[pi]) == PAT_PARTIAL)
+			if (pull_pattern(s, t, pi, SIZE_MAX, pe) == RUN_NOMEM)
 				return -1;
-			t->prc[pi] = rc;
-		}
 		if (rc < 0) {
-			if (report_regex_error(s, t, si, p, -rc))
+			if (report_regex_error(s, t, si, &r->pats[pi], -rc))
 				return -1;
 			break;
 		}
@@ -644,6 +717,157 @@ const spanvec *ms_signal_spans(ms_scanner *s, textstate *t, size_t si, const cha
 		return NULL;
 	*err = t->err[si];
 	return &t->m[si];
+}
+
+/* ms_signal_first() on a signal whose matches are all known. */
+static int first_of_spans(const textstate *t, const spanvec *m, int neg, unsigned win,
+			  size_t limit, ms_span *out)
+{
+	for (size_t i = 0; i < m->n && m->v[i].start < limit; i++)
+		if (!neg || !ms_negated_before(t->text, m->v[i].start, win)) {
+			*out = m->v[i];
+			return 1;
+		}
+	return 0;
+}
+
+/* The merged spans of a signal come out of a k-way merge of its sources:
+ * its keyword matches (sorted here) and the match stream of each regex,
+ * pulled one match at a time.  A regex whose next match cannot start before
+ * the place in question (its lower bound) is not run.  Each merged span is
+ * the one finish_signal() would make: it starts at the least start of all
+ * sources and takes in every match that starts before its end.  A regex
+ * that fails hands the question to finish_signal(), which reports it. */
+int ms_signal_first(ms_scanner *s, textstate *t, size_t si, int neg, unsigned win, size_t limit,
+		    ms_span *out, const char **err)
+{
+	const ms_rules *r = s->r;
+	const ms_sig *sg = &r->sigs[si];
+	spanvec *kw = &t->m[si];
+	size_t *idx = s->fidx, ki = 0;
+	ms_profile_entry *pe = &s->prof[si];
+	uint64_t t0;
+
+	*err = NULL;
+	if (t->state[si] == SIG_DONE || sg->base) {
+		const spanvec *m = ms_signal_spans(s, t, si, err);
+		return m ? first_of_spans(t, m, neg, win, limit, out) : -1;
+	}
+	t0 = s->profiling ? now_ns() : 0;
+	sort_spans(kw);
+	for (size_t k = 0; k < sg->npats; k++) {
+		size_t pi = sg->canon[k];
+
+		idx[k] = 0;
+		if (t->prc[pi] == PAT_UNRUN) {
+			pe->evaluations++;
+			if (!pattern_absent(r, t, pi))
+				begin_pattern(s, t, pi, pe);
+		}
+	}
+	for (;;) {
+		size_t start = SIZE_MAX, end;
+		int grew;
+
+		/* The least start of all sources: the known heads first, then
+		 * the regexes that could still start a match before it, the
+		 * most promising first. */
+		if (ki < kw->n)
+			start = kw->v[ki].start;
+		for (;;) {
+			size_t pick = SIZE_MAX, lb = SIZE_MAX;
+
+			for (size_t k = 0; k < sg->npats; k++) {
+				size_t pi = sg->canon[k];
+				const spanvec *pm = &t->pm[pi];
+
+				if (t->prc[pi] == PAT_UNRUN)
+					continue; /* a required set is absent */
+				if (idx[k] < pm->n) {
+					if (pm->v[idx[k]].start < start)
+						start = pm->v[idx[k]].start;
+				} else if (t->prc[pi] == PAT_PARTIAL) {
+					size_t b = pattern_lower_bound(t, &r->pats[pi], &t->cur[pi]);
+					if (b < lb) {
+						lb = b;
+						pick = k;
+					}
+				} else if (t->prc[pi] < 0) {
+					goto full;
+				}
+			}
+			if (pick == SIZE_MAX || lb >= start)
+				break;
+			{
+				int rc = pull_pattern(s, t, sg->canon[pick], start, pe);
+				if (rc == RUN_NOMEM)
+					return -1;
+				if (rc < 0)
+					goto full;
+			}
+		}
+		if (start == SIZE_MAX || start >= limit)
+			break;
+		/* The span's end: every match that starts before it. */
+		end = start;
+		do {
+			grew = 0;
+			while (ki < kw->n && kw->v[ki].start < end + (end == start)) {
+				if (kw->v[ki].end > end)
+					end = kw->v[ki].end;
+				ki++;
+				grew = 1;
+			}
+			for (size_t k = 0; k < sg->npats; k++) {
+				size_t pi = sg->canon[k];
+				const spanvec *pm = &t->pm[pi];
+
+				if (t->prc[pi] == PAT_UNRUN)
+					continue;
+				for (;;) {
+					if (idx[k] < pm->n) {
+						const ms_span *h = &pm->v[idx[k]];
+						if (h->start >= end + (end == start))
+							break;
+						if (h->end > end)
+							end = h->end;
+						idx[k]++;
+						grew = 1;
+						continue;
+					}
+					if (t->prc[pi] < 0)
+						goto full;
+					if (t->prc[pi] != PAT_PARTIAL ||
+					    pattern_lower_bound(t, &r->pats[pi], &t->cur[pi]) >=
+						    end + (end == start))
+						break;
+					{
+						int rc = pull_pattern(s, t, pi, end + (end == start), pe);
+						if (rc == RUN_NOMEM)
+							return -1;
+						if (rc < 0)
+							goto full;
+					}
+				}
+			}
+		} while (grew);
+		if (!neg || !ms_negated_before(t->text, start, win)) {
+			*out = (ms_span){ start, end, t->in_prompt };
+			if (s->profiling)
+				pe->nanoseconds += now_ns() - t0;
+			return 1;
+		}
+	}
+	if (s->profiling)
+		pe->nanoseconds += now_ns() - t0;
+	return 0;
+full:
+	if (s->profiling)
+		pe->nanoseconds += now_ns() - t0;
+	{
+		const spanvec *m = ms_signal_spans(s, t, si, err);
+		return m ? first_of_spans(t, m, neg, win, limit, out) : -1;
+	}
 }
 
 /* ---------------- texts of conditions ---------------- */
@@ -843,16 +1067,13 @@ static int derive_tags(ms_scanner *s, const ms_record *rec)
 		for (size_t i = 0; i < sc->info.nsignals && d->start == SIZE_MAX; i++) {
 			const ms_sig *sg = &r->sigs[sc->sigs[i]];
 			const char *serr = NULL;
-			const spanvec *m = ms_signal_spans(s, t, sc->sigs[i], &serr);
+			int found = ms_signal_first(s, t, sc->sigs[i], sg->negation,
+						    sg->negation_window, SIZE_MAX, d, &serr);
 
-			if (!m)
+			if (found < 0)
 				return -1;
-			for (size_t j = 0; j < m->n; j++)
-				if (!sg->negation ||
-				    !ms_negated_before(t->text, m->v[j].start, sg->negation_window)) {
-					*d = m->v[j];
-					break;
-				}
+			if (!found)
+				d->start = SIZE_MAX;
 		}
 		if (d->start == SIZE_MAX)
 			continue;
@@ -963,26 +1184,23 @@ ms_status ms_scanner_scan_example(ms_scanner *s, const ms_record *rec, int lenie
 	for (size_t i = 0; i < r->nnamed; i++) {
 		size_t si = r->named[i];
 		const ms_sig *sg = &r->sigs[si];
-		const spanvec *m;
 		const char *serr = NULL;
-		int found = 0;
+		ms_span first;
+		int found;
 
 		if (sg->info.on_prompt)
 			continue;
-		m = ms_signal_spans(s, &s->t[0], si, &serr);
-		if (!m)
+		found = ms_signal_first(s, &s->t[0], si, sg->negation, sg->negation_window,
+					SIZE_MAX, &first, &serr);
+		if (found < 0)
 			return MS_ERR_NOMEM;
-		for (size_t k = 0; !found && k < m->n; k++) {
-			found = !sg->negation ||
-				!ms_negated_before(rec->response, m->v[k].start, sg->negation_window);
-			if (found) {
-				if (ms_grow(&s->sigs, &s->capsigs, s->nsigs + 1, sizeof *s->sigs) ||
-				    ms_grow(&s->sigspans, &s->capsigspans, s->nsigs + 1,
-					    sizeof *s->sigspans))
-					return MS_ERR_NOMEM;
-				s->sigspans[s->nsigs] = m->v[k];
-				s->sigs[s->nsigs++] = i;
-			}
+		if (found) {
+			if (ms_grow(&s->sigs, &s->capsigs, s->nsigs + 1, sizeof *s->sigs) ||
+			    ms_grow(&s->sigspans, &s->capsigspans, s->nsigs + 1,
+				    sizeof *s->sigspans))
+				return MS_ERR_NOMEM;
+			s->sigspans[s->nsigs] = first;
+			s->sigs[s->nsigs++] = i;
 		}
 	}
 

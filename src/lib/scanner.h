@@ -22,6 +22,20 @@ typedef struct offvec {
 
 enum { SIG_PENDING = 0, SIG_DONE = 1 };
 
+/* A regex's run on a text is resumable: its matches are found one at a time,
+ * left to right, as far as a question about the text needs them.  Asking
+ * whether a signal occurs, or for its first match, then often needs only
+ * the regex's first match, or none at all when a literal it needs occurs
+ * only after a match already found. */
+enum { PAT_UNRUN = 0, PAT_DONE = 1, PAT_PARTIAL = 2 };
+
+typedef struct patcur {
+	size_t pos;        /* unwindowed: next offset; windowed: end of the last match */
+	uint32_t i;        /* windowed: next occurrence of the set to try */
+	uint32_t set;      /* windowed: the required set whose occurrences anchor the windows */
+	uint64_t used_ns;  /* time spent in this run so far (the time limit is per run) */
+} patcur;
+
 typedef struct textstate {
 	const char *text;
 	size_t len;
@@ -31,8 +45,9 @@ typedef struct textstate {
 	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
 	const char **err;   /* per signal: error message of a failed regex run */
 	offvec *occ;        /* per required set: where its strings start */
-	spanvec *pm;        /* per original pattern: its matches, once run */
-	int *prc;           /* per original pattern: 0 not run, 1 run, else -PCRE2 error */
+	spanvec *pm;        /* per original pattern: its matches found so far */
+	int *prc;           /* per original pattern: a PAT_ state, or -PCRE2 error */
+	struct patcur *cur; /* per original pattern: where its run stands */
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
 	size_t lim_sent_n, lim_sent;
 	ms_wordcount wc;    /* the words counted so far (as far as a condition needed) */
@@ -98,6 +113,7 @@ struct ms_scanner {
 	spanvec trig;       /* what brought the rule being evaluated into play */
 	ms_span *sigspans;  /* per entry of sigs: its first match */
 	size_t capsigspans;
+	size_t *fidx;       /* scratch of ms_signal_first(): per pattern of a signal, its next match */
 	struct unit *units;      /* scratch of the repetition analysis (cond.c) */
 	size_t capunits;
 };
@@ -113,6 +129,13 @@ int ms_span_push(spanvec *v, size_t start, size_t end, int in_prompt);
 /* The matches of signal si on a text, found on first use; NULL when memory
  * runs out.  *err receives the message of a regex run that failed. */
 const spanvec *ms_signal_spans(ms_scanner *s, textstate *t, size_t si, const char **err);
+/* The first span of signal si on a text (its matches merged as
+ * ms_signal_spans() gives them) that starts before `limit` and, when `neg`,
+ * is not negated within `win` words, into *out: 1 found, 0 none, -1 when
+ * memory runs out.  Runs the signal's regexes only as far as that needs.
+ * *err as for ms_signal_spans(), for the regexes that ran. */
+int ms_signal_first(ms_scanner *s, textstate *t, size_t si, int neg, unsigned win, size_t limit,
+		    ms_span *out, const char **err);
 /* The text a condition or signal evaluated `on` reads. */
 textstate *ms_cond_text(ms_scanner *s, ms_on on, int sig_on_prompt);
 /* Byte offset of the end of the first `chars` characters or `sentences`

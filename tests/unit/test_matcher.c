@@ -351,6 +351,99 @@ START_TEST(windowed_equals_full)
 }
 END_TEST
 
+/* A signal's first span and whether it occurs (before a bound) are found
+ * by running its regexes only as far as needed (ms_signal_first in scan.c).
+ * On random texts, each answer must be the one the full evaluation gives:
+ * the signal list's span against the first evidence span of a rule that
+ * collects them all, and rules that only ask "does it occur" (require,
+ * not, within a bound; on a named signal and on inline ones that share its
+ * regexes) against the same rules made to count every match (max). */
+START_TEST(first_span_equals_full)
+{
+#define FS_PATS \
+	"['\\b(?:a|your) (?:\\w+ ){0,2}(?:doctor|nurse) can help\\b', " \
+	"'\\bsee (?:a|your) (?:doctor|nurse)\\b', '\\bdoctor\\b[^.]{0,20}\\bhelp\\b', " \
+	"'\\b(?:limited|scarce) evidence\\b', '\\bdata (?:is|are) (?:very )?(?:limited|scarce)\\b', " \
+	"'(?:help|nurse)[^.]*\\.', '\\w+ team\\b']"
+	static const char yaml[] =
+		"signals:\n  - id: s\n    negation: exclude\n"
+		"    keywords: [see a doctor, the pain team]\n"
+		"    patterns: " FS_PATS "\n"
+		"rules:\n"
+		"  - {id: LAZY, dimension: safety, severity: high, title: t, message: m, "
+		"require: {signal: s, within: {chars: 60}}}\n"
+		"  - {id: INLINE_LAZY, dimension: safety, severity: high, title: t, message: m, "
+		"require: {patterns: " FS_PATS ", within: {chars: 45}}}\n"
+		"  - {id: NOT, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: {not: {signal: s, within: {chars: 90}}}}\n"
+		"  - {id: EV, dimension: safety, severity: high, title: t, message: m, forbid: s}\n"
+		"  - {id: FULL, dimension: safety, severity: high, title: t, message: m, "
+		"require: {signal: s, within: {chars: 60}, max: 100000}}\n"
+		"  - {id: INLINE_FULL, dimension: safety, severity: high, title: t, message: m, "
+		"require: {patterns: " FS_PATS ", within: {chars: 45}, max: 100000}}\n"
+		"  - {id: NOT_FULL, dimension: safety, severity: high, title: t, message: m, "
+		"require: {signal: s, within: {chars: 90}, max: 100000}}\n";
+	static const char *const words[] = {
+		"not", "no", "a", "your", "doctor", "nurse", "can", "help", "see", "see a doctor",
+		"limited", "evidence", "data", "is", "scarce", "very", "the", "pain", "team",
+		".", ",", "\n", "they", "will",
+	};
+	uint64_t seed = 12345;
+	char text[1024];
+	unsigned found = 0, lazy = 0;
+
+	load(yaml);
+	for (int round = 0; round < 3000; round++) {
+		size_t len = 0, nw;
+		const ms_result *res;
+		int fired[7] = { 0 };
+		const ms_finding *ev = NULL;
+
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		nw = 3 + (size_t)(seed >> 33) % 60;
+		for (size_t w = 0; w < nw; w++) {
+			const char *x;
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			x = words[(seed >> 33) % (sizeof words / sizeof *words)];
+			len += (size_t)snprintf(text + len, sizeof text - len, "%s%s",
+						len && x[0] != '.' && x[0] != ',' ? " " : "", x);
+		}
+		res = scan_rec(text, len, NULL, NULL, 0);
+		for (size_t i = 0; i < res->nfindings; i++) {
+			const char *id = res->findings[i].rule->id;
+			static const char *const ids[7] = { "LAZY", "INLINE_LAZY", "NOT", "EV",
+							    "FULL", "INLINE_FULL", "NOT_FULL" };
+			for (int k = 0; k < 7; k++)
+				if (strcmp(id, ids[k]) == 0)
+					fired[k] = 1;
+			if (strcmp(id, "EV") == 0)
+				ev = &res->findings[i];
+		}
+		ck_assert_msg(fired[0] == fired[4], "LAZY %d FULL %d on '%s'", fired[0], fired[4], text);
+		ck_assert_msg(fired[1] == fired[5], "INLINE_LAZY %d INLINE_FULL %d on '%s'", fired[1],
+			      fired[5], text);
+		ck_assert_msg(fired[2] == fired[6], "NOT %d NOT_FULL %d on '%s'", fired[2], fired[6],
+			      text);
+		ck_assert_msg((res->nsignals == 1) == (ev != NULL), "signal list vs evidence on '%s'",
+			      text);
+		if (ev) {
+			ck_assert_msg(res->signal_spans[0].start == ev->evidence[0].start &&
+					      res->signal_spans[0].end == ev->evidence[0].end,
+				      "first span %zu-%zu, evidence %zu-%zu on '%s'",
+				      res->signal_spans[0].start, res->signal_spans[0].end,
+				      ev->evidence[0].start, ev->evidence[0].end, text);
+			found++;
+		}
+		lazy += (unsigned)!fired[0];
+	}
+	/* The texts exercise both outcomes. */
+	ck_assert_uint_gt(found, 500);
+	ck_assert_uint_lt(found, 2900);
+	ck_assert_uint_gt(lazy, 300);
+#undef FS_PATS
+}
+END_TEST
+
 static char *lits_joined(const char *pattern, long *pre)
 {
 	size_t n = 0;
@@ -953,6 +1046,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, missing_on_empty_response);
 	tcase_add_test(tc, prefilter_same_result);
 	tcase_add_test(tc, windowed_equals_full);
+	tcase_add_test(tc, first_span_equals_full);
 	tcase_add_test(tc, literal_prefix_bounds);
 	tcase_add_test(tc, required_sets);
 	tcase_add_test(tc, automaton_matches_naive_search);
