@@ -30,8 +30,18 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 	t->pm = calloc(np, sizeof *t->pm);
 	t->prc = calloc(np, sizeof *t->prc);
 	t->cur = calloc(np, sizeof *t->cur);
+	t->nlive = malloc(ns * sizeof *t->nlive);
+	{
+		size_t nl = 1;
+		for (size_t i = 0; i < r->nsigs; i++)
+			nl += r->sigs[i].npats;
+		t->live = malloc(nl * sizeof *t->live);
+	}
 	t->in_prompt = in_prompt;
-	return t->m && t->state && t->err && t->occ && t->pm && t->prc && t->cur ? 0 : -1;
+	return t->m && t->state && t->err && t->occ && t->pm && t->prc && t->cur && t->nlive &&
+			       t->live
+		       ? 0
+		       : -1;
 }
 
 static void clear_errors(textstate *t)
@@ -59,6 +69,8 @@ static void textstate_free(textstate *t, const ms_rules *r)
 	free(t->pm);
 	free(t->prc);
 	free(t->cur);
+	free(t->nlive);
+	free(t->live);
 	free(t->rep.v);
 	clear_errors(t);
 	free(t->errs);
@@ -108,9 +120,15 @@ ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
 		for (size_t i = 0; i < r->nsigs; i++)
 			if (r->sigs[i].npats > most)
 				most = r->sigs[i].npats;
-		s->fidx = calloc(most, sizeof *s->fidx);
+		/* Per pattern: the next match to read, and room for the
+		 * candidates of the search for the least start. */
+		s->fidx = calloc(3 * most, sizeof *s->fidx);
+		s->fmost = most;
+		s->liveoff = calloc(r->nsigs ? r->nsigs : 1, sizeof *s->liveoff);
+		for (size_t i = 1; s->liveoff && i < r->nsigs; i++)
+			s->liveoff[i] = s->liveoff[i - 1] + r->sigs[i - 1].npats;
 	}
-	if (!s->dtrig || !s->fidx || !s->md || !s->mctx || !s->mctx_window || !s->prof || !s->prof_pub || !s->prof_rules || textstate_init(&s->t[0], r, 0) ||
+	if (!s->dtrig || !s->fidx || !s->liveoff || !s->md || !s->mctx || !s->mctx_window || !s->prof || !s->prof_pub || !s->prof_rules || textstate_init(&s->t[0], r, 0) ||
 	    textstate_init(&s->t[1], r, 1)) {
 		ms_scanner_destroy(s);
 		return MS_ERR_NOMEM;
@@ -160,6 +178,7 @@ void ms_scanner_destroy(ms_scanner *s)
 	free(s->trig.v);
 	free(s->sigspans);
 	free(s->fidx);
+	free(s->liveoff);
 	free(s);
 }
 
@@ -287,6 +306,7 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	for (size_t i = 0; i < r->nreqs; i++)
 		t->occ[i].n = 0;
 	memset(t->prc, 0, r->npats * sizeof *t->prc);
+	memset(t->nlive, 0xff, r->nsigs * sizeof *t->nlive);
 	if (!text)
 		return 0;
 	if (ms_normtext_build(&t->nt, text, len))
@@ -744,7 +764,9 @@ int ms_signal_first(ms_scanner *s, textstate *t, size_t si, int neg, unsigned wi
 	const ms_rules *r = s->r;
 	const ms_sig *sg = &r->sigs[si];
 	spanvec *kw = &t->m[si];
-	size_t *idx = s->fidx, ki = 0;
+	size_t *idx = s->fidx, ki = 0, nlive;
+	size_t *lbs = idx + s->fmost, *ks = idx + 2 * s->fmost;
+	uint32_t *live = t->live + s->liveoff[si];
 	ms_profile_entry *pe = &s->prof[si];
 	uint64_t t0;
 
@@ -754,57 +776,71 @@ int ms_signal_first(ms_scanner *s, textstate *t, size_t si, int neg, unsigned wi
 		return m ? first_of_spans(t, m, neg, win, limit, out) : -1;
 	}
 	t0 = s->profiling ? now_ns() : 0;
-	sort_spans(kw);
-	for (size_t k = 0; k < sg->npats; k++) {
-		size_t pi = sg->canon[k];
+	if (t->nlive[si] < 0) {
+		/* First question about the signal on this text: its regexes
+		 * that can match here (all their sets occur), started. */
+		nlive = 0;
+		for (size_t k = 0; k < sg->npats; k++) {
+			size_t pi = sg->canon[k];
 
-		idx[k] = 0;
-		if (t->prc[pi] == PAT_UNRUN) {
 			pe->evaluations++;
-			if (!pattern_absent(r, t, pi))
+			if (t->prc[pi] == PAT_UNRUN) {
+				if (pattern_absent(r, t, pi))
+					continue;
 				begin_pattern(s, t, pi, pe);
+			}
+			live[nlive++] = (uint32_t)pi;
 		}
+		t->nlive[si] = (int32_t)nlive;
+		sort_spans(kw);
 	}
+	nlive = (size_t)t->nlive[si];
+	for (size_t j = 0; j < nlive; j++)
+		idx[j] = 0;
 	for (;;) {
-		size_t start = SIZE_MAX, end;
+		size_t start = SIZE_MAX, end, nc = 0;
 		int grew;
 
 		/* The least start of all sources: the known heads first, then
-		 * the regexes that could still start a match before it, the
-		 * most promising first. */
+		 * the regexes that could still start a match before it (or
+		 * before the limit), in order of where they could: one pass,
+		 * as a run stopped at a bound cannot beat a lesser one. */
 		if (ki < kw->n)
 			start = kw->v[ki].start;
-		for (;;) {
-			size_t pick = SIZE_MAX, lb = SIZE_MAX;
+		for (size_t k = 0; k < nlive; k++) {
+			size_t pi = live[k];
+			const spanvec *pm = &t->pm[pi];
 
-			for (size_t k = 0; k < sg->npats; k++) {
-				size_t pi = sg->canon[k];
-				const spanvec *pm = &t->pm[pi];
+			if (idx[k] < pm->n) {
+				if (pm->v[idx[k]].start < start)
+					start = pm->v[idx[k]].start;
+			} else if (t->prc[pi] == PAT_PARTIAL) {
+				size_t b = pattern_lower_bound(t, &r->pats[pi], &t->cur[pi]), j = nc++;
 
-				if (t->prc[pi] == PAT_UNRUN)
-					continue; /* a required set is absent */
-				if (idx[k] < pm->n) {
-					if (pm->v[idx[k]].start < start)
-						start = pm->v[idx[k]].start;
-				} else if (t->prc[pi] == PAT_PARTIAL) {
-					size_t b = pattern_lower_bound(t, &r->pats[pi], &t->cur[pi]);
-					if (b < lb) {
-						lb = b;
-						pick = k;
-					}
-				} else if (t->prc[pi] < 0) {
-					goto full;
+				/* Insertion by lower bound: a signal has a few dozen regexes. */
+				for (; j > 0 && lbs[j - 1] > b; j--) {
+					lbs[j] = lbs[j - 1];
+					ks[j] = ks[j - 1];
 				}
+				lbs[j] = b;
+				ks[j] = k;
+			} else if (t->prc[pi] < 0) {
+				goto full;
 			}
-			if (pick == SIZE_MAX || lb >= start)
+		}
+		for (size_t j = 0; j < nc; j++) {
+			size_t k = ks[j], pi = live[k], bound = start < limit ? start : limit;
+			int rc;
+
+			if (lbs[j] >= bound)
 				break;
-			{
-				int rc = pull_pattern(s, t, sg->canon[pick], start, pe);
-				if (rc == RUN_NOMEM)
-					return -1;
-				if (rc < 0)
-					goto full;
-			}
+			rc = pull_pattern(s, t, pi, bound, pe);
+			if (rc == RUN_NOMEM)
+				return -1;
+			if (rc < 0)
+				goto full;
+			if (rc == 1 && t->pm[pi].v[idx[k]].start < start)
+				start = t->pm[pi].v[idx[k]].start;
 		}
 		if (start == SIZE_MAX || start >= limit)
 			break;
@@ -818,12 +854,10 @@ int ms_signal_first(ms_scanner *s, textstate *t, size_t si, int neg, unsigned wi
 				ki++;
 				grew = 1;
 			}
-			for (size_t k = 0; k < sg->npats; k++) {
-				size_t pi = sg->canon[k];
+			for (size_t k = 0; k < nlive; k++) {
+				size_t pi = live[k];
 				const spanvec *pm = &t->pm[pi];
 
-				if (t->prc[pi] == PAT_UNRUN)
-					continue;
 				for (;;) {
 					if (idx[k] < pm->n) {
 						const ms_span *h = &pm->v[idx[k]];

@@ -48,6 +48,8 @@ typedef struct textstate {
 	spanvec *pm;        /* per original pattern: its matches found so far */
 	int *prc;           /* per original pattern: a PAT_ state, or -PCRE2 error */
 	struct patcur *cur; /* per original pattern: where its run stands */
+	int32_t *nlive;     /* per signal: how many of its regexes can match here, -1 not known yet */
+	uint32_t *live;     /* ... and which (at the signal's offset, ms_scanner's liveoff) */
 	size_t lim_chars_n, lim_chars;   /* one-entry caches of position limits */
 	size_t lim_sent_n, lim_sent;
 	ms_wordcount wc;    /* the words counted so far (as far as a condition needed) */
@@ -113,7 +115,9 @@ struct ms_scanner {
 	spanvec trig;       /* what brought the rule being evaluated into play */
 	ms_span *sigspans;  /* per entry of sigs: its first match */
 	size_t capsigspans;
-	size_t *fidx;       /* scratch of ms_signal_first(): per pattern of a signal, its next match */
+	size_t *fidx;       /* scratch of ms_signal_first(): 3 x fmost entries */
+	size_t fmost;       /* the most regexes a signal has */
+	size_t *liveoff;    /* per signal: where its part of textstate's live begins */
 	struct unit *units;      /* scratch of the repetition analysis (cond.c) */
 	size_t capunits;
 };
