@@ -235,6 +235,82 @@ START_TEST(strict_json)
 }
 END_TEST
 
+/* The plain runs of string content, crossed 16 bytes at a time with SSE2:
+ * every stop byte at every offset of blocks and tails, against the byte by
+ * byte definition. */
+START_TEST(strict_string_runs)
+{
+	static const unsigned char stops[] = { '"', '\\', 0x00, 0x01, 0x0A, 0x1F };
+	static const unsigned char plain[] = { 0x20, 'a', 0x7F, 0x80, 0xC3, 0xFF };
+	unsigned char buf[80];
+
+	for (size_t len = 0; len <= 70; len++)
+		for (size_t at = 0; at < len; at++)
+			for (size_t s = 0; s < sizeof stops + sizeof plain; s++) {
+				unsigned char b = s < sizeof stops ? stops[s] : plain[s - sizeof stops];
+				size_t want = s < sizeof stops ? at : len;
+
+				for (size_t k = 0; k < len; k++)
+					buf[k] = plain[k % sizeof plain];
+				buf[at] = b;
+				for (size_t from = 0; from <= at; from += 7)
+					ck_assert_msg(json_string_run(buf, from, len) == want,
+						      "byte %02x at %zu of %zu from %zu", b, at, len,
+						      from);
+			}
+}
+END_TEST
+
+/* Escapes and bad bytes on either side of the 16-byte blocks of the check:
+ * the same verdict, offset and message wherever they fall. */
+START_TEST(strict_string_boundaries)
+{
+	char text[128];
+	size_t at;
+	const char *why;
+	json_top top;
+
+	for (size_t pad = 0; pad < 40; pad++) {
+		/* ["<pad x>\n\u00e9\"<pad y>"]: valid. */
+		size_t n = 0;
+
+		text[n++] = '[';
+		text[n++] = '"';
+		memset(text + n, 'x', pad);
+		n += pad;
+		memcpy(text + n, "\\n\\u00e9\\\"", 10);
+		n += 10;
+		memset(text + n, 'y', 39 - pad);
+		n += 39 - pad;
+		memcpy(text + n, "\"]", 2);
+		n += 2;
+		ck_assert_msg(json_strict_check(text, n, 63, &at, &why, &top) == 0, "pad %zu: %s",
+			      pad, why);
+		/* A raw control byte, a NUL, a bad escape, an unclosed
+		 * string, each right after the padding. */
+		text[2 + pad] = '\x1f';
+		ck_assert_int_eq(json_strict_check(text, n, 63, &at, &why, &top), -1);
+		ck_assert_uint_eq(at, 2 + pad);
+		ck_assert_str_eq(why, "a raw control character inside a string (escape it, e.g. \\n or \\t)");
+		text[2 + pad] = '\0';
+		ck_assert_int_eq(json_strict_check(text, n, 63, &at, &why, &top), -1);
+		ck_assert_uint_eq(at, 2 + pad);
+		ck_assert_str_eq(why, "a NUL byte inside a string (write it as \\u0000)");
+		text[2 + pad] = '\\';
+		text[3 + pad] = 'q';
+		ck_assert_int_eq(json_strict_check(text, n, 63, &at, &why, &top), -1);
+		ck_assert_uint_eq(at, 3 + pad);
+		ck_assert_str_eq(why, "an unknown escape in a string");
+		ck_assert_int_eq(json_strict_check(text, 2 + pad + 1, 63, &at, &why, &top), -1);
+		ck_assert_uint_eq(at, 3 + pad);
+		ck_assert_str_eq(why, "a string that is not closed");
+		ck_assert_int_eq(json_strict_check(text, 2 + pad, 63, &at, &why, &top), -1);
+		ck_assert_uint_eq(at, 2 + pad);
+		ck_assert_str_eq(why, "a string that is not closed");
+	}
+}
+END_TEST
+
 Suite *make_input_suite(void)
 {
 	Suite *s = suite_create("input");
@@ -243,6 +319,8 @@ Suite *make_input_suite(void)
 
 	tcase_add_test(reader, reader_lines);
 	tcase_add_test(reader, strict_json);
+	tcase_add_test(reader, strict_string_runs);
+	tcase_add_test(reader, strict_string_boundaries);
 	tcase_add_test(reader, reader_too_long);
 	tcase_add_test(reader, json_string_output);
 	tcase_add_checked_fixture(records, in_setup, in_teardown);
