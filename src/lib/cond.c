@@ -469,16 +469,34 @@ static int analyse_repeats(ms_scanner *s, textstate *t, unsigned minwords)
 		a = i;
 		while (i < len && p[i] != '\n') {
 			unsigned char ch = p[i], f = unit_fold[ch];
-			if (f) {
-				/* A word: a separator first unless it opens the unit,
-				 * then its bytes in one run (a newline folds to 0). */
-				if (words++)
-					h = (h ^ ' ') * UNIT_PRIME;
+			if (!f) {
+				if ((ch == '.' || ch == '!' || ch == '?') &&
+				    (i + 1 == len || p[i + 1] == ' ' || p[i + 1] == '\n'))
+					break;
+				i++;
+				continue;
+			}
+			/* A word: a separator first unless it opens the unit,
+			 * then its bytes in one run (a newline folds to 0). */
+			if (words++)
+				h = (h ^ ' ') * UNIT_PRIME;
+			for (;;) {
 				if (i < guard) {
-					do {
+					/* Two bytes a round: the run ends at guard
+					 * at the latest, so i + 2 is still in the
+					 * text when the byte at i + 1 is a letter. */
+					for (;;) {
 						h = (h ^ f) * UNIT_PRIME;
-						f = unit_fold[p[++i]];
-					} while (f);
+						if (!(f = unit_fold[p[i + 1]])) {
+							i++;
+							break;
+						}
+						h = (h ^ f) * UNIT_PRIME;
+						f = unit_fold[p[i + 2]];
+						i += 2;
+						if (!f)
+							break;
+					}
 				} else {
 					do {
 						h = (h ^ f) * UNIT_PRIME;
@@ -486,12 +504,17 @@ static int analyse_repeats(ms_scanner *s, textstate *t, unsigned minwords)
 					} while (i < len && (f = unit_fold[p[i]]) != 0);
 				}
 				last = i;
-				continue;
-			}
-			if ((ch == '.' || ch == '!' || ch == '?') &&
-			    (i + 1 == len || p[i + 1] == ' ' || p[i + 1] == '\n'))
+				/* One space and the next word, the usual case,
+				 * straight on (as the loop above would take it:
+				 * a space ends no unit). */
+				if (i + 1 < len && p[i] == ' ' && (f = unit_fold[p[i + 1]]) != 0) {
+					words++;
+					h = (h ^ ' ') * UNIT_PRIME;
+					i++;
+					continue;
+				}
 				break;
-			i++;
+			}
 		}
 		b = last;
 		if (i < len)
