@@ -328,8 +328,8 @@ static int parse_object(in_record *rec, json_tokener *tok, const char *line, siz
 		return -1;
 	}
 	/* The checked text as json-c's tokener would read it, without the
-	 * tokener (jsonbuild.h); the tokener stays in the interface for the
-	 * readers that still use it. */
+	 * tokener (jsonbuild.h).  `tok` is no longer read; the callers still
+	 * pass the one they keep. */
 	(void)tok;
 	rec->obj = json_strict_build(line, len);
 	return 0;

@@ -49,7 +49,7 @@ size_t json_string_run(const unsigned char *p, size_t i, size_t len)
 	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
 		      ctl = _mm_set1_epi8(0x1F);
 
-	while (len - i >= 16) {
+	while (i + 16 <= len) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
 		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
 							 _mm_cmpeq_epi8(x, bslash)),
