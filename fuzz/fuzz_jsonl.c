@@ -1,9 +1,10 @@
 /* libFuzzer target: arbitrary bytes as a JSON Lines file, each line read by
- * the program's record reader (strict JSON check, json-c, field mapping with
- * a dotted path), screened, and written by every scan writer (text, jsonl,
- * csv, sarif, junit).  What each writer produced must be valid UTF-8 (the
- * JSON Lines output must also be strict JSON), and every line must yield
- * output: nothing is lost. */
+ * the program's record reader (strict JSON check, the json-c tree built
+ * from the checked text, field mapping with a dotted path), screened, and
+ * written by every scan writer (text, jsonl, csv, sarif, junit).  A line
+ * the check passes must give the tree json-c's tokener gives; what each
+ * writer produced must be valid UTF-8 (the JSON Lines output must also be
+ * strict JSON), and every line must yield output: nothing is lost. */
 #include "config.h"
 
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include "medscreen.h"
 #include "io/input.h"
+#include "io/jsonbuild.h"
 #include "io/jsonstrict.h"
 #include "out/utf8.h"
 #include "out/writer.h"
@@ -84,6 +86,28 @@ static const out_writer *const writers[] = { &out_text, &out_jsonl, &out_csv, &o
 					     &out_junit };
 #define NWRITERS (sizeof writers / sizeof writers[0])
 
+/* A line the strict check passes: the reader's builder makes the tree
+ * json-c's tokener makes of it. */
+static void same_as_jsonc(const char *line, size_t len)
+{
+	size_t at;
+	const char *why;
+	json_top top;
+	json_object *want, *got;
+
+	if (json_strict_check(line, len, JSON_MAX_DEPTH, &at, &why, &top) || top != JSON_TOP_OBJECT)
+		return;
+	json_tokener_reset(tok);
+	want = json_tokener_parse_ex(tok, line, (int)len);
+	if (json_tokener_get_error(tok) != json_tokener_success)
+		abort();
+	got = json_strict_build(line, len);
+	if (!json_same_tree(want, got))
+		abort();
+	json_object_put(want);
+	json_object_put(got);
+}
+
 /* One line through the reader, the scanner and every writer. */
 static void one_line(const char *line, size_t len, unsigned long lineno, out_buf *outs)
 {
@@ -92,6 +116,7 @@ static void one_line(const char *line, size_t len, unsigned long lineno, out_buf
 	const ms_result *res = NULL;
 	const char *error;
 
+	same_as_jsonc(line, len);
 	in_record_parse(&in, tok, &fields, line, len);
 	error = in.error;
 	if (!error) {

@@ -401,15 +401,6 @@ typedef struct unit {
 	size_t start, end;
 } unit;
 
-static int cmp_unit(const void *a, const void *b)
-{
-	const unit *x = a, *y = b;
-
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
 /* A byte of a unit's words as it enters the unit's identity: letters in
  * lower case, digits and bytes of non-ASCII characters as they are, 0 for
  * everything else (which separates words). */
@@ -432,23 +423,40 @@ static const unsigned char unit_fold[256] = {
 	0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
 };
 
+/* The FNV-1a hash of a unit's words, the identity units are compared by. */
+#define UNIT_HASH0 1469598103934665603u
+#define UNIT_PRIME 1099511628211u
+
 /* Units of text: sentences and lines.  A unit's identity is its words in
  * lower case, what comes before its first letter (a list number, a bullet)
  * left out, so that "3. Drink water." and "4. Drink water." are one unit.
  * Finds the unit of at least `minwords` words that occurs most often, and
- * keeps its later occurrences as spans. */
+ * keeps its later occurrences as spans.  Of units that occur equally often,
+ * the one with the lowest hash is kept (as when the units were sorted by
+ * hash to be counted). */
 static int analyse_repeats(ms_scanner *s, textstate *t, unsigned minwords)
 {
 	const unsigned char *p = (const unsigned char *)t->text;
-	size_t len = t->len, i = 0, nu = 0;
+	size_t len = t->len, i = 0, nu = 0, guard = len, nslots;
+	unit *u, *slot;
+	uint64_t best;
+	size_t bestn = 1, first = 0;
 
 	t->rep.n = 0;
 	t->rep_max = 0;
 	t->rep_words = minwords;
 	t->rep_done = 1;
+	/* The last byte that is no part of a word: a run of word bytes that
+	 * starts before it stops at it at the latest, so that the hashing
+	 * loop need not check the length (answers end in a full stop or a
+	 * newline; only a last word that runs to the end needs the check).
+	 * 0 where there is none: every word is checked. */
+	while (guard > 0 && unit_fold[p[guard - 1]])
+		guard--;
+	guard = guard ? guard - 1 : 0;
 	while (i < len) {
 		size_t a, b, last = 0;
-		uint64_t h = 1469598103934665603u;
+		uint64_t h = UNIT_HASH0;
 		unsigned words = 0;
 
 		/* Skip to the first letter of the unit. */
@@ -458,51 +466,111 @@ static int analyse_repeats(ms_scanner *s, textstate *t, unsigned minwords)
 		a = i;
 		while (i < len && p[i] != '\n') {
 			unsigned char ch = p[i], f = unit_fold[ch];
-			if (f) {
-				/* A word: a separator first unless it opens the unit,
-				 * then its bytes in one run (a newline folds to 0). */
-				if (words++)
-					h = (h ^ ' ') * 1099511628211u;
-				do {
-					h = (h ^ f) * 1099511628211u;
-					i++;
-				} while (i < len && (f = unit_fold[p[i]]) != 0);
-				last = i;
+			if (!f) {
+				if ((ch == '.' || ch == '!' || ch == '?') &&
+				    (i + 1 == len || p[i + 1] == ' ' || p[i + 1] == '\n'))
+					break;
+				i++;
 				continue;
 			}
-			if ((ch == '.' || ch == '!' || ch == '?') &&
-			    (i + 1 == len || p[i + 1] == ' ' || p[i + 1] == '\n'))
+			/* A word: a separator first unless it opens the unit,
+			 * then its bytes in one run (a newline folds to 0). */
+			if (words++)
+				h = (h ^ ' ') * UNIT_PRIME;
+			for (;;) {
+				if (i < guard) {
+					/* Two bytes a round: the run ends at guard
+					 * at the latest, so i + 2 is still in the
+					 * text when the byte at i + 1 is a letter. */
+					for (;;) {
+						h = (h ^ f) * UNIT_PRIME;
+						if (!(f = unit_fold[p[i + 1]])) {
+							i++;
+							break;
+						}
+						h = (h ^ f) * UNIT_PRIME;
+						f = unit_fold[p[i + 2]];
+						i += 2;
+						if (!f)
+							break;
+					}
+				} else {
+					do {
+						h = (h ^ f) * UNIT_PRIME;
+						i++;
+					} while (i < len && (f = unit_fold[p[i]]) != 0);
+				}
+				last = i;
+				/* One space and the next word, the usual case,
+				 * straight on (as the loop above would take it:
+				 * a space ends no unit). */
+				if (i + 1 < len && p[i] == ' ' && (f = unit_fold[p[i + 1]]) != 0) {
+					words++;
+					h = (h ^ ' ') * UNIT_PRIME;
+					i++;
+					continue;
+				}
 				break;
-			i++;
+			}
 		}
 		b = last;
 		if (i < len)
 			i++;
 		if (words < minwords || b <= a)
 			continue;
-		if (ms_grow(&s->units, &s->capunits, nu + 1, sizeof *s->units))
+		if (nu == s->capunits && ms_grow(&s->units, &s->capunits, nu + 1, sizeof *s->units))
 			return -1;
 		s->units[nu++] = (unit){ h, a, b };
 	}
 	if (nu < 2)
 		return 0;
-	qsort(s->units, nu, sizeof *s->units, cmp_unit);
-	{
-		size_t best = 0, bestn = 1;
-		for (size_t g = 0; g < nu;) {
-			size_t e = g + 1;
-			while (e < nu && s->units[e].hash == s->units[g].hash)
-				e++;
-			if (e - g > bestn) {
-				bestn = e - g;
-				best = g;
-			}
-			g = e;
+	/* Count each hash in an open-addressing table after the units, in
+	 * the same scratch: a slot's hash, its count in `start` (0: empty)
+	 * and its first unit in `end`.  At most half full. */
+	for (nslots = 4; nslots < 2 * nu; nslots *= 2)
+		;
+	if (ms_grow(&s->units, &s->capunits, nu + nslots, sizeof *s->units))
+		return -1;
+	u = s->units;
+	slot = u + nu;
+	memset(slot, 0, nslots * sizeof *slot);
+	best = u[0].hash;
+	for (size_t k = 0; k < nu; k++) {
+		uint64_t h = u[k].hash;
+		size_t j = (size_t)(h ^ (h >> 29)) & (nslots - 1);
+
+		while (slot[j].start && slot[j].hash != h)
+			j = (j + 1) & (nslots - 1);
+		if (!slot[j].start++) {
+			slot[j].hash = h;
+			slot[j].end = k;
 		}
-		t->rep_max = (unsigned)bestn;
-		for (size_t k = best + 1; bestn > 1 && k < best + bestn; k++)
-			if (ms_span_push(&t->rep, s->units[k].start, s->units[k].end, t->in_prompt))
-				return -1;
+		/* The most frequent so far; of equals, the lowest hash.  The
+		 * unit that ends with the most occurrences is kept at the
+		 * moment it reaches them, and so is each of its equals. */
+		if (slot[j].start > bestn || (slot[j].start == bestn && h < best)) {
+			bestn = slot[j].start;
+			best = h;
+			first = slot[j].end;
+		}
+	}
+	if (bestn == 1) {
+		/* All distinct: the lowest hash would be kept, but it has no
+		 * later occurrences. */
+		t->rep_max = 1;
+		return 0;
+	}
+	t->rep_max = (unsigned)bestn;
+	{
+		size_t k, seen;
+
+		/* Its occurrences in the order of the text, the first left out. */
+		for (k = first + 1, seen = 1; seen < bestn; k++)
+			if (u[k].hash == best) {
+				seen++;
+				if (ms_span_push(&t->rep, u[k].start, u[k].end, t->in_prompt))
+					return -1;
+			}
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "io/input.h"
+#include "io/jsonbuild.h"
 #include "io/jsonstrict.h"
 #include "out/buf.h"
 #include "suites.h"
@@ -235,6 +236,226 @@ START_TEST(strict_json)
 }
 END_TEST
 
+/* The plain runs of string content, crossed 16 bytes at a time with SSE2:
+ * every stop byte at every offset of blocks and tails, against the byte by
+ * byte definition. */
+START_TEST(strict_string_runs)
+{
+	static const unsigned char stops[] = { '"', '\\', 0x00, 0x01, 0x0A, 0x1F };
+	static const unsigned char plain[] = { 0x20, 'a', 0x7F, 0x80, 0xC3, 0xFF };
+	unsigned char buf[80];
+
+	for (size_t len = 0; len <= 70; len++)
+		for (size_t at = 0; at < len; at++)
+			for (size_t s = 0; s < sizeof stops + sizeof plain; s++) {
+				unsigned char b = s < sizeof stops ? stops[s] : plain[s - sizeof stops];
+				size_t want = s < sizeof stops ? at : len;
+
+				for (size_t k = 0; k < len; k++)
+					buf[k] = plain[k % sizeof plain];
+				buf[at] = b;
+				for (size_t from = 0; from <= at; from += 7)
+					ck_assert_msg(json_string_run(buf, from, len) == want,
+						      "byte %02x at %zu of %zu from %zu", b, at, len,
+						      from);
+			}
+}
+END_TEST
+
+/* Escapes and bad bytes on either side of the 16-byte blocks of the check:
+ * the same verdict, offset and message wherever they fall. */
+START_TEST(strict_string_boundaries)
+{
+	char text[128];
+	size_t at;
+	const char *why;
+	json_top top;
+
+	for (size_t pad = 0; pad < 40; pad++) {
+		/* ["<pad x>\n\u00e9\"<pad y>"]: valid. */
+		size_t n = 0;
+
+		text[n++] = '[';
+		text[n++] = '"';
+		memset(text + n, 'x', pad);
+		n += pad;
+		memcpy(text + n, "\\n\\u00e9\\\"", 10);
+		n += 10;
+		memset(text + n, 'y', 39 - pad);
+		n += 39 - pad;
+		memcpy(text + n, "\"]", 2);
+		n += 2;
+		ck_assert_msg(json_strict_check(text, n, 63, &at, &why, &top) == 0, "pad %zu: %s",
+			      pad, why);
+		/* A raw control byte, a NUL, a bad escape, an unclosed
+		 * string, each right after the padding. */
+		text[2 + pad] = '\x1f';
+		ck_assert_int_eq(json_strict_check(text, n, 63, &at, &why, &top), -1);
+		ck_assert_uint_eq(at, 2 + pad);
+		ck_assert_str_eq(why, "a raw control character inside a string (escape it, e.g. \\n or \\t)");
+		text[2 + pad] = '\0';
+		ck_assert_int_eq(json_strict_check(text, n, 63, &at, &why, &top), -1);
+		ck_assert_uint_eq(at, 2 + pad);
+		ck_assert_str_eq(why, "a NUL byte inside a string (write it as \\u0000)");
+		text[2 + pad] = '\\';
+		text[3 + pad] = 'q';
+		ck_assert_int_eq(json_strict_check(text, n, 63, &at, &why, &top), -1);
+		ck_assert_uint_eq(at, 3 + pad);
+		ck_assert_str_eq(why, "an unknown escape in a string");
+		ck_assert_int_eq(json_strict_check(text, 2 + pad + 1, 63, &at, &why, &top), -1);
+		ck_assert_uint_eq(at, 3 + pad);
+		ck_assert_str_eq(why, "a string that is not closed");
+		ck_assert_int_eq(json_strict_check(text, 2 + pad, 63, &at, &why, &top), -1);
+		ck_assert_uint_eq(at, 2 + pad);
+		ck_assert_str_eq(why, "a string that is not closed");
+	}
+}
+END_TEST
+
+/* One checked text built both ways. */
+static void build_like_jsonc(json_tokener *t, const char *text, size_t len)
+{
+	size_t at;
+	const char *why;
+	json_top top;
+	json_object *want, *got;
+
+	ck_assert_msg(json_strict_check(text, len, 63, &at, &why, &top) == 0, "%.*s: %s",
+		      (int)len, text, why);
+	json_tokener_reset(t);
+	want = json_tokener_parse_ex(t, text, (int)len);
+	ck_assert_msg(json_tokener_get_error(t) == json_tokener_success, "json-c: %.*s",
+		      (int)len, text);
+	got = json_strict_build(text, len);
+	ck_assert_msg(json_same_tree(want, got), "not as json-c builds it: %.*s", (int)len, text);
+	json_object_put(want);
+	json_object_put(got);
+}
+
+static unsigned long rnd_state;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 6364136223846793005u + 1442695040888963407u;
+	return (unsigned)(rnd_state >> 33) % n;
+}
+
+/* Pieces of string content where json-c's decoding has cases of its own. */
+static const char *const pieces[] = {
+	"a", "plain text ", "\xc3\xa9", "\xe2\x80\x99", "\xff", "\xc3", "\xf0\x9f\x98\x80",
+	"\\n", "\\t", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\r", "\\u0000", "\\u0041",
+	"\\u00e9", "\\u20AC", "\\uFFFF", "\\ud83d\\ude00", "\\uD83D", "\\uDE00", "\\udbff",
+	"\\udc00", "\\ud800\\ud800", "\\ud800\\n", "\\ud800x", "\\u007f", "\\u0080", "\\u07ff",
+	"\\u0800", "0123456789abcdef",
+};
+
+static void rnd_string(char *d, size_t *n)
+{
+	d[(*n)++] = '"';
+	for (unsigned k = rnd(12); k > 0; k--) {
+		const char *pc = pieces[rnd(sizeof pieces / sizeof pieces[0])];
+		memcpy(d + *n, pc, strlen(pc));
+		*n += strlen(pc);
+	}
+	d[(*n)++] = '"';
+}
+
+static const char *const scalars[] = {
+	"0", "-0", "7", "-12", "9223372036854775807", "-9223372036854775808", "0.5", "-0.0",
+	"1e2", "1E+2", "2.50e-3", "1.0000000000000000000001", "1e-400", "-1.5E300",
+	"100000000000000000000000000000000000000000000000000000000000000000000000e-40",
+	/* Too long for the check's test for infinity: json-c keeps it too. */
+	"-100000000000000000000000000000000000000000000000000000000000000000000000e999",
+	"true", "false", "null",
+};
+
+static void rnd_value(char *d, size_t *n, int depth)
+{
+	unsigned kind = depth > 3 ? rnd(2) : rnd(4);
+
+	if (kind == 0) {
+		const char *sc = scalars[rnd(sizeof scalars / sizeof scalars[0])];
+		memcpy(d + *n, sc, strlen(sc));
+		*n += strlen(sc);
+	} else if (kind == 1) {
+		rnd_string(d, n);
+	} else {
+		unsigned m = rnd(5);
+		d[(*n)++] = kind == 2 ? '[' : '{';
+		for (unsigned k = 0; k < m; k++) {
+			if (k)
+				d[(*n)++] = ',';
+			if (rnd(3) == 0)
+				d[(*n)++] = ' ';
+			if (kind == 3) {
+				/* Few names, so that some repeat. */
+				static const char *const names[] = { "\"a\"", "\"b\"", "\"a\\u0000x\"",
+								     "\"a\\u0000y\"", "\"\"" };
+				const char *nm = rnd(4) ? names[rnd(5)] : NULL;
+				if (nm) {
+					memcpy(d + *n, nm, strlen(nm));
+					*n += strlen(nm);
+				} else {
+					rnd_string(d, n);
+				}
+				d[(*n)++] = ':';
+				if (rnd(2))
+					d[(*n)++] = '\t';
+			}
+			rnd_value(d, n, depth + 1);
+		}
+		d[(*n)++] = kind == 2 ? ']' : '}';
+	}
+}
+
+/* The builder makes json-c's tree of every kind of value and escape. */
+START_TEST(build_as_jsonc)
+{
+	static const char *const texts[] = {
+		"{}", " {\"a\": 1, \"a\": 2, \"b\": [], \"a\": {\"c\": null}} ",
+		"{\"a\\u0000b\": 1, \"a\\u0000c\": 2, \"\": \"\"}",
+		"{\"r\": \"\\ud800\\udc00 \\udbff\\udfff \\ud800\\u0041 \\udc00\\ud800 \\ud800\"}",
+		"{\"n\": [0, -0, -0.0, 1.5, 1e5, 1E-5, -1.25e+10, 9223372036854775807]}",
+		"[true, false, null, [[]], {}, \"\"]", "\"top\"",
+	};
+	json_tokener *t = json_tokener_new_ex(64);
+	char *buf = malloc(1 << 20);
+
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		build_like_jsonc(t, texts[i], strlen(texts[i]));
+	/* Long strings: escapes on every side of the 16-byte blocks, and
+	 * beyond the builder's buffer on the stack. */
+	for (size_t pad = 0; pad < 40; pad++) {
+		size_t n = 0;
+
+		memcpy(buf, "{\"r\": \"", 7);
+		n = 7;
+		memset(buf + n, 'x', pad);
+		n += pad;
+		memcpy(buf + n, "\\n\\u00e9\\ud83d\\ude00\\\"", 22);
+		n += 22;
+		memset(buf + n, 'y', pad * 150);
+		n += pad * 150;
+		memcpy(buf + n, "\"}", 2);
+		n += 2;
+		build_like_jsonc(t, buf, n);
+	}
+	rnd_state = 1;
+	for (int k = 0; k < 3000; k++) {
+		size_t n = 0;
+
+		buf[n++] = '{';
+		memcpy(buf + n, "\"r\":", 4);
+		n += 4;
+		rnd_value(buf, &n, 0);
+		buf[n++] = '}';
+		build_like_jsonc(t, buf, n);
+	}
+	free(buf);
+	json_tokener_free(t);
+}
+END_TEST
+
 Suite *make_input_suite(void)
 {
 	Suite *s = suite_create("input");
@@ -243,6 +464,9 @@ Suite *make_input_suite(void)
 
 	tcase_add_test(reader, reader_lines);
 	tcase_add_test(reader, strict_json);
+	tcase_add_test(reader, strict_string_runs);
+	tcase_add_test(reader, strict_string_boundaries);
+	tcase_add_test(reader, build_as_jsonc);
 	tcase_add_test(reader, reader_too_long);
 	tcase_add_test(reader, json_string_output);
 	tcase_add_checked_fixture(records, in_setup, in_teardown);

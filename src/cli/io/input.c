@@ -1,7 +1,8 @@
 /* Input: a line reader that bounds memory per line, field mapping, and JSON
- * record parsing.  json-c is used because its tokenizer accepts invalid UTF-8
- * inside strings (model output contains it) and keeps NUL bytes escaped as
- * \u0000 with their length; both are screened as bytes, never rejected. */
+ * record parsing.  Records are json-c trees, built as json-c's tokenizer
+ * builds them (jsonbuild.h): invalid UTF-8 inside strings (model output
+ * contains it) is kept, and NUL bytes escaped as \u0000 keep their length;
+ * both are screened as bytes, never rejected. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "jsonbuild.h"
 #include "jsonstrict.h"
 #include "../suggest.h"
 #include "../util.h"
@@ -280,11 +282,10 @@ static void parse_tags(in_record *rec, const char *name, json_object *v)
 }
 
 /* Parse the line into rec->obj; 0, or -1 with rec->error set (rec->obj
- * is then NULL or not an object).  The line must be strict JSON (see
- * jsonstrict.h); json-c then reads it. */
+ * is then NULL).  The line must be strict JSON (see jsonstrict.h); its
+ * json-c tree is then built from it. */
 static int parse_object(in_record *rec, json_tokener *tok, const char *line, size_t len)
 {
-	enum json_tokener_error jerr;
 	size_t i, skipped = 0, at;
 	const char *why;
 	json_top top;
@@ -326,13 +327,11 @@ static int parse_object(in_record *rec, json_tokener *tok, const char *line, siz
 		fail(rec, "a record must be a JSON object, not %s", json_top_name(top));
 		return -1;
 	}
-	json_tokener_reset(tok);
-	rec->obj = json_tokener_parse_ex(tok, line, (int)len);
-	jerr = json_tokener_get_error(tok);
-	if (jerr != json_tokener_success || !rec->obj) {
-		fail(rec, "the JSON parser cannot read this record: %s", json_tokener_error_desc(jerr));
-		return -1;
-	}
+	/* The checked text as json-c's tokener would read it, without the
+	 * tokener (jsonbuild.h).  `tok` is no longer read; the callers still
+	 * pass the one they keep. */
+	(void)tok;
+	rec->obj = json_strict_build(line, len);
 	return 0;
 }
 

@@ -33,6 +33,13 @@ typedef enum json_top {
 int json_strict_check(const char *s, size_t len, int max_depth, size_t *at, const char **why,
 		      json_top *top);
 
+/* The first offset from i on (at most len) whose byte ends a run of plain
+ * string content: the quote, the backslash or a control byte (below 0x20).
+ * Bytes from 0x80 up are plain: UTF-8 is not checked here.  Inside a
+ * string the bulk of a record is such runs; with SSE2 they are crossed 16
+ * bytes at a time. */
+size_t json_string_run(const unsigned char *p, size_t i, size_t len);
+
 /* The message of a text that holds a whole value and then more. */
 #define JSON_STRICT_TRAILING "unexpected data after the JSON value"
 

@@ -282,16 +282,13 @@ static void screen_one(worker *w, slot *s)
 		in_record_parse(&w->in, w->tok, &cfg->fields, s->ext ? s->ext : w->arena + s->off,
 				s->len);
 		error = w->in.error;
-		/* json-c's tokener keeps a buffer as large as the longest string
-		 * it has read: after a record larger than a batch, give it back
-		 * before the scan, which needs room of its own. */
-		if (s->ext) {
+		/* After a record larger than a batch, give the reader's room
+		 * back before the scan, which needs room of its own.  (The
+		 * record's tree is built without json-c's tokener, which kept
+		 * a buffer as large as the longest string it had read.) */
+		if (s->ext && s->reader) {
 			/* The main thread waits for this batch: the reader is ours. */
-			if (s->reader)
-				line_reader_release_line(s->reader);
-			json_tokener_free(w->tok);
-			if (!(w->tok = json_tokener_new_ex(JSON_TOKENER_DEPTH)))
-				xoom();
+			line_reader_release_line(s->reader);
 		}
 	}
 	if (!s->too_long && s->has_err) {
