@@ -29,22 +29,25 @@ static const char digits2[] = "0001020304050607080910111213141516171819202122232
 			      "50515253545556575859606162636465666768697071727374"
 			      "75767778798081828384858687888990919293949596979899";
 
-/* 10 to the power 1 .. 19: a number with nd digits is below dec_pow[nd - 1]. */
-static const unsigned long long dec_pow[] = {
-	10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
-	1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
-	1000000000000000000ULL, 10000000000000000000ULL,
-};
+/* The number of decimal digits of v: branch-free below 10000, where
+ * nearly all offsets and counts are. */
+static size_t dec_digits(unsigned long long v)
+{
+	size_t nd = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		nd += 4;
+	}
+	return nd + (v >= 10) + (v >= 100) + (v >= 1000);
+}
 
 void ob_uint(out_buf *b, unsigned long long v)
 {
-	size_t nd = 1;
+	/* The number of digits first, so that they are written in place. */
+	size_t nd = dec_digits(v);
 	char *o;
 
-	/* The number of digits first, so that they are written in place. */
-	while (nd < 20 && v >= dec_pow[nd - 1])
-		nd++;
 	ob_reserve(b, nd);
 	o = b->data + b->len + nd;
 	while (v >= 100) {

@@ -41,13 +41,16 @@ static const char *const own_keys[] = {
 };
 static const char own_initials[] = "ilfmpsder";
 
-static int top_segment_is(const char *path, const char *k)
+/* Whether k is the first segment, n bytes, of the dotted path. */
+static int top_segment_is(const char *path, size_t n, const char *k)
 {
-	size_t n = strcspn(path, ".");
-	return strlen(k) == n && strncmp(path, k, n) == 0;
+	/* Equal for n bytes, none of them NUL: k[n] is there to read. */
+	return strncmp(path, k, n) == 0 && k[n] == '\0';
 }
 
-static int carried(const char *k, const out_ctx *o, const in_record *in)
+/* `top` holds the lengths of the first segments of the response's and
+ * the prompt's paths (the fields the texts came from). */
+static int carried(const char *k, const out_ctx *o, const in_record *in, const size_t top[2])
 {
 	const field_map *m = o->fields;
 
@@ -60,15 +63,23 @@ static int carried(const char *k, const out_ctx *o, const in_record *in)
 			if (own_keys[i][0] == k[0] && strcmp(k, own_keys[i]) == 0)
 				return 0;
 	/* The texts themselves are not repeated. */
-	return !(m && (top_segment_is(m->path[F_RESPONSE], k) || top_segment_is(m->path[F_PROMPT], k)));
+	return !(m && (top_segment_is(m->path[F_RESPONSE], top[0], k) ||
+		       top_segment_is(m->path[F_PROMPT], top[1], k)));
 }
 
 static void carry_fields(out_buf *b, const in_record *in, const out_ctx *o)
 {
+	size_t top[2] = { 0, 0 };
+
 	if (!in->obj || !json_object_is_type(in->obj, json_type_object))
 		return;
+	/* Once per record, not once per key. */
+	if (o->fields) {
+		top[0] = strcspn(o->fields->path[F_RESPONSE], ".");
+		top[1] = strcspn(o->fields->path[F_PROMPT], ".");
+	}
 	json_object_object_foreach(in->obj, k, val) {
-		if (!carried(k, o, in))
+		if (!carried(k, o, in, top))
 			continue;
 		ob_add(b, ",", 1);
 		ob_json_str(b, k, strlen(k));
