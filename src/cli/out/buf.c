@@ -297,6 +297,19 @@ void ob_json_str(out_buf *b, const char *s, size_t n)
 	b->len = (size_t)(o - b->data);
 }
 
+/* An integer as json-c writes it: "%" PRId64, or "%" PRIu64 above
+ * INT64_MAX, where json_object_get_int64 says INT64_MAX: that one case is
+ * left to json-c. */
+static void json_int(out_buf *b, json_object *v)
+{
+	int64_t x = json_object_get_int64(v);
+
+	if (x != INT64_MAX)
+		ob_int(b, x);
+	else
+		ob_adds(b, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+}
+
 static void json_array(out_buf *b, json_object *v)
 {
 	size_t n = json_object_array_length(v);
@@ -335,18 +348,9 @@ void ob_json_value(out_buf *b, json_object *v)
 	case json_type_boolean:
 		ob_adds(b, json_object_get_boolean(v) ? "true" : "false");
 		break;
-	case json_type_int: {
-		/* json-c writes an integer in "%" PRId64, or "%" PRIu64 when it
-		 * is above INT64_MAX, where json_object_get_int64 says INT64_MAX:
-		 * that one case is left to json-c. */
-		int64_t x = json_object_get_int64(v);
-
-		if (x != INT64_MAX) {
-			ob_int(b, x);
-			break;
-		}
-	}
-		/* fall through */
+	case json_type_int:
+		json_int(b, v);
+		break;
 	case json_type_double:
 		ob_adds(b, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 		break;
