@@ -15,9 +15,12 @@
 
 #define EVIDENCE_TEXT_MAX 200
 
+/* ,"k": for a key that needs no escaping (all are literals). */
 static void key(out_buf *b, const char *k)
 {
-	ob_printf(b, ",\"%s\":", k);
+	ob_add(b, ",\"", 2);
+	ob_adds(b, k);
+	ob_add(b, "\":", 2);
 }
 
 static void opt_str(out_buf *b, const char *k, const char *v)
@@ -38,13 +41,16 @@ static const char *const own_keys[] = {
 };
 static const char own_initials[] = "ilfmpsder";
 
-static int top_segment_is(const char *path, const char *k)
+/* Whether k is the first segment, n bytes, of the dotted path. */
+static int top_segment_is(const char *path, size_t n, const char *k)
 {
-	size_t n = strcspn(path, ".");
-	return strlen(k) == n && strncmp(path, k, n) == 0;
+	/* Equal for n bytes, none of them NUL: k[n] is there to read. */
+	return strncmp(path, k, n) == 0 && k[n] == '\0';
 }
 
-static int carried(const char *k, const out_ctx *o, const in_record *in)
+/* `top` holds the lengths of the first segments of the response's and
+ * the prompt's paths (the fields the texts came from). */
+static int carried(const char *k, const out_ctx *o, const in_record *in, const size_t top[2])
 {
 	const field_map *m = o->fields;
 
@@ -57,15 +63,23 @@ static int carried(const char *k, const out_ctx *o, const in_record *in)
 			if (own_keys[i][0] == k[0] && strcmp(k, own_keys[i]) == 0)
 				return 0;
 	/* The texts themselves are not repeated. */
-	return !(m && (top_segment_is(m->path[F_RESPONSE], k) || top_segment_is(m->path[F_PROMPT], k)));
+	return !(m && (top_segment_is(m->path[F_RESPONSE], top[0], k) ||
+		       top_segment_is(m->path[F_PROMPT], top[1], k)));
 }
 
 static void carry_fields(out_buf *b, const in_record *in, const out_ctx *o)
 {
+	size_t top[2] = { 0, 0 };
+
 	if (!in->obj || !json_object_is_type(in->obj, json_type_object))
 		return;
+	/* Once per record, not once per key. */
+	if (o->fields) {
+		top[0] = strcspn(o->fields->path[F_RESPONSE], ".");
+		top[1] = strcspn(o->fields->path[F_PROMPT], ".");
+	}
 	json_object_object_foreach(in->obj, k, val) {
-		if (!carried(k, o, in))
+		if (!carried(k, o, in, top))
 			continue;
 		ob_add(b, ",", 1);
 		ob_json_str(b, k, strlen(k));
@@ -84,10 +98,7 @@ static void span(out_buf *b, const ms_record *rec, const ms_span *sp)
 	ob_uint(b, sp->start);
 	ob_adds(b, ",\"end\":");
 	ob_uint(b, sp->end);
-	ob_add(b, ",", 1);
-	if (sp->in_prompt)
-		ob_adds(b, "\"on\":\"prompt\",");
-	ob_adds(b, "\"text\":");
+	ob_adds(b, sp->in_prompt ? ",\"on\":\"prompt\",\"text\":" : ",\"text\":");
 	ob_json_str(b, text + sp->start, utf8_cut(text + sp->start, n, EVIDENCE_TEXT_MAX));
 	ob_add(b, "}", 1);
 }
@@ -112,24 +123,33 @@ static void str_list(out_buf *b, const char *const *v, size_t n)
 	}
 }
 
+/* A signal's id as a JSON string. */
+static void signal_id(out_buf *b, const out_ctx *o, size_t signal)
+{
+	if (o->signal_json) {
+		ob_add(b, o->signal_json[signal].s, o->signal_json[signal].len);
+	} else {
+		const ms_signal_info *si = ms_rules_signal(o->rules, signal);
+		ob_json_str(b, si->id, strlen(si->id));
+	}
+}
+
 /* signals, signal_evidence (where each matched first) and derived_tags. */
 static void signals(out_buf *b, const out_ctx *o, const ms_record *rec, const ms_result *res)
 {
 	ob_adds(b, ",\"signals\":[");
 	for (size_t i = 0; i < res->nsignals; i++) {
-		const ms_signal_info *si = ms_rules_signal(o->rules, res->signals[i]);
 		if (i)
 			ob_add(b, ",", 1);
-		ob_json_str(b, si->id, strlen(si->id));
+		signal_id(b, o, res->signals[i]);
 	}
 	ob_add(b, "]", 1);
 	if (res->nsignals) {
 		ob_adds(b, ",\"signal_evidence\":{");
 		for (size_t i = 0; i < res->nsignals; i++) {
-			const ms_signal_info *si = ms_rules_signal(o->rules, res->signals[i]);
 			if (i)
 				ob_add(b, ",", 1);
-			ob_json_str(b, si->id, strlen(si->id));
+			signal_id(b, o, res->signals[i]);
 			ob_add(b, ":", 1);
 			span(b, rec, &res->signal_spans[i]);
 		}
@@ -214,8 +234,10 @@ static void result(out_buf *b, const out_ctx *o, const in_record *in, const ms_r
 			in->waived && in->waived[i] ? in->waiver[i] : NULL);
 	}
 	ob_adds(b, "]");
-	if (o->with_length)
-		ob_printf(b, ",\"response_length\":%zu", rec->response_len);
+	if (o->with_length) {
+		ob_adds(b, ",\"response_length\":");
+		ob_uint(b, rec->response_len);
+	}
 	if (in->p_noncompliant)
 		probabilities(b, in->p_noncompliant);
 	if (res->error) {
@@ -235,7 +257,8 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 		ob_json_str(b, in->str[F_ID], strlen(in->str[F_ID]));
 	else
 		ob_adds(b, "null");
-	ob_printf(b, ",\"line\":%lu", line);
+	ob_adds(b, ",\"line\":");
+	ob_uint(b, line);
 	if (o->with_file) {
 		key(b, "file");
 		ob_json_str(b, o->fname, strlen(o->fname));
@@ -251,8 +274,9 @@ static void record(out_buf *b, const out_ctx *o, const in_record *in, unsigned l
 	}
 	/* Provenance: which program and which pack made the line, so that a
 	 * scan is never compared with one made by other rules unknowingly. */
-	ob_printf(b, ",\"medscreen_version\":\"%s\",\"rules_fingerprint\":\"%s\"", PACKAGE_VERSION,
-		  o->fingerprint);
+	ob_adds(b, ",\"medscreen_version\":\"" PACKAGE_VERSION "\",\"rules_fingerprint\":\"");
+	ob_adds(b, o->fingerprint);
+	ob_add(b, "\"", 1);
 	carry_fields(b, in, o);
 	ob_adds(b, "}\n");
 }
@@ -270,12 +294,18 @@ static void release(out_ctx *o)
 	free(o->rule_json);
 	free(o->rule_msg_json);
 	o->rule_json = o->rule_msg_json = NULL;
+	if (o->signal_json)
+		for (size_t i = 0; i < ms_rules_signal_count(o->rules); i++)
+			free(o->signal_json[i].s);
+	free(o->signal_json);
+	o->signal_json = NULL;
 }
 
-/* The parts of a finding that depend only on its rule, formatted once. */
+/* The parts of a finding that depend only on its rule, and the signals'
+ * ids, formatted once. */
 static void prepare(out_ctx *o)
 {
-	size_t n = ms_rules_count(o->rules);
+	size_t n = ms_rules_count(o->rules), nsig = ms_rules_signal_count(o->rules);
 
 	o->rule_json = xcalloc(n, sizeof *o->rule_json);
 	o->rule_msg_json = xcalloc(n, sizeof *o->rule_msg_json);
@@ -291,6 +321,14 @@ static void prepare(out_ctx *o)
 		t = (out_buf){ 0 };
 		ob_json_str(&t, r->message, strlen(r->message));
 		o->rule_msg_json[i] = (out_str){ t.data, t.len };
+	}
+	o->signal_json = xcalloc(nsig, sizeof *o->signal_json);
+	for (size_t i = 0; i < nsig; i++) {
+		const char *id = ms_rules_signal(o->rules, i)->id;
+		out_buf t = { 0 };
+
+		ob_json_str(&t, id, strlen(id));
+		o->signal_json[i] = (out_str){ t.data, t.len };
 	}
 }
 

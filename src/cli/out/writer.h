@@ -27,6 +27,7 @@ typedef struct out_ctx {
 	const char *fail_on;        /* the --fail-on threshold's name */
 	out_str *rule_json;         /* jsonl, per rule: {"rule":..,"dimension":..,"severity":.. */
 	out_str *rule_msg_json;     /* jsonl, per rule: its message as a JSON string */
+	out_str *signal_json;       /* jsonl, per signal: its id as a JSON string */
 } out_ctx;
 
 /* Counts of the whole run, for headers and summaries. */
