@@ -21,16 +21,23 @@
 static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 {
 	size_t ns = r->nsigs ? r->nsigs : 1, np = r->npats ? r->npats : 1;
-	size_t nq = r->nreqs ? r->nreqs : 1;
+	size_t nq = r->nreqs ? r->nreqs : 1, nl = r->nlits ? r->nlits : 1;
+	size_t nm = r->nmemb ? r->nmemb : 1;
 
 	t->m = calloc(ns, sizeof *t->m);
 	t->state = calloc(ns, 1);
 	t->err = calloc(ns, sizeof *t->err);
 	t->occ = calloc(nq, sizeof *t->occ);
+	t->built = calloc(nq, 1);
+	t->sets_seen = malloc(nq * sizeof *t->sets_seen);
+	t->set_head = calloc(nq, sizeof *t->set_head);
+	t->lit_slot = calloc(nl, sizeof *t->lit_slot);
+	t->memb_next = malloc(nm * sizeof *t->memb_next);
 	t->pm = calloc(np, sizeof *t->pm);
 	t->prc = calloc(np, sizeof *t->prc);
 	t->in_prompt = in_prompt;
-	return t->m && t->state && t->err && t->occ && t->pm && t->prc ? 0 : -1;
+	return t->m && t->state && t->err && t->occ && t->built && t->sets_seen && t->set_head &&
+	       t->lit_slot && t->memb_next && t->pm && t->prc ? 0 : -1;
 }
 
 static void clear_errors(textstate *t)
@@ -52,6 +59,14 @@ static void textstate_free(textstate *t, const ms_rules *r)
 		for (size_t i = 0; i < r->nreqs; i++)
 			free(t->occ[i].v);
 	free(t->occ);
+	for (size_t i = 0; i < t->caplits_seen; i++)
+		free(t->lits_seen[i].occ.v);
+	free(t->lits_seen);
+	free(t->lit_slot);
+	free(t->built);
+	free(t->sets_seen);
+	free(t->set_head);
+	free(t->memb_next);
 	if (t->pm)
 		for (size_t i = 0; i < r->npats; i++)
 			free(t->pm[i].v);
@@ -209,6 +224,7 @@ static int file_hits(ms_scanner *s, textstate *t, size_t *hint)
 
 static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 {
+	const ms_rules *r = s->r;
 	const unsigned char *text = (const unsigned char *)t->nt.s;
 	size_t len = t->nt.len, hint = 0;
 
@@ -221,6 +237,22 @@ static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 		if (to == len)
 			break;
 		from = to;
+	}
+	/* Each set learns how often its strings occur, enough to tell whether
+	 * a regex can match and around which set its windows go, and which
+	 * of its strings do. */
+	for (size_t i = 0; i < t->nlits_seen; i++) {
+		uint32_t d = t->lits_seen[i].lit;
+		size_t n = t->lits_seen[i].occ.n;
+
+		for (size_t j = r->lit_first[d]; j < r->lit_first[d + 1]; j++) {
+			uint32_t g = r->lit_sets[j];
+			if (!t->occ[g].n)
+				t->sets_seen[t->nsets_seen++] = g;
+			t->occ[g].n += n;
+			t->memb_next[j] = t->set_head[g];
+			t->set_head[g] = (uint32_t)j + 1;
+		}
 	}
 	return 0;
 }
@@ -236,11 +268,34 @@ static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size
 		spanvec *v;
 
 		if (e->is_literal) {
-			/* The windows need only where an occurrence starts. */
-			offvec *ov = &t->occ[e->index];
-			if (ms_grow(&ov->v, &ov->cap, ov->n + 1, sizeof *ov->v))
+			/* The windows need only where an occurrence starts, and
+			 * in the original text only for the sets they go around
+			 * (set_occurrences()). */
+			uint32_t slot = t->lit_slot[e->index];
+			offvec *ov;
+
+			if (!slot) {
+				/* The string's first occurrence: it takes the
+				 * next entry, whose buffer is kept from texts
+				 * before. */
+				size_t cap = t->caplits_seen;
+				if (t->nlits_seen == cap) {
+					if (ms_grow(&t->lits_seen, &cap, cap + 1, sizeof *t->lits_seen))
+						return -1;
+					memset(t->lits_seen + t->caplits_seen, 0,
+					       (cap - t->caplits_seen) * sizeof *t->lits_seen);
+					t->caplits_seen = cap;
+				}
+				slot = (uint32_t)++t->nlits_seen;
+				t->lits_seen[slot - 1].lit = (uint32_t)e->index;
+				t->lits_seen[slot - 1].orig = 0;
+				t->lits_seen[slot - 1].occ.n = 0;
+				t->lit_slot[e->index] = slot;
+			}
+			ov = &t->lits_seen[slot - 1].occ;
+			if (ov->n == ov->cap && ms_grow(&ov->v, &ov->cap, ov->n + 1, sizeof *ov->v))
 				return -1;
-			ov->v[ov->n++] = (uint32_t)ms_normtext_orig(&t->nt, start, &hint);
+			ov->v[ov->n++] = (uint32_t)start;
 			continue;
 		}
 		if (e->bound_start && ms_is_word_before(t->nt.s, start))
@@ -274,8 +329,14 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	memset(t->state, SIG_PENDING, r->nsigs);
 	memset(t->err, 0, r->nsigs * sizeof *t->err);
 	clear_errors(t);
-	for (size_t i = 0; i < r->nreqs; i++)
-		t->occ[i].n = 0;
+	for (size_t i = 0; i < t->nlits_seen; i++)
+		t->lit_slot[t->lits_seen[i].lit] = 0;
+	for (size_t i = 0; i < t->nsets_seen; i++) {
+		t->occ[t->sets_seen[i]].n = 0;
+		t->built[t->sets_seen[i]] = 0;
+		t->set_head[t->sets_seen[i]] = 0;
+	}
+	t->nlits_seen = t->nsets_seen = 0;
 	memset(t->prc, 0, r->npats * sizeof *t->prc);
 	if (!text)
 		return 0;
@@ -485,18 +546,52 @@ static void sort_spans(spanvec *v)
 	}
 }
 
-static int cmp_off(const void *a, const void *b)
+/* The occurrences of one string, in the original text. */
+static const offvec *lit_occurrences(textstate *t, litocc *lo)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
+	if (!lo->orig) {
+		ms_normtext_orig_sorted(&t->nt, lo->occ.v, lo->occ.n);
+		lo->orig = 1;
+	}
+	return &lo->occ;
 }
 
-static int offsets_sorted(const offvec *v)
+/* Where the strings of set g start in the text, in order, in the original
+ * text; NULL when memory runs out.  When only one of its strings occurs,
+ * that string's list; else they are merged on first use, one list after
+ * the other from the back of the set's (each is in order already: one
+ * string's occurrences are found in order of their ends, all of the same
+ * length). */
+static const offvec *set_occurrences(const ms_scanner *s, textstate *t, uint32_t g)
 {
-	for (size_t i = 1; i < v->n; i++)
-		if (v->v[i] < v->v[i - 1])
-			return 0;
-	return 1;
+	const ms_rules *r = s->r;
+	offvec *ov = &t->occ[g];
+	uint32_t j = t->set_head[g];
+	size_t n = 0;
+
+	if (!j)
+		return ov; /* none (the caller checks that the set occurs) */
+	if (!t->memb_next[j - 1])
+		return lit_occurrences(t, &t->lits_seen[t->lit_slot[r->memb_lit[j - 1]] - 1]);
+	if (t->built[g])
+		return ov;
+	if (ov->n > ov->cap && ms_grow(&ov->v, &ov->cap, ov->n, sizeof *ov->v))
+		return NULL;
+	for (; j; j = t->memb_next[j - 1]) {
+		const offvec *sv =
+			lit_occurrences(t, &t->lits_seen[t->lit_slot[r->memb_lit[j - 1]] - 1]);
+		size_t a = n, b = sv->n, k = n + sv->n;
+
+		while (b > 0) {
+			if (a > 0 && ov->v[a - 1] > sv->v[b - 1])
+				ov->v[--k] = ov->v[--a];
+			else
+				ov->v[--k] = sv->v[--b];
+		}
+		n += sv->n;
+	}
+	t->built[g] = 1;
+	return ov;
 }
 
 /* What a regex call costs besides scanning, in bytes scanned. */
@@ -516,17 +611,18 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 	s->timed_out = 0;
 	s->callouts = 0;
 	s->deadline = now_ns() + (uint64_t)s->r->regex_time_ms * 1000000u;
-	if (p->windowed) {
+	if (p->windowed && s->r->patreq[p - s->r->pats].nreq) {
 		/* The windows go around the occurrences of the set that
 		 * promises the least work: a call per occurrence, and the bytes
 		 * the windows span (the whole text at worst when the prefix is
-		 * unbounded). */
+		 * unbounded).  The sets are those the automaton looks for. */
+		const ms_patreq *pr = &s->r->patreq[p - s->r->pats];
 		size_t best = 0, best_cost = (size_t)-1;
-		offvec *occ;
+		const offvec *occ;
 
-		for (size_t q = 0; q < p->nreq; q++) {
-			size_t c = t->occ[p->req[q].id].n, cost;
-			long pre = p->req[q].maxprefix;
+		for (size_t q = 0; q < pr->nreq; q++) {
+			size_t c = t->occ[pr->id[q]].n, cost;
+			long pre = p->req[pr->which[q]].maxprefix;
 
 			cost = c * WINDOW_CALL_COST;
 			if (pre >= 0 && (size_t)pre < t->len / c)
@@ -539,12 +635,10 @@ static int run_pattern(ms_scanner *s, textstate *t, const ms_pattern *p, spanvec
 			}
 		}
 		pe->runs++;
-		occ = &t->occ[p->req[best].id];
-		/* Occurrences of several strings arrive in order of their ends;
-		 * the windows need their starts in order. */
-		if (!offsets_sorted(occ))
-			qsort(occ->v, occ->n, sizeof *occ->v, cmp_off);
-		rc = run_windowed(s, t, p, occ, p->req[best].maxprefix, pm, pe);
+		occ = set_occurrences(s, t, pr->id[best]);
+		if (!occ)
+			return RUN_NOMEM;
+		rc = run_windowed(s, t, p, occ, p->req[pr->which[best]].maxprefix, pm, pe);
 	} else {
 		pe->runs++;
 		rc = run_full(s, t, p, pm, pe);

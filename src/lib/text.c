@@ -206,6 +206,34 @@ size_t ms_normtext_orig(const ms_normtext *nt, size_t i, size_t *hint)
 	return i + nt->cp_delta[k];
 }
 
+void ms_normtext_orig_sorted(const ms_normtext *nt, uint32_t *v, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (k + 1 < nt->ncp && nt->cp_at[k + 1] <= v[i]) {
+			/* Past the next change: the last one at or before v[i],
+			 * by steps that double, then bisection (offsets far
+			 * apart pass many changes, near ones few). */
+			size_t lo = k + 1, step = 1, hi;
+			while (lo + step < nt->ncp && nt->cp_at[lo + step] <= v[i]) {
+				lo += step;
+				step *= 2;
+			}
+			hi = lo + step < nt->ncp ? lo + step : nt->ncp;
+			while (hi - lo > 1) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (nt->cp_at[mid] <= v[i])
+					lo = mid;
+				else
+					hi = mid;
+			}
+			k = lo;
+		}
+		v[i] = (uint32_t)(v[i] + nt->cp_delta[k]);
+	}
+}
+
 void ms_normtext_free(ms_normtext *nt)
 {
 	free(nt->s);
