@@ -150,15 +150,20 @@ typedef struct ms_normtext {
 	 * list is short. */
 	size_t *cp_at, *cp_delta;
 	size_t ncp, capcp;
+	/* Where to start looking: the last change at or before offset
+	 * b * MS_NT_BLOCK is cp_at[blk[b]]. */
+	uint32_t *blk;
+	size_t capblk;
 } ms_normtext;
+#define MS_NT_BLOCK 32
 
 int ms_normtext_build(ms_normtext *nt, const char *text, size_t len);
 /* Original offset of s[i] (i == len: the original length).  *hint, 0 at
  * first, carries the place found from one call to the next: lookups at
  * nearby offsets then cost a step or two. */
 size_t ms_normtext_orig(const ms_normtext *nt, size_t i, size_t *hint);
-/* The same for n offsets in ascending order, in place, in one walk along
- * the list of changes. */
+/* The same for n offsets below nt->len in ascending order, in place: one
+ * walk along the changes, which skips to each offset's block. */
 void ms_normtext_orig_sorted(const ms_normtext *nt, uint32_t *v, size_t n);
 void ms_normtext_free(ms_normtext *nt);
 

@@ -368,6 +368,8 @@ int ms_common_fragment(const char *str)
 {
 	size_t len = strlen(str), lo = 0, hi = MS_ARRAY_LEN(common_trigrams);
 
+	if (len > 7)
+		return 0; /* longer than any common word */
 	if (len < 2 || ms_common_word(str))
 		return 1;
 	if (len == 2)

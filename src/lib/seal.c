@@ -200,6 +200,12 @@ typedef struct litinfo {
 	uint8_t resp;     /* it goes in the response automaton too */
 } litinfo;
 
+/* A string of a set (a set that lists a string twice has it twice: each
+ * occurrence was counted twice, and still is). */
+typedef struct setlit {
+	uint32_t set, lit;
+} setlit;
+
 typedef struct setwork {
 	uint8_t *resp;    /* per pattern: a response signal's (canonical ones) */
 	setinfo *set;
@@ -207,6 +213,8 @@ typedef struct setwork {
 	litinfo *lit;
 	size_t caplit;
 	ms_hidx lits;     /* lit by string */
+	setlit *memb;     /* the strings of the sets kept, rules->nmemb of them */
+	size_t capmemb;
 } setwork;
 
 typedef struct litctx {
@@ -315,19 +323,26 @@ out:
 	return rc;
 }
 
-/* Number the strings of set g that are not numbered yet. */
+/* Number the strings of set g that are not numbered yet, and note that
+ * the set holds each. */
 static int add_set_strings(ms_rules *r, setwork *w, size_t g)
 {
 	for (size_t k = 0; k < r->reqsets[g]->n; k++) {
 		const char *str = r->reqsets[g]->strs[k];
 		uint64_t h;
+		size_t d = find_lit(w, str, &h);
 
-		if (find_lit(w, str, &h) != (size_t)-1)
-			continue;
-		if (ms_grow(&w->lit, &w->caplit, r->nlits + 1, sizeof *w->lit) ||
-		    ms_hidx_add(&w->lits, h, r->nlits))
+		if (d == (size_t)-1) {
+			d = r->nlits;
+			if (ms_grow(&w->lit, &w->caplit, d + 1, sizeof *w->lit) ||
+			    ms_hidx_add(&w->lits, h, d))
+				return -1;
+			w->lit[r->nlits++] = (litinfo){ str, 0 };
+		}
+		if (ms_grow(&w->memb, &w->capmemb, r->nmemb + 1, sizeof *w->memb))
 			return -1;
-		w->lit[r->nlits++] = (litinfo){ str, 0 };
+		w->memb[r->nmemb++] = (setlit){ (uint32_t)g, (uint32_t)d };
+		w->lit[d].resp |= w->set[g].resp;
 	}
 	return 0;
 }
@@ -336,17 +351,10 @@ static int add_set_strings(ms_rules *r, setwork *w, size_t g)
  * left out whose common strings are looked for anyway is looked for after
  * all: it costs only the hits of its other strings, which are rare, and
  * keeps its pattern off the texts without it (each one taken can bring
- * others in, until none is left).  Then each kept set's strings,
- * duplicates kept (a set that lists a string twice had each occurrence
- * counted twice, and still has), and each string's sets.  Returns 0 or
+ * others in, until none is left).  Then each string's sets.  Returns 0 or
  * -1. */
 static int number_strings(ms_rules *r, setwork *w)
 {
-	typedef struct setlit {
-		uint32_t set, lit;
-	} setlit;
-	setlit *memb = NULL;
-	size_t capm = 0;
 	int more = 1;
 
 	for (size_t g = 0; g < r->nreqs; g++)
@@ -369,42 +377,26 @@ static int number_strings(ms_rules *r, setwork *w)
 			more = 1;
 		}
 	}
-	/* Each kept set's strings, as (set, string) pairs in order of sets,
-	 * then sorted by string by counting: lit_first[d + 1] is first the
-	 * number of d's sets, then where d's run starts, then where it ends. */
+	/* The (set, string) pairs sorted by string, by counting: lit_first[d +
+	 * 1] is first the number of d's sets, then where d's run starts, then
+	 * where it ends. */
 	r->lit_first = calloc(r->nlits + 1, sizeof *r->lit_first);
-	if (!r->lit_first)
-		return -1;
-	for (size_t g = 0; g < r->nreqs; g++)
-		for (size_t k = 0; w->set[g].kept && k < r->reqsets[g]->n; k++) {
-			uint64_t h;
-			size_t d = find_lit(w, r->reqsets[g]->strs[k], &h);
-
-			if (ms_grow(&memb, &capm, r->nmemb + 1, sizeof *memb)) {
-				free(memb);
-				return -1;
-			}
-			memb[r->nmemb++] = (setlit){ (uint32_t)g, (uint32_t)d };
-			w->lit[d].resp |= w->set[g].resp;
-			r->lit_first[d + 1]++;
-		}
 	r->lit_sets = malloc((r->nmemb ? r->nmemb : 1) * sizeof *r->lit_sets);
 	r->memb_lit = malloc((r->nmemb ? r->nmemb : 1) * sizeof *r->memb_lit);
-	if (!r->lit_sets || !r->memb_lit) {
-		free(memb);
+	if (!r->lit_first || !r->lit_sets || !r->memb_lit)
 		return -1;
-	}
+	for (size_t j = 0; j < r->nmemb; j++)
+		r->lit_first[w->memb[j].lit + 1]++;
 	for (size_t d = 0; d < r->nlits; d++)
 		r->lit_first[d + 1] += r->lit_first[d];
 	for (size_t j = 0; j < r->nmemb; j++) {
-		size_t at = r->lit_first[memb[j].lit]++;
-		r->lit_sets[at] = memb[j].set;
-		r->memb_lit[at] = memb[j].lit;
+		size_t at = r->lit_first[w->memb[j].lit]++;
+		r->lit_sets[at] = w->memb[j].set;
+		r->memb_lit[at] = w->memb[j].lit;
 	}
 	for (size_t d = r->nlits; d > 0; d--)
 		r->lit_first[d] = r->lit_first[d - 1];
 	r->lit_first[0] = 0;
-	free(memb);
 	return 0;
 }
 
@@ -444,6 +436,7 @@ out:
 	free(w.resp);
 	free(w.set);
 	free(w.lit);
+	free(w.memb);
 	ms_hidx_free(&w.lits);
 	return rc;
 }

@@ -190,7 +190,26 @@ static int build(ms_normtext *nt, const char *text, size_t len, int offsets)
 
 int ms_normtext_build(ms_normtext *nt, const char *text, size_t len)
 {
-	return build(nt, text, len, 1);
+	size_t nblk, k = 0;
+
+	if (build(nt, text, len, 1))
+		return -1;
+	/* The block index of the changes, for the lookups of many offsets
+	 * at once (ms_normtext_orig_sorted()). */
+	nblk = nt->len / MS_NT_BLOCK + 1;
+	if (nblk > nt->capblk) {
+		uint32_t *b = realloc(nt->blk, nblk * sizeof *b);
+		if (!b)
+			return -1;
+		nt->blk = b;
+		nt->capblk = nblk;
+	}
+	for (size_t b = 0; b < nblk; b++) {
+		while (k + 1 < nt->ncp && nt->cp_at[k + 1] <= b * MS_NT_BLOCK)
+			k++;
+		nt->blk[b] = (uint32_t)k;
+	}
+	return 0;
 }
 
 size_t ms_normtext_orig(const ms_normtext *nt, size_t i, size_t *hint)
@@ -211,25 +230,14 @@ void ms_normtext_orig_sorted(const ms_normtext *nt, uint32_t *v, size_t n)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (k + 1 < nt->ncp && nt->cp_at[k + 1] <= v[i]) {
-			/* Past the next change: the last one at or before v[i],
-			 * by steps that double, then bisection (offsets far
-			 * apart pass many changes, near ones few). */
-			size_t lo = k + 1, step = 1, hi;
-			while (lo + step < nt->ncp && nt->cp_at[lo + step] <= v[i]) {
-				lo += step;
-				step *= 2;
-			}
-			hi = lo + step < nt->ncp ? lo + step : nt->ncp;
-			while (hi - lo > 1) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (nt->cp_at[mid] <= v[i])
-					lo = mid;
-				else
-					hi = mid;
-			}
-			k = lo;
-		}
+		size_t b = nt->blk[v[i] / MS_NT_BLOCK];
+
+		/* From the last change before, or from the block's first: offsets
+		 * far apart pass many changes, near ones none. */
+		if (b > k)
+			k = b;
+		while (k + 1 < nt->ncp && nt->cp_at[k + 1] <= v[i])
+			k++;
 		v[i] = (uint32_t)(v[i] + nt->cp_delta[k]);
 	}
 }
@@ -239,6 +247,7 @@ void ms_normtext_free(ms_normtext *nt)
 	free(nt->s);
 	free(nt->cp_at);
 	free(nt->cp_delta);
+	free(nt->blk);
 	memset(nt, 0, sizeof *nt);
 }
 
