@@ -240,19 +240,26 @@ static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 	}
 	/* Each set learns how often its strings occur, enough to tell whether
 	 * a regex can match and around which set its windows go, and which
-	 * of its strings do. */
-	for (size_t i = 0; i < t->nlits_seen; i++) {
-		uint32_t d = t->lits_seen[i].lit;
-		size_t n = t->lits_seen[i].occ.n;
+	 * of its strings do.  (Locals: a few hundred entries a text.) */
+	{
+		offvec *occ = t->occ;
+		uint32_t *seen = t->sets_seen, *head = t->set_head, *next = t->memb_next;
+		size_t nseen = t->nsets_seen;
 
-		for (size_t j = r->lit_first[d]; j < r->lit_first[d + 1]; j++) {
-			uint32_t g = r->lit_sets[j];
-			if (!t->occ[g].n)
-				t->sets_seen[t->nsets_seen++] = g;
-			t->occ[g].n += n;
-			t->memb_next[j] = t->set_head[g];
-			t->set_head[g] = (uint32_t)j + 1;
+		for (size_t i = 0; i < t->nlits_seen; i++) {
+			uint32_t d = t->lits_seen[i].lit;
+			size_t n = t->lits_seen[i].occ.n;
+
+			for (size_t j = r->lit_first[d]; j < r->lit_first[d + 1]; j++) {
+				uint32_t g = r->lit_sets[j];
+				if (!occ[g].n)
+					seen[nseen++] = g;
+				occ[g].n += n;
+				next[j] = head[g];
+				head[g] = (uint32_t)j + 1;
+			}
 		}
+		t->nsets_seen = nseen;
 	}
 	return 0;
 }

@@ -260,7 +260,7 @@ static int weak_set(const ms_reqset *rs)
  * through its other sets.  A pattern whose sets are all weak keeps them:
  * without windows, some regexes (leading lookbehinds) run many times
  * slower. */
-static int set_needed(const ms_pattern *p, size_t q, const struct setwork *w)
+static int set_needed(const ms_pattern *p, size_t q, const setwork *w)
 {
 	const ms_reqset *rs = &p->req[q];
 
