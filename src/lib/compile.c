@@ -487,6 +487,9 @@ void ms_rules_destroy(ms_rules *r)
 	free(r->allocs);
 	free(r->reqsets);
 	free(r->patreq);
+	free(r->lit_first);
+	free(r->lit_sets);
+	free(r->memb_lit);
 	for (int k = 0; k < META_KINDS; k++)
 		free(r->meta[k]);
 	free(r->pats);

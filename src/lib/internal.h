@@ -150,13 +150,21 @@ typedef struct ms_normtext {
 	 * list is short. */
 	size_t *cp_at, *cp_delta;
 	size_t ncp, capcp;
+	/* Where to start looking: the last change at or before offset
+	 * b * MS_NT_BLOCK is cp_at[blk[b]]. */
+	uint32_t *blk;
+	size_t capblk;
 } ms_normtext;
+#define MS_NT_BLOCK 32
 
 int ms_normtext_build(ms_normtext *nt, const char *text, size_t len);
 /* Original offset of s[i] (i == len: the original length).  *hint, 0 at
  * first, carries the place found from one call to the next: lookups at
  * nearby offsets then cost a step or two. */
 size_t ms_normtext_orig(const ms_normtext *nt, size_t i, size_t *hint);
+/* The same for n offsets below nt->len in ascending order, in place: one
+ * walk along the changes, which skips to each offset's block. */
+void ms_normtext_orig_sorted(const ms_normtext *nt, uint32_t *v, size_t n);
 void ms_normtext_free(ms_normtext *nt);
 
 int ms_is_word_at(const unsigned char *s, size_t len, size_t i);   /* char starting at i */
@@ -196,6 +204,14 @@ size_t ms_sentence_limit(const char *text, size_t len, size_t n);
  * upper bound of the bytes a match can span before the string it contains
  * starts, or -1 when there is none. */
 char **ms_regex_literals(const char *pattern, size_t *n, long *maxprefix);
+
+/* Is the string, white space around it aside, one of the hundred or so
+ * commonest English words ("the", "your", "which")? */
+int ms_common_word(const char *str);
+/* Does a normalised string occur in nearly every English text: one byte,
+ * a common word, or a common sequence of two or three letters ("er",
+ * "ing")? */
+int ms_common_fragment(const char *str);
 
 /* A required set of a regex: every match contains one of its strings. */
 typedef struct ms_reqset {
@@ -324,16 +340,20 @@ typedef struct ms_rule_int {
 } ms_rule_int;
 
 /* What the scanner checks before it runs a regex: the occurrence lists of
- * its required sets, kept small and together. */
+ * its required sets, kept small and together.  Only the sets the automata
+ * look for are listed (a weak set is left out when the regex has a better
+ * one, see add_sets() in seal.c); which: each one's place in the pattern's
+ * req[] (for its maxprefix). */
 typedef struct ms_patreq {
 	uint32_t nreq;
 	uint32_t id[MS_MAX_REQSETS];
+	uint8_t which[MS_MAX_REQSETS];
 } ms_patreq;
 
 /* Automaton entry: a keyword of a signal, or a regex literal. */
 typedef struct ms_acent {
 	uint32_t is_literal;
-	size_t index;   /* keyword: signal index; literal: required set index */
+	size_t index;   /* keyword: signal index; literal: distinct string index */
 	size_t len;     /* normalised length */
 	int bound_start, bound_end; /* need word boundaries at these ends */
 } ms_acent;
@@ -352,6 +372,14 @@ struct ms_rules {
 	ms_reqset **reqsets;    /* the distinct required sets of all patterns */
 	ms_patreq *patreq;      /* per pattern, the ids of its sets (none: not windowed) */
 	size_t nreqs;
+	/* The distinct strings of the sets looked for: each is one automaton
+	 * entry, so an occurrence is reported once however many sets hold the
+	 * string ("help" is in nine).  The sets that hold string d are
+	 * lit_sets[lit_first[d] .. lit_first[d + 1]), and memb_lit[j] is the
+	 * string of entry j (a set that lists a string twice has two). */
+	size_t nlits, nmemb;    /* strings; entries of lit_sets */
+	size_t *lit_first;
+	uint32_t *lit_sets, *memb_lit;
 	ms_ac *ac;              /* every keyword and required string */
 	/* Only those of signals evaluated on a response: a response is scanned
 	 * with it when the record's prompt-side signals read its prompt (a

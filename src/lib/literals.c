@@ -304,7 +304,7 @@ static const char *trimmed(const char *s, size_t *len)
 	return s;
 }
 
-static int is_common_word(const char *str)
+int ms_common_word(const char *str)
 {
 	size_t lo = 0, hi = sizeof common_words / sizeof common_words[0];
 	size_t len;
@@ -351,6 +351,42 @@ static int is_common_pair(const char *str)
 	return 0;
 }
 
+/* The commonest three-letter sequences of English text (from the usual
+ * frequency tables), sorted: one occurs inside nearly every answer ("ing",
+ * "ent" in "treatment", "men" in "recommend" and "women"), wherever a regex
+ * has it from a suffix or an alternation of words that share it.  Other
+ * three-byte strings ("hiv", "nhs", "911") can be as rare as words. */
+static const char common_trigrams[][4] = {
+	"all", "and", "are", "ate", "ati", "com", "con", "cti", "ear", "ect", "ent", "ere",
+	"ers", "ess", "est", "eve", "for", "hat", "her", "his", "ica", "ing", "int", "ion",
+	"ist", "ith", "iti", "ive", "men", "nce", "not", "one", "ons", "our", "per", "pro",
+	"rat", "rea", "res", "sta", "ted", "ter", "tha", "the", "thi", "tio", "ver", "was",
+	"wit",
+};
+
+int ms_common_fragment(const char *str)
+{
+	size_t len = strlen(str), lo = 0, hi = MS_ARRAY_LEN(common_trigrams);
+
+	if (len > 7)
+		return 0; /* longer than any common word */
+	if (len < 2 || ms_common_word(str))
+		return 1;
+	if (len == 2)
+		return is_common_pair(str);
+	while (len == 3 && lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(common_trigrams[mid], str);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 /* How selective a set is likely to be: its shortest string, and 1 when a
  * string is one of the commonest words, or a common pair of letters. */
 static size_t score(sset *s)
@@ -363,7 +399,7 @@ static size_t score(sset *s)
 		const char *w = s->s[i];
 		while (*w == ' ')
 			w++;
-		if (is_common_word(w) ||
+		if (ms_common_word(w) ||
 		    (SLEN(s, i) - (size_t)(w - s->s[i]) == 2 && is_common_pair(w)))
 			q = 1;
 	}

@@ -21,24 +21,31 @@
 static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 {
 	size_t ns = r->nsigs ? r->nsigs : 1, np = r->npats ? r->npats : 1;
-	size_t nq = r->nreqs ? r->nreqs : 1;
+	size_t nq = r->nreqs ? r->nreqs : 1, nl = r->nlits ? r->nlits : 1;
+	size_t nm = r->nmemb ? r->nmemb : 1;
 
 	t->m = calloc(ns, sizeof *t->m);
 	t->state = calloc(ns, 1);
 	t->err = calloc(ns, sizeof *t->err);
 	t->occ = calloc(nq, sizeof *t->occ);
+	t->built = calloc(nq, 1);
+	t->sets_seen = malloc(nq * sizeof *t->sets_seen);
+	t->set_head = calloc(nq, sizeof *t->set_head);
+	t->lit_slot = calloc(nl, sizeof *t->lit_slot);
+	t->memb_next = malloc(nm * sizeof *t->memb_next);
 	t->pm = calloc(np, sizeof *t->pm);
 	t->prc = calloc(np, sizeof *t->prc);
 	t->cur = calloc(np, sizeof *t->cur);
 	t->nlive = malloc(ns * sizeof *t->nlive);
 	{
-		size_t nl = 1;
+		size_t nrefs = 1;
 		for (size_t i = 0; i < r->nsigs; i++)
-			nl += r->sigs[i].npats;
-		t->live = malloc(nl * sizeof *t->live);
+			nrefs += r->sigs[i].npats;
+		t->live = malloc(nrefs * sizeof *t->live);
 	}
 	t->in_prompt = in_prompt;
-	return t->m && t->state && t->err && t->occ && t->pm && t->prc && t->cur && t->nlive &&
+	return t->m && t->state && t->err && t->occ && t->built && t->sets_seen && t->set_head &&
+			       t->lit_slot && t->memb_next && t->pm && t->prc && t->cur && t->nlive &&
 			       t->live
 		       ? 0
 		       : -1;
@@ -63,6 +70,14 @@ static void textstate_free(textstate *t, const ms_rules *r)
 		for (size_t i = 0; i < r->nreqs; i++)
 			free(t->occ[i].v);
 	free(t->occ);
+	for (size_t i = 0; i < t->caplits_seen; i++)
+		free(t->lits_seen[i].occ.v);
+	free(t->lits_seen);
+	free(t->lit_slot);
+	free(t->built);
+	free(t->sets_seen);
+	free(t->set_head);
+	free(t->memb_next);
 	if (t->pm)
 		for (size_t i = 0; i < r->npats; i++)
 			free(t->pm[i].v);
@@ -238,6 +253,7 @@ static int file_hits(ms_scanner *s, textstate *t, size_t *hint)
 
 static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 {
+	const ms_rules *r = s->r;
 	const unsigned char *text = (const unsigned char *)t->nt.s;
 	size_t len = t->nt.len, hint = 0;
 
@@ -250,6 +266,29 @@ static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 		if (to == len)
 			break;
 		from = to;
+	}
+	/* Each set learns how often its strings occur, enough to tell whether
+	 * a regex can match and around which set its windows go, and which
+	 * of its strings do.  (Locals: a few hundred entries a text.) */
+	{
+		offvec *occ = t->occ;
+		uint32_t *seen = t->sets_seen, *head = t->set_head, *next = t->memb_next;
+		size_t nseen = t->nsets_seen;
+
+		for (size_t i = 0; i < t->nlits_seen; i++) {
+			uint32_t d = t->lits_seen[i].lit;
+			size_t n = t->lits_seen[i].occ.n;
+
+			for (size_t j = r->lit_first[d]; j < r->lit_first[d + 1]; j++) {
+				uint32_t g = r->lit_sets[j];
+				if (!occ[g].n)
+					seen[nseen++] = g;
+				occ[g].n += n;
+				next[j] = head[g];
+				head[g] = (uint32_t)j + 1;
+			}
+		}
+		t->nsets_seen = nseen;
 	}
 	return 0;
 }
@@ -265,11 +304,34 @@ static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size
 		spanvec *v;
 
 		if (e->is_literal) {
-			/* The windows need only where an occurrence starts. */
-			offvec *ov = &t->occ[e->index];
-			if (ms_grow(&ov->v, &ov->cap, ov->n + 1, sizeof *ov->v))
+			/* The windows need only where an occurrence starts, and
+			 * in the original text only for the sets they go around
+			 * (set_occurrences()). */
+			uint32_t slot = t->lit_slot[e->index];
+			offvec *ov;
+
+			if (!slot) {
+				/* The string's first occurrence: it takes the
+				 * next entry, whose buffer is kept from texts
+				 * before. */
+				size_t cap = t->caplits_seen;
+				if (t->nlits_seen == cap) {
+					if (ms_grow(&t->lits_seen, &cap, cap + 1, sizeof *t->lits_seen))
+						return -1;
+					memset(t->lits_seen + t->caplits_seen, 0,
+					       (cap - t->caplits_seen) * sizeof *t->lits_seen);
+					t->caplits_seen = cap;
+				}
+				slot = (uint32_t)++t->nlits_seen;
+				t->lits_seen[slot - 1].lit = (uint32_t)e->index;
+				t->lits_seen[slot - 1].orig = 0;
+				t->lits_seen[slot - 1].occ.n = 0;
+				t->lit_slot[e->index] = slot;
+			}
+			ov = &t->lits_seen[slot - 1].occ;
+			if (ov->n == ov->cap && ms_grow(&ov->v, &ov->cap, ov->n + 1, sizeof *ov->v))
 				return -1;
-			ov->v[ov->n++] = (uint32_t)ms_normtext_orig(&t->nt, start, &hint);
+			ov->v[ov->n++] = (uint32_t)start;
 			continue;
 		}
 		if (e->bound_start && ms_is_word_before(t->nt.s, start))
@@ -303,8 +365,14 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	memset(t->state, SIG_PENDING, r->nsigs);
 	memset(t->err, 0, r->nsigs * sizeof *t->err);
 	clear_errors(t);
-	for (size_t i = 0; i < r->nreqs; i++)
-		t->occ[i].n = 0;
+	for (size_t i = 0; i < t->nlits_seen; i++)
+		t->lit_slot[t->lits_seen[i].lit] = 0;
+	for (size_t i = 0; i < t->nsets_seen; i++) {
+		t->occ[t->sets_seen[i]].n = 0;
+		t->built[t->sets_seen[i]] = 0;
+		t->set_head[t->sets_seen[i]] = 0;
+	}
+	t->nlits_seen = t->nsets_seen = 0;
 	memset(t->prc, 0, r->npats * sizeof *t->prc);
 	memset(t->nlive, 0xff, r->nsigs * sizeof *t->nlive);
 	if (!text)
@@ -461,11 +529,10 @@ static int step_full(ms_scanner *s, textstate *t, const ms_pattern *p, patcur *c
  *
  * The window of occurrence i: 1 with its first start in *from and the
  * occurrence in *lit, 0 when it has none. */
-static int window_at(const textstate *t, const ms_pattern *p, const patcur *cur, size_t i,
-		     size_t *from, size_t *lit)
+static int window_at(const patcur *cur, size_t i, size_t *from, size_t *lit)
 {
-	const offvec *occ = &t->occ[p->req[cur->set].id];
-	long maxprefix = p->req[cur->set].maxprefix;
+	const offvec *occ = cur->occ;
+	long maxprefix = cur->maxprefix;
 	size_t l = occ->v[i], f = cur->pos;
 
 	if (l < cur->pos)
@@ -488,13 +555,13 @@ static int window_at(const textstate *t, const ms_pattern *p, const patcur *cur,
 static int step_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, patcur *cur,
 			 size_t bound, size_t *a, size_t *b)
 {
-	const offvec *occ = &t->occ[p->req[cur->set].id];
+	const offvec *occ = cur->occ;
 
 	for (; cur->i < occ->n; cur->i++) {
 		size_t from, lit;
 		int rc;
 
-		if (!window_at(t, p, cur, cur->i, &from, &lit))
+		if (!window_at(cur, cur->i, &from, &lit))
 			continue;
 		if (from >= bound)
 			return STEP_BOUND;
@@ -519,29 +586,63 @@ static size_t pattern_lower_bound(const textstate *t, const ms_pattern *p, patcu
 {
 	const offvec *occ;
 
-	if (!p->windowed)
+	if (!cur->occ)
 		return cur->pos;
-	occ = &t->occ[p->req[cur->set].id];
+	occ = cur->occ;
 	for (; cur->i < occ->n; cur->i++) {
 		size_t from, lit;
-		if (window_at(t, p, cur, cur->i, &from, &lit))
+		if (window_at(cur, cur->i, &from, &lit))
 			return from;
 	}
 	return SIZE_MAX;
 }
 
-static int cmp_off(const void *a, const void *b)
+/* The occurrences of one string, in the original text. */
+static const offvec *lit_occurrences(textstate *t, litocc *lo)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
+	if (!lo->orig) {
+		ms_normtext_orig_sorted(&t->nt, lo->occ.v, lo->occ.n);
+		lo->orig = 1;
+	}
+	return &lo->occ;
 }
 
-static int offsets_sorted(const offvec *v)
+/* Where the strings of set g start in the text, in order, in the original
+ * text; NULL when memory runs out.  When only one of its strings occurs,
+ * that string's list; else they are merged on first use, one list after
+ * the other from the back of the set's (each is in order already: one
+ * string's occurrences are found in order of their ends, all of the same
+ * length). */
+static const offvec *set_occurrences(const ms_scanner *s, textstate *t, uint32_t g)
 {
-	for (size_t i = 1; i < v->n; i++)
-		if (v->v[i] < v->v[i - 1])
-			return 0;
-	return 1;
+	const ms_rules *r = s->r;
+	offvec *ov = &t->occ[g];
+	uint32_t j = t->set_head[g];
+	size_t n = 0;
+
+	if (!j)
+		return ov; /* none (the caller checks that the set occurs) */
+	if (!t->memb_next[j - 1])
+		return lit_occurrences(t, &t->lits_seen[t->lit_slot[r->memb_lit[j - 1]] - 1]);
+	if (t->built[g])
+		return ov;
+	if (ov->n > ov->cap && ms_grow(&ov->v, &ov->cap, ov->n, sizeof *ov->v))
+		return NULL;
+	for (; j; j = t->memb_next[j - 1]) {
+		const offvec *sv =
+			lit_occurrences(t, &t->lits_seen[t->lit_slot[r->memb_lit[j - 1]] - 1]);
+		size_t a = n, b = sv->n, k = n + sv->n;
+
+		while (b > 0) {
+			if (a > 0 && ov->v[a - 1] > sv->v[b - 1])
+				ov->v[--k] = ov->v[--a];
+			else
+				ov->v[--k] = sv->v[--b];
+		}
+		n += sv->n;
+	}
+	t->built[g] = 1;
+	return ov;
 }
 
 /* What a regex call costs besides scanning, in bytes scanned. */
@@ -549,28 +650,28 @@ static int offsets_sorted(const offvec *v)
 
 enum { RUN_NOMEM = INT_MIN };
 
-/* Start the run of pattern pi on a text.  The caller has checked that every
- * required set occurs. */
-static void begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entry *pe)
+/* Start the run of pattern pi on a text: 0, or RUN_NOMEM.  The caller has
+ * checked that every required set occurs. */
+static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entry *pe)
 {
 	const ms_pattern *p = &s->r->pats[pi];
+	const ms_patreq *pr = &s->r->patreq[pi];
 	patcur *cur = &t->cur[pi];
 
 	t->pm[pi].n = 0;
 	t->prc[pi] = PAT_PARTIAL;
-	*cur = (patcur){ 0, 0, 0, 0 };
+	*cur = (patcur){ 0 };
 	pe->runs++;
-	if (p->windowed) {
+	if (p->windowed && pr->nreq) {
 		/* The windows go around the occurrences of the set that
 		 * promises the least work: a call per occurrence, and the bytes
 		 * the windows span (the whole text at worst when the prefix is
-		 * unbounded). */
+		 * unbounded).  The sets are those the automaton looks for. */
 		size_t best = 0, best_cost = (size_t)-1;
-		offvec *occ;
 
-		for (size_t q = 0; q < p->nreq; q++) {
-			size_t c = t->occ[p->req[q].id].n, cost;
-			long pre = p->req[q].maxprefix;
+		for (size_t q = 0; q < pr->nreq; q++) {
+			size_t c = t->occ[pr->id[q]].n, cost;
+			long pre = p->req[pr->which[q]].maxprefix;
 
 			cost = c * WINDOW_CALL_COST;
 			if (pre >= 0 && (size_t)pre < t->len / c)
@@ -582,13 +683,12 @@ static void begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_ent
 				best_cost = cost;
 			}
 		}
-		cur->set = (uint32_t)best;
-		occ = &t->occ[p->req[best].id];
-		/* Occurrences of several strings arrive in order of their ends;
-		 * the windows need their starts in order. */
-		if (!offsets_sorted(occ))
-			qsort(occ->v, occ->n, sizeof *occ->v, cmp_off);
+		cur->occ = set_occurrences(s, t, pr->id[best]);
+		if (!cur->occ)
+			return RUN_NOMEM;
+		cur->maxprefix = p->req[pr->which[best]].maxprefix;
 	}
+	return 0;
 }
 
 /* Find the next match of a started run and append it to t->pm[pi]: 1 when
@@ -610,8 +710,8 @@ static int pull_pattern(ms_scanner *s, textstate *t, size_t pi, size_t bound,
 	s->timed_out = 0;
 	s->callouts = 0;
 	s->deadline = t0 + (cur->used_ns < limit ? limit - cur->used_ns : 0);
-	rc = p->windowed ? step_windowed(s, t, p, cur, bound, &a, &b)
-			 : step_full(s, t, p, cur, &a, &b);
+	rc = cur->occ ? step_windowed(s, t, p, cur, bound, &a, &b)
+		      : step_full(s, t, p, cur, &a, &b);
 	cur->used_ns += now_ns() - t0;
 	if (rc == STEP_BOUND)
 		return STEP_BOUND;
@@ -698,7 +798,8 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 		if (t->prc[pi] == PAT_UNRUN) {
 			if (pattern_absent(r, t, pi))
 				continue;
-			begin_pattern(s, t, pi, pe);
+			if (begin_pattern(s, t, pi, pe))
+				return -1;
 		}
 		while ((rc = t->prc[pi]) == PAT_PARTIAL)
 			if (pull_pattern(s, t, pi, SIZE_MAX, pe) == RUN_NOMEM)
@@ -787,7 +888,8 @@ int ms_signal_first(ms_scanner *s, textstate *t, size_t si, int neg, unsigned wi
 			if (t->prc[pi] == PAT_UNRUN) {
 				if (pattern_absent(r, t, pi))
 					continue;
-				begin_pattern(s, t, pi, pe);
+				if (begin_pattern(s, t, pi, pe))
+					return -1;
 			}
 			live[nlive++] = (uint32_t)pi;
 		}

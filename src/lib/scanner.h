@@ -20,6 +20,15 @@ typedef struct offvec {
 	size_t n, cap;
 } offvec;
 
+/* The occurrences of a distinct required string in a text: offsets into
+ * the normalised text as filed, into the original one once `orig` (only
+ * the strings of a set that windows go around are mapped back). */
+typedef struct litocc {
+	offvec occ;
+	uint32_t lit;       /* the string (index in rules->lit_first) */
+	int orig;
+} litocc;
+
 enum { SIG_PENDING = 0, SIG_DONE = 1 };
 
 /* A regex's run on a text is resumable: its matches are found one at a time,
@@ -31,8 +40,12 @@ enum { PAT_UNRUN = 0, PAT_DONE = 1, PAT_PARTIAL = 2 };
 
 typedef struct patcur {
 	size_t pos;        /* unwindowed: next offset; windowed: end of the last match */
-	uint32_t i;        /* windowed: next occurrence of the set to try */
-	uint32_t set;      /* windowed: the required set whose occurrences anchor the windows */
+	/* Windowed: where the strings of the set the windows go around start
+	 * (NULL: the run is not windowed), the set's longest prefix before
+	 * its string (-1: unbounded), and the next occurrence to try. */
+	const offvec *occ;
+	long maxprefix;
+	size_t i;
 	uint64_t used_ns;  /* time spent in this run so far (the time limit is per run) */
 } patcur;
 
@@ -44,7 +57,21 @@ typedef struct textstate {
 	spanvec *m;         /* per signal: matches (keywords first, then regexes) */
 	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
 	const char **err;   /* per signal: error message of a failed regex run */
-	offvec *occ;        /* per required set: where its strings start */
+	/* Occurrences of the required strings, filed per distinct string, and
+	 * per set only when a regex's windows go around that set: occ[g].n is
+	 * how many times set g's strings occur, known once the text is
+	 * scanned, and occ[g].v lists where they start once built[g] (or the
+	 * list of its one string that occurs serves). */
+	offvec *occ;        /* per required set */
+	uint8_t *built;     /* per required set */
+	uint32_t *lit_slot; /* per distinct string: its entry in lits_seen + 1, 0: none */
+	litocc *lits_seen;  /* the strings that occur, nlits_seen of them */
+	uint32_t *sets_seen; /* the sets that occur, nsets_seen of them */
+	size_t nlits_seen, caplits_seen, nsets_seen;
+	/* The strings of set g that occur: entries of rules->lit_sets (+1),
+	 * from set_head[g] on along memb_next (0 ends the chain). */
+	uint32_t *set_head; /* per required set */
+	uint32_t *memb_next; /* per entry of rules->lit_sets */
 	spanvec *pm;        /* per original pattern: its matches found so far */
 	int *prc;           /* per original pattern: a PAT_ state, or -PCRE2 error */
 	struct patcur *cur; /* per original pattern: where its run stands */

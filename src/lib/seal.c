@@ -187,22 +187,106 @@ static int add_keywords(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, siz
 	return 0;
 }
 
-/* One automaton entry and one occurrence list per distinct set: packs
- * repeat sets (a list of professions after each verb of referral), and
- * each would otherwise report every occurrence.  A set goes in the
- * response automaton once a pattern of a response signal needs it. */
-static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t *cap)
+/* What add_sets() knows of each distinct set and each distinct string. */
+typedef struct setinfo {
+	uint8_t weak;     /* weak_set() */
+	uint8_t kept;     /* looked for: SET_NEEDED, SET_FREE (number_strings()), or 0 */
+	uint8_t resp;     /* a pattern of a response signal lists it */
+} setinfo;
+enum { SET_NEEDED = 1, SET_FREE = 2 };
+
+typedef struct litinfo {
+	const char *s;    /* borrowed from a set */
+	uint8_t resp;     /* it goes in the response automaton too */
+} litinfo;
+
+/* A string of a set (a set that lists a string twice has it twice: each
+ * occurrence was counted twice, and still is). */
+typedef struct setlit {
+	uint32_t set, lit;
+} setlit;
+
+typedef struct setwork {
+	uint8_t *resp;    /* per pattern: a response signal's (canonical ones) */
+	setinfo *set;
+	size_t capset;
+	litinfo *lit;
+	size_t caplit;
+	ms_hidx lits;     /* lit by string */
+	setlit *memb;     /* the strings of the sets kept, rules->nmemb of them */
+	size_t capmemb;
+} setwork;
+
+typedef struct litctx {
+	const litinfo *lit;
+	const char *s;    /* the string sought */
+} litctx;
+
+static int same_lit(const void *ctx, size_t d)
 {
-	size_t capsets = 0, capfirst = 0, *first = NULL;
-	uint8_t *resp = calloc(r->npats ? r->npats : 1, 1), *in_resp = NULL;
+	const litctx *x = ctx;
+	return strcmp(x->lit[d].s, x->s) == 0;
+}
+
+static size_t find_lit(const setwork *w, const char *str, uint64_t *h)
+{
+	litctx x = { w->lit, str };
+
+	*h = ms_hash(str, strlen(str), 0);
+	return ms_hidx_find(&w->lits, *h, same_lit, &x);
+}
+
+/* Is a required set weak: bound to occur in nearly every answer, so that
+ * looking for it costs automaton hits on every text and rules out almost
+ * none?  It is when one of its strings is (a set is as common as its
+ * commonest string), that is, when one is a common English word or
+ * sequence of letters (ms_common_fragment(): "your", "ing" of \w+ing, "men"
+ * inside "recommend" and "women").  Short strings are not weak as such:
+ * "hiv", "nhs" or "999" rule out most answers. */
+static int weak_set(const ms_reqset *rs)
+{
+	for (size_t k = 0; k < rs->n; k++)
+		if (ms_common_fragment(rs->strs[k]))
+			return 1;
+	return 0;
+}
+
+/* Must the automata look for set q of pattern p?  A required set serves
+ * twice: a text without it is skipped, and the windows may go around it.
+ * A weak set does neither well, so it is left out when the pattern has a
+ * set that is not weak and that gives windows as good a bound: one with a
+ * maxprefix, or any when the weak set has none either.  A set left out is
+ * not used for either purpose; the pattern's matches are the same, found
+ * through its other sets.  A pattern whose sets are all weak keeps them:
+ * without windows, some regexes (leading lookbehinds) run many times
+ * slower. */
+static int set_needed(const ms_pattern *p, size_t q, const setwork *w)
+{
+	const ms_reqset *rs = &p->req[q];
+
+	if (!w->set[rs->id].weak)
+		return 1;
+	for (size_t o = 0; o < p->nreq; o++) {
+		const ms_reqset *other = &p->req[o];
+		if (other->id != rs->id && !w->set[other->id].weak &&
+		    (other->maxprefix >= 0 || rs->maxprefix < 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* The distinct sets, numbered in r->reqsets (packs repeat sets: a list of
+ * professions after each verb of referral), and which of them the
+ * automata look for. */
+static int number_sets(ms_rules *r, setwork *w)
+{
+	size_t capsets = 0;
 	ms_hidx sets = { 0 };
 	int rc = -1;
 
-	if (!resp)
-		return -1;
 	for (size_t i = 0; i < r->nsigs; i++)
 		for (size_t k = 0; r->sigs[i].on_response && k < r->sigs[i].npats; k++)
-			resp[r->pats[r->sigs[i].pats[k]].canon] = 1;
+			w->resp[r->pats[r->sigs[i].pats[k]].canon] = 1;
 	for (size_t i = 0; i < r->npats; i++) {
 		ms_pattern *p = &r->pats[i];
 
@@ -214,42 +298,146 @@ static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t 
 			uint64_t h = hash_list(rs->strs, rs->n);
 			size_t g = ms_hidx_find(&sets, h, same_set, &x);
 
-			if (g != (size_t)-1) {
-				rs->id = g;
-				/* A set first met in a prompt pattern: its strings as
-				 * entered then, in the order of their entries. */
-				const ms_reqset *og = r->reqsets[g];
-				for (size_t k = 0; resp[i] && !in_resp[g] && k < og->n; k++)
-					if (ms_ac_builder_add(bresp, og->strs[k], strlen(og->strs[k]),
-							      (uint32_t)(first[g] + k)))
-						goto out;
-				in_resp[g] |= resp[i];
-				continue;
-			}
-			g = rs->id = r->nreqs;
-			if (ms_grow(&r->reqsets, &capsets, r->nreqs + 1, sizeof *r->reqsets) ||
-			    ms_grow(&first, &capfirst, r->nreqs + 1, sizeof *first) ||
-			    !(in_resp = realloc(in_resp, r->nreqs + 1)) ||
-			    ms_hidx_add(&sets, h, g))
-				goto out;
-			r->reqsets[r->nreqs++] = rs;
-			first[g] = r->nacents;
-			in_resp[g] = resp[i];
-			for (size_t k = 0; k < rs->n; k++) {
-				size_t len = strlen(rs->strs[k]);
-				if (ms_grow(&r->acents, cap, r->nacents + 1, sizeof *r->acents) ||
-				    add_entry(r, b, bresp, resp[i], rs->strs[k], len))
+			if (g == (size_t)-1) {
+				g = r->nreqs;
+				if (ms_grow(&r->reqsets, &capsets, g + 1, sizeof *r->reqsets) ||
+				    ms_grow(&w->set, &w->capset, g + 1, sizeof *w->set) ||
+				    ms_hidx_add(&sets, h, g))
 					goto out;
-				r->acents[r->nacents++] = (ms_acent){ 1, g, len, 0, 0 };
+				r->reqsets[r->nreqs++] = rs;
+				w->set[g] = (setinfo){ (uint8_t)weak_set(rs), 0, 0 };
 			}
+			rs->id = g;
+			w->set[g].resp |= w->resp[i];
 		}
+	}
+	for (size_t i = 0; i < r->npats; i++) {
+		const ms_pattern *p = &r->pats[i];
+		for (size_t q = 0; p->canon == i && q < p->nreq; q++)
+			if (set_needed(p, q, w))
+				w->set[p->req[q].id].kept = SET_NEEDED;
 	}
 	rc = 0;
 out:
 	ms_hidx_free(&sets);
-	free(resp);
-	free(in_resp);
-	free(first);
+	return rc;
+}
+
+/* Number the strings of set g that are not numbered yet, and note that
+ * the set holds each. */
+static int add_set_strings(ms_rules *r, setwork *w, size_t g)
+{
+	for (size_t k = 0; k < r->reqsets[g]->n; k++) {
+		const char *str = r->reqsets[g]->strs[k];
+		uint64_t h;
+		size_t d = find_lit(w, str, &h);
+
+		if (d == (size_t)-1) {
+			d = r->nlits;
+			if (ms_grow(&w->lit, &w->caplit, d + 1, sizeof *w->lit) ||
+			    ms_hidx_add(&w->lits, h, d))
+				return -1;
+			w->lit[r->nlits++] = (litinfo){ str, 0 };
+		}
+		if (ms_grow(&w->memb, &w->capmemb, r->nmemb + 1, sizeof *w->memb))
+			return -1;
+		w->memb[r->nmemb++] = (setlit){ (uint32_t)g, (uint32_t)d };
+		w->lit[d].resp |= w->set[g].resp;
+	}
+	return 0;
+}
+
+/* Number the distinct strings of the sets needed, first met first.  A set
+ * left out whose common strings are looked for anyway is looked for after
+ * all: it costs only the hits of its other strings, which are rare, and
+ * keeps its pattern off the texts without it (each one taken can bring
+ * others in, until none is left).  Then each string's sets.  Returns 0 or
+ * -1. */
+static int number_strings(ms_rules *r, setwork *w)
+{
+	int more = 1;
+
+	for (size_t g = 0; g < r->nreqs; g++)
+		if (w->set[g].kept == SET_NEEDED && add_set_strings(r, w, g))
+			return -1;
+	while (more) {
+		more = 0;
+		for (size_t g = 0; g < r->nreqs; g++) {
+			int all = !w->set[g].kept;
+			for (size_t k = 0; all && k < r->reqsets[g]->n; k++) {
+				uint64_t h;
+				const char *str = r->reqsets[g]->strs[k];
+				all = !ms_common_fragment(str) || find_lit(w, str, &h) != (size_t)-1;
+			}
+			if (!all)
+				continue;
+			w->set[g].kept = SET_FREE;
+			if (add_set_strings(r, w, g))
+				return -1;
+			more = 1;
+		}
+	}
+	/* The (set, string) pairs sorted by string, by counting: lit_first[d +
+	 * 1] is first the number of d's sets, then where d's run starts, then
+	 * where it ends. */
+	r->lit_first = calloc(r->nlits + 1, sizeof *r->lit_first);
+	r->lit_sets = malloc((r->nmemb ? r->nmemb : 1) * sizeof *r->lit_sets);
+	r->memb_lit = malloc((r->nmemb ? r->nmemb : 1) * sizeof *r->memb_lit);
+	if (!r->lit_first || !r->lit_sets || !r->memb_lit)
+		return -1;
+	for (size_t j = 0; j < r->nmemb; j++)
+		r->lit_first[w->memb[j].lit + 1]++;
+	for (size_t d = 0; d < r->nlits; d++)
+		r->lit_first[d + 1] += r->lit_first[d];
+	for (size_t j = 0; j < r->nmemb; j++) {
+		size_t at = r->lit_first[w->memb[j].lit]++;
+		r->lit_sets[at] = w->memb[j].set;
+		r->memb_lit[at] = w->memb[j].lit;
+	}
+	for (size_t d = r->nlits; d > 0; d--)
+		r->lit_first[d] = r->lit_first[d - 1];
+	r->lit_first[0] = 0;
+	return 0;
+}
+
+/* The required sets in the automata: one entry per distinct string, which
+ * the scanner files under the string and, from there, under the sets that
+ * hold it; a string goes in the response automaton too once a pattern of a
+ * response signal lists one of its sets.  Weak sets a pattern can do
+ * without are left out (set_needed()), unless another pattern needs them.
+ * Then the table the scanner checks before it runs a regex. */
+static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t *cap)
+{
+	setwork w = { 0 };
+	int rc = -1;
+
+	w.resp = calloc(r->npats ? r->npats : 1, 1);
+	if (!w.resp || number_sets(r, &w) || number_strings(r, &w))
+		goto out;
+	for (size_t d = 0; d < r->nlits; d++) {
+		size_t len = strlen(w.lit[d].s);
+		if (ms_grow(&r->acents, cap, r->nacents + 1, sizeof *r->acents) ||
+		    add_entry(r, b, bresp, w.lit[d].resp, w.lit[d].s, len))
+			goto out;
+		r->acents[r->nacents++] = (ms_acent){ 1, d, len, 0, 0 };
+	}
+	for (size_t i = 0; i < r->npats; i++) {
+		const ms_pattern *p = &r->pats[i];
+		ms_patreq *pr = &r->patreq[i];
+
+		for (size_t q = 0; p->windowed && q < p->nreq; q++)
+			if (w.set[p->req[q].id].kept) {
+				pr->which[pr->nreq] = (uint8_t)q;
+				pr->id[pr->nreq++] = (uint32_t)p->req[q].id;
+			}
+	}
+	rc = 0;
+out:
+	free(w.resp);
+	free(w.set);
+	free(w.lit);
+	free(w.memb);
+	ms_hidx_free(&w.lits);
 	return rc;
 }
 
@@ -262,19 +450,10 @@ static int build_automaton(ms_compiler *c)
 	if (!b || !bresp)
 		goto fail;
 	mark_on_response(r);
-	if (add_keywords(r, b, bresp, &cap) || (!r->no_prefilter && add_sets(r, b, bresp, &cap)))
-		goto fail;
 	r->patreq = calloc(r->npats ? r->npats : 1, sizeof *r->patreq);
-	if (!r->patreq)
+	if (!r->patreq || add_keywords(r, b, bresp, &cap) ||
+	    (!r->no_prefilter && add_sets(r, b, bresp, &cap)))
 		goto fail;
-	for (size_t i = 0; i < r->npats; i++) {
-		const ms_pattern *p = &r->pats[i];
-		if (!p->windowed)
-			continue;
-		r->patreq[i].nreq = (uint32_t)p->nreq;
-		for (size_t q = 0; q < p->nreq; q++)
-			r->patreq[i].id[q] = (uint32_t)p->req[q].id;
-	}
 	r->ac = ms_ac_build(b);
 	b = NULL;
 	r->ac_resp = ms_ac_build(bresp);

@@ -190,7 +190,26 @@ static int build(ms_normtext *nt, const char *text, size_t len, int offsets)
 
 int ms_normtext_build(ms_normtext *nt, const char *text, size_t len)
 {
-	return build(nt, text, len, 1);
+	size_t nblk, k = 0;
+
+	if (build(nt, text, len, 1))
+		return -1;
+	/* The block index of the changes, for the lookups of many offsets
+	 * at once (ms_normtext_orig_sorted()). */
+	nblk = nt->len / MS_NT_BLOCK + 1;
+	if (nblk > nt->capblk) {
+		uint32_t *b = realloc(nt->blk, nblk * sizeof *b);
+		if (!b)
+			return -1;
+		nt->blk = b;
+		nt->capblk = nblk;
+	}
+	for (size_t b = 0; b < nblk; b++) {
+		while (k + 1 < nt->ncp && nt->cp_at[k + 1] <= b * MS_NT_BLOCK)
+			k++;
+		nt->blk[b] = (uint32_t)k;
+	}
+	return 0;
 }
 
 size_t ms_normtext_orig(const ms_normtext *nt, size_t i, size_t *hint)
@@ -206,11 +225,29 @@ size_t ms_normtext_orig(const ms_normtext *nt, size_t i, size_t *hint)
 	return i + nt->cp_delta[k];
 }
 
+void ms_normtext_orig_sorted(const ms_normtext *nt, uint32_t *v, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t b = nt->blk[v[i] / MS_NT_BLOCK];
+
+		/* From the last change before, or from the block's first: offsets
+		 * far apart pass many changes, near ones none. */
+		if (b > k)
+			k = b;
+		while (k + 1 < nt->ncp && nt->cp_at[k + 1] <= v[i])
+			k++;
+		v[i] = (uint32_t)(v[i] + nt->cp_delta[k]);
+	}
+}
+
 void ms_normtext_free(ms_normtext *nt)
 {
 	free(nt->s);
 	free(nt->cp_at);
 	free(nt->cp_delta);
+	free(nt->blk);
 	memset(nt, 0, sizeof *nt);
 }
 

@@ -745,6 +745,20 @@ START_TEST(normalised_offsets)
 			size_t h2 = 0;
 			ck_assert_uint_eq(ms_normtext_orig(&nt, k, &hint), ms_normtext_orig(&nt, k, &h2));
 		}
+		/* and a list of offsets in order at once, every one or every
+		 * third (far apart, past several changes) */
+		for (size_t step = 1; step <= 3; step += 2) {
+			uint32_t v[64];
+			size_t nv = 0;
+
+			for (size_t k = 0; k < nt.len && nv < 64; k += step)
+				v[nv++] = (uint32_t)k;
+			ms_normtext_orig_sorted(&nt, v, nv);
+			for (size_t j = 0; j < nv; j++) {
+				size_t h2 = 0;
+				ck_assert_uint_eq(v[j], ms_normtext_orig(&nt, j * step, &h2));
+			}
+		}
 		ms_normtext_free(&nt);
 	}
 }
@@ -808,6 +822,26 @@ START_TEST(normalised_view_reference)
 				ck_assert_int_eq(nt.s[k], c >= 'A' && c <= 'Z' ? c + 32 : c);
 		}
 		ck_assert_uint_eq(ms_normtext_orig(&nt, nt.len, &hint), len);
+		/* offsets in order mapped at once, at gaps of 1 to 200 bytes
+		 * (from one change to the next, or past dozens) */
+		{
+			uint32_t *v = malloc((nt.len + 1) * sizeof *v);
+			size_t *at = malloc((nt.len + 1) * sizeof *at), nv = 0;
+
+			ck_assert(v && at);
+			for (size_t k = 0; k < nt.len; k += 1 + (seed >> 16) % 200) {
+				at[nv] = k;
+				v[nv++] = (uint32_t)k;
+				seed = seed * 1103515245u + 12345u;
+			}
+			ms_normtext_orig_sorted(&nt, v, nv);
+			for (size_t j = 0; j < nv; j++) {
+				size_t h2 = 0;
+				ck_assert_uint_eq(v[j], ms_normtext_orig(&nt, at[j], &h2));
+			}
+			free(v);
+			free(at);
+		}
 		ms_normtext_free(&nt);
 	}
 }
@@ -845,6 +879,126 @@ START_TEST(declared_required_strings)
 		ck_assert_int_eq(n[0][i], n[1][i]);
 	ck_assert_int_eq(n[1][0], 2);
 	ck_assert_int_eq(n[1][1], 0);
+}
+END_TEST
+
+/* Matches of each named signal in each text, with the prefilter on or off:
+ * n[pre][text * nsig + signal]. */
+static void counts_both_ways(const char *yaml, const char *const *texts, size_t ntexts,
+			     size_t nsig, long (*n)[64])
+{
+	ck_assert_uint_le(ntexts * nsig, 64);
+	for (int pre = 0; pre < 2; pre++) {
+		load_prefilter(yaml, pre);
+		for (size_t i = 0; i < ntexts; i++)
+			for (size_t k = 0; k < nsig; k++)
+				n[pre][i * nsig + k] = ms_scanner_signal_count(sc, k, texts[i],
+									       strlen(texts[i]));
+		teardown();
+	}
+	for (size_t j = 0; j < ntexts * nsig; j++)
+		ck_assert_msg(n[0][j] == n[1][j], "text %zu, signal %zu: %ld without the prefilter, "
+			      "%ld with it", j / nsig, j % nsig, n[0][j], n[1][j]);
+}
+
+/* A string in several required sets is one automaton entry: each of its
+ * occurrences is reported once, and every set that holds it learns of it.
+ * Sets of several strings get their occurrences merged in order. */
+START_TEST(shared_required_strings)
+{
+	static const char yaml[] =
+		"signals:\n"
+		"  - {id: a, patterns: ['\\b(?:help|assist)\\b']}\n"
+		"  - {id: b, patterns: ['\\b(?:help|guide)\\b']}\n"
+		"  - {id: c, patterns: ['\\bhelp\\b']}\n"
+		"  - {id: d, patterns: ['\\b(?:helpful|help) (?:me|us)\\b']}\n"
+		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: a}\n";
+	static const char *const texts[] = {
+		"help", "HELP me, help  us; helpful me", "assist, guide and help, assist",
+		"guide guide guide", "helpless helpful", "", "help us assist me help me",
+	};
+	long n[2][64];
+
+	load(yaml);
+	/* help, assist, guide and the four of d; help is in three sets */
+	ck_assert_uint_eq(rules->nlits, 7);
+	ck_assert_uint_eq(rules->nmemb, 9);
+	ck_assert_uint_eq(rules->lit_first[1] - rules->lit_first[0], 3);
+	teardown();
+	counts_both_ways(yaml, texts, MS_ARRAY_LEN(texts), 4, n);
+	/* text 1: a, b and c each find both "help"s (not "helpful"), d the
+	 * two without a double space */
+	ck_assert_int_eq(n[1][1 * 4 + 0], 2);
+	ck_assert_int_eq(n[1][1 * 4 + 1], 2);
+	ck_assert_int_eq(n[1][1 * 4 + 2], 2);
+	ck_assert_int_eq(n[1][1 * 4 + 3], 2);
+	ck_assert_int_eq(n[1][2 * 4 + 0], 3);
+	ck_assert_int_eq(n[1][2 * 4 + 1], 2);
+	ck_assert_int_eq(n[1][2 * 4 + 2], 1);
+	ck_assert_int_eq(n[1][3 * 4 + 1], 3);
+	ck_assert_int_eq(n[1][4 * 4 + 2], 0);
+	ck_assert_int_eq(n[1][6 * 4 + 3], 2);
+}
+END_TEST
+
+/* A weak required set (one of its strings occurs in nearly every text)
+ * is left out of the automaton when its regex has a strong one; the
+ * regex's matches are the same, whether or not the weak string occurs.
+ * Another regex that needs the weak string (it has no other set) brings
+ * it back, and then the weak set is looked for again: it costs nothing. */
+START_TEST(weak_required_sets)
+{
+	static const char one[] =
+		"signals:\n"
+		"  - {id: d, patterns: ['\\bcomfortable (?:\\w+ing|with that)\\b']}\n"
+		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: d}\n";
+	static const char two[] =
+		"signals:\n"
+		"  - {id: d, patterns: ['\\bcomfortable (?:\\w+ing|with that)\\b']}\n"
+		"  - {id: e, patterns: ['\\b\\w+ing\\b']}\n"
+		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: d}\n";
+	static const char *const texts[] = {
+		"I am not comfortable doing that", "comfortable with that", "comfortable with this",
+		"nothing is coming", "comfortable", "", "comfortable sharing; comfortable with that",
+		"Comfortable  ING, COMFORTABLE with that",
+	};
+	long n[2][64];
+
+	ck_assert(ms_common_fragment("ing"));
+	ck_assert(ms_common_fragment("your"));
+	ck_assert(ms_common_fragment("er"));
+	ck_assert(!ms_common_fragment("hiv"));
+	ck_assert(!ms_common_fragment("mg"));
+	ck_assert(!ms_common_fragment("comfortable"));
+
+	load(one);
+	ck_assert_uint_eq(nreq(rules, 0, 0), 2);
+	ck_assert_str_eq(req(rules, 0, 0, 1)[0], "ing");
+	/* only "comfortable" is looked for, and only its set checked */
+	ck_assert_uint_eq(rules->nlits, 1);
+	ck_assert_uint_eq(rules->patreq[0].nreq, 1);
+	ck_assert_uint_eq(rules->patreq[0].which[0], 0);
+	teardown();
+	counts_both_ways(one, texts, MS_ARRAY_LEN(texts), 1, n);
+	ck_assert_int_eq(n[1][0], 1);
+	ck_assert_int_eq(n[1][1], 1);
+	ck_assert_int_eq(n[1][2], 0);
+	ck_assert_int_eq(n[1][3], 0);
+	ck_assert_int_eq(n[1][6], 2);
+	ck_assert_int_eq(n[1][7], 1);
+
+	load(two);
+	ck_assert_uint_eq(rules->nlits, 3);
+	ck_assert_uint_eq(rules->patreq[0].nreq, 2);
+	ck_assert_uint_eq(rules->patreq[1].nreq, 1);
+	teardown();
+	counts_both_ways(two, texts, MS_ARRAY_LEN(texts), 2, n);
+	ck_assert_int_eq(n[1][0 * 2 + 1], 1);
+	ck_assert_int_eq(n[1][3 * 2 + 1], 2);
+	ck_assert_int_eq(n[1][6 * 2 + 0], 2);
 }
 END_TEST
 
@@ -1055,6 +1209,8 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, normalised_view_reference);
 	tcase_add_test(tc, declared_required_strings);
 	tcase_add_test(tc, shared_patterns);
+	tcase_add_test(tc, shared_required_strings);
+	tcase_add_test(tc, weak_required_sets);
 	tcase_add_test(tc, examples_run);
 	tcase_add_test(tc, regex_literals);
 	tcase_add_test(tc, ffi_entry_points);
