@@ -401,6 +401,11 @@ typedef struct unit {
 	size_t start, end;
 } unit;
 
+struct unitslot {
+	uint32_t first; /* the first unit with the slot's hash */
+	uint32_t count; /* how many units have it; 0: an empty slot */
+};
+
 /* A byte of a unit's words as it enters the unit's identity: letters in
  * lower case, digits and bytes of non-ASCII characters as they are, 0 for
  * everything else (which separates words). */
@@ -438,7 +443,8 @@ static int analyse_repeats(ms_scanner *s, textstate *t, unsigned minwords)
 {
 	const unsigned char *p = (const unsigned char *)t->text;
 	size_t len = t->len, i = 0, nu = 0, guard = len, nslots;
-	unit *u, *slot;
+	unit *u;
+	struct unitslot *slot;
 	uint64_t best;
 	size_t bestn = 1, first = 0;
 
@@ -524,34 +530,34 @@ static int analyse_repeats(ms_scanner *s, textstate *t, unsigned minwords)
 	}
 	if (nu < 2)
 		return 0;
-	/* Count each hash in an open-addressing table after the units, in
-	 * the same scratch: a slot's hash, its count in `start` (0: empty)
-	 * and its first unit in `end`.  At most half full. */
+	/* Count each hash in an open-addressing table: a slot holds the
+	 * first unit with that hash and how many there are (0: empty), 8
+	 * bytes, so that the table of a long text costs less than its units.
+	 * At most half full. */
 	for (nslots = 4; nslots < 2 * nu; nslots *= 2)
 		;
-	if (ms_grow(&s->units, &s->capunits, nu + nslots, sizeof *s->units))
+	if (nu > UINT32_MAX ||
+	    ms_grow(&s->uslots, &s->capuslots, nslots, sizeof *s->uslots))
 		return -1;
 	u = s->units;
-	slot = u + nu;
+	slot = s->uslots;
 	memset(slot, 0, nslots * sizeof *slot);
 	best = u[0].hash;
 	for (size_t k = 0; k < nu; k++) {
 		uint64_t h = u[k].hash;
 		size_t j = (size_t)(h ^ (h >> 29)) & (nslots - 1);
 
-		while (slot[j].start && slot[j].hash != h)
+		while (slot[j].count && u[slot[j].first].hash != h)
 			j = (j + 1) & (nslots - 1);
-		if (!slot[j].start++) {
-			slot[j].hash = h;
-			slot[j].end = k;
-		}
+		if (!slot[j].count++)
+			slot[j].first = (uint32_t)k;
 		/* The most frequent so far; of equals, the lowest hash.  The
 		 * unit that ends with the most occurrences is kept at the
 		 * moment it reaches them, and so is each of its equals. */
-		if (slot[j].start > bestn || (slot[j].start == bestn && h < best)) {
-			bestn = slot[j].start;
+		if (slot[j].count > bestn || (slot[j].count == bestn && h < best)) {
+			bestn = slot[j].count;
 			best = h;
-			first = slot[j].end;
+			first = slot[j].first;
 		}
 	}
 	if (bestn == 1) {

@@ -188,6 +188,7 @@ void ms_scanner_destroy(ms_scanner *s)
 	free(s->prof_pub);
 	free(s->prof_rules);
 	free(s->units);
+	free(s->uslots);
 	free(s->dtrig);
 	free(s->dtags);
 	free(s->trig.v);

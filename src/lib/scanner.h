@@ -147,6 +147,8 @@ struct ms_scanner {
 	size_t *liveoff;    /* per signal: where its part of textstate's live begins */
 	struct unit *units;      /* scratch of the repetition analysis (cond.c) */
 	size_t capunits;
+	struct unitslot *uslots; /* ... and its table of unit hashes */
+	size_t capuslots;
 };
 
 /* What one rule's evaluation carries. */
