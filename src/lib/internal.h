@@ -165,6 +165,10 @@ size_t ms_normtext_orig(const ms_normtext *nt, size_t i, size_t *hint);
 /* The same for n offsets below nt->len in ascending order, in place: one
  * walk along the changes, which skips to each offset's block. */
 void ms_normtext_orig_sorted(const ms_normtext *nt, uint32_t *v, size_t n);
+/* Give back the normalised bytes when they take more than `keep` (the
+ * offset map stays: the scanner reads the bytes only while the automaton
+ * runs, and maps offsets back later). */
+void ms_normtext_release_bytes(ms_normtext *nt, size_t keep);
 void ms_normtext_free(ms_normtext *nt);
 
 int ms_is_word_at(const unsigned char *s, size_t len, size_t i);   /* char starting at i */

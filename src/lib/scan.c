@@ -350,6 +350,8 @@ static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size
 
 /* ac: the automaton for the text, s->r->ac unless only response signals
  * will read it (s->r->ac_resp). */
+#define NT_KEEP_BYTES (4u << 20)
+
 static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t len,
 			const ms_ac *ac)
 {
@@ -378,9 +380,13 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	memset(t->nlive, 0xff, r->nsigs * sizeof *t->nlive);
 	if (!text)
 		return 0;
-	if (ms_normtext_build(&t->nt, text, len))
+	if (ms_normtext_build(&t->nt, text, len) || scan_hits(s, t, ac))
 		return -1;
-	return scan_hits(s, t, ac);
+	/* Nothing reads the normalised bytes after the automaton: those of a
+	 * long text are given back rather than kept through its evaluation
+	 * (a warm scanner keeps a usual answer's). */
+	ms_normtext_release_bytes(&t->nt, NT_KEEP_BYTES);
+	return 0;
 }
 
 /* Point s->pt at the prepared state of the record's prompt. */

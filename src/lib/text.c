@@ -242,6 +242,15 @@ void ms_normtext_orig_sorted(const ms_normtext *nt, uint32_t *v, size_t n)
 	}
 }
 
+void ms_normtext_release_bytes(ms_normtext *nt, size_t keep)
+{
+	if (nt->cap > keep) {
+		free(nt->s);
+		nt->s = NULL;
+		nt->cap = 0;
+	}
+}
+
 void ms_normtext_free(ms_normtext *nt)
 {
 	free(nt->s);
