@@ -179,9 +179,12 @@ static int add_keywords(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, siz
 			if (ms_grow(&r->acents, cap, r->nacents + 1, sizeof *r->acents) ||
 			    add_entry(r, b, bresp, sg->on_response, sg->kw[k], len))
 				return -1;
-			r->acents[r->nacents++] = (ms_acent){ 0, i, len,
-							       ms_is_word_byte_start(kw, len),
-							       ms_is_word_byte_end(kw, len) };
+			if (len > UINT32_MAX || i > UINT32_MAX)
+				return -1;
+			r->acents[r->nacents++] =
+				(ms_acent){ (uint32_t)i, (uint32_t)len, 0,
+					    (uint8_t)ms_is_word_byte_start(kw, len),
+					    (uint8_t)ms_is_word_byte_end(kw, len) };
 		}
 	}
 	return 0;
@@ -419,7 +422,9 @@ static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t 
 		if (ms_grow(&r->acents, cap, r->nacents + 1, sizeof *r->acents) ||
 		    add_entry(r, b, bresp, w.lit[d].resp, w.lit[d].s, len))
 			goto out;
-		r->acents[r->nacents++] = (ms_acent){ 1, d, len, 0, 0 };
+		if (len > UINT32_MAX || d > UINT32_MAX)
+			goto out;
+		r->acents[r->nacents++] = (ms_acent){ (uint32_t)d, (uint32_t)len, 1, 0, 0 };
 	}
 	for (size_t i = 0; i < r->npats; i++) {
 		const ms_pattern *p = &r->pats[i];
