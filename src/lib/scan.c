@@ -668,6 +668,7 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 	t->pm[pi].n = 0;
 	t->prc[pi] = PAT_PARTIAL;
 	*cur = (patcur){ 0 };
+	cur->deadline = now_ns() + (uint64_t)s->r->regex_time_ms * 1000000u;
 	pe->runs++;
 	if (p->windowed && pr->nreq) {
 		/* The windows go around the occurrences of the set that
@@ -703,23 +704,23 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
  * run stops there, to go on later), 0 when the run is over (t->prc[pi]
  * PAT_DONE), RUN_NOMEM,
  * or the (negative) PCRE2 error code of a failed run, also left in
- * t->prc[pi].  The time limit applies to the run as a whole: the time of
- * its earlier steps counts. */
+ * t->prc[pi].  The time limit applies to the run as a whole: its deadline
+ * is set when the run begins, and a step taken later has what remains (the
+ * steps of one run are all taken while one record is evaluated; reading the
+ * clock around every step cost more than the steps of most windows). */
 static int pull_pattern(ms_scanner *s, textstate *t, size_t pi, size_t bound,
 			ms_profile_entry *pe)
 {
 	const ms_pattern *p = &s->r->pats[pi];
 	patcur *cur = &t->cur[pi];
-	uint64_t t0 = now_ns(), limit = (uint64_t)s->r->regex_time_ms * 1000000u;
 	size_t a, b;
 	int rc;
 
 	s->timed_out = 0;
 	s->callouts = 0;
-	s->deadline = t0 + (cur->used_ns < limit ? limit - cur->used_ns : 0);
+	s->deadline = cur->deadline;
 	rc = cur->occ ? step_windowed(s, t, p, cur, bound, &a, &b)
 		      : step_full(s, t, p, cur, &a, &b);
-	cur->used_ns += now_ns() - t0;
 	if (rc == STEP_BOUND)
 		return STEP_BOUND;
 	if (rc == 0) {

@@ -46,7 +46,7 @@ typedef struct patcur {
 	const offvec *occ;
 	long maxprefix;
 	size_t i;
-	uint64_t used_ns;  /* time spent in this run so far (the time limit is per run) */
+	uint64_t deadline; /* of the run (CLOCK_MONOTONIC ns): the time limit is per run */
 } patcur;
 
 typedef struct textstate {
