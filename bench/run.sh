@@ -12,7 +12,8 @@
 #
 #   --quick        about a minute: 2,000 answers, short baselines, small scaling runs
 #   --answers N    size of the main corpus (default 20,000)
-#   --medscreen    the binary (default: build/medscreen, then medscreen on PATH)
+#   --medscreen    the binary (default: this tree's medscreen, then build/medscreen,
+#                  then medscreen on PATH; the one used is named at the start)
 #   --rules        rule pack directory (default: rules/)
 #   --prompts      prompt set (default: corpus/prompts.yaml)
 #   --workdir      where corpora and outputs go (default: a temporary directory)
@@ -48,7 +49,7 @@ while [ $# -gt 0 ]; do
 	--prompts) PROMPTS=$2; shift ;;
 	--workdir) WORK=$2; shift ;;
 	--keep) KEEP=1 ;;
-	-h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -75,7 +76,11 @@ else
 fi
 
 if [ -z "$MEDSCREEN" ]; then
-	if [ -x "$ROOT/build/medscreen" ]; then
+	# This tree's build first (in the tree, then in build/): an installed
+	# medscreen on PATH may be older than the sources being measured.
+	if [ -x "$ROOT/medscreen" ]; then
+		MEDSCREEN=$ROOT/medscreen
+	elif [ -x "$ROOT/build/medscreen" ]; then
 		MEDSCREEN=$ROOT/build/medscreen
 	elif command -v medscreen >/dev/null; then
 		MEDSCREEN=$(command -v medscreen)
@@ -100,6 +105,7 @@ LOG=$WORK/results.jsonl
 : >"$LOG"
 PY=python3
 
+MEDSCREEN_GIVEN=$MEDSCREEN
 # Snapshot the program, the pack and the prompts, so that every step measures
 # the same thing even if they are rebuilt or edited while the benchmark runs.
 if [ "$(head -c 4 "$MEDSCREEN" | od -An -c | tr -d ' ')" = '177ELF' ]; then
@@ -123,6 +129,7 @@ SCAN=(scan --rules "$RULES" --prompts "$PROMPTS" --format jsonl)
 T0=$(date +%s)
 
 say "== medscreen benchmark ($([ $QUICK = 1 ] && echo quick || echo full)), work directory $WORK"
+say "   binary: $MEDSCREEN_GIVEN"
 $PY "$HERE/report.py" machine --medscreen "$MEDSCREEN" >>"$LOG"
 
 say "-- building the naive baseline"
