@@ -5,9 +5,12 @@
  * the scanner builds the normalised view once and runs the keyword automaton
  * once; that pass yields every keyword match and where the strings of the
  * regexes' required sets occur.  A signal's regexes run lazily, the first
- * time a rule or the signal list asks for the signal, and only on texts that
- * hold a string of each of their sets.  All buffers are kept between
- * records, so a warm scanner allocates nothing. */
+ * time a rule or the signal list asks for the signal, only on texts that
+ * hold a string of each of their sets, and only as far as the question
+ * needs: whether the signal occurs, or where it first does, is answered
+ * from the regexes' first matches (ms_signal_first), and evidence from all
+ * of them (finish_signal).  All buffers are kept between records, so a warm
+ * scanner allocates nothing. */
 #include "config.h"
 
 #include <limits.h>
