@@ -771,6 +771,35 @@ static int pattern_absent(const ms_rules *r, const textstate *t, size_t pi)
 	return 0;
 }
 
+/* The regexes of signal si that can match the text (all their sets occur),
+ * started, in the signal's order: listed once per text at
+ * t->live + s->liveoff[si].  Returns how many, or -1 when memory runs out. */
+static long live_patterns(ms_scanner *s, textstate *t, size_t si)
+{
+	const ms_rules *r = s->r;
+	const ms_sig *sg = &r->sigs[si];
+	uint32_t *live = t->live + s->liveoff[si];
+	ms_profile_entry *pe = &s->prof[si];
+	size_t n = 0;
+
+	if (t->nlive[si] >= 0)
+		return t->nlive[si];
+	for (size_t k = 0; k < sg->npats; k++) {
+		size_t pi = sg->canon[k];
+
+		pe->evaluations++;
+		if (t->prc[pi] == PAT_UNRUN) {
+			if (pattern_absent(r, t, pi))
+				continue;
+			if (begin_pattern(s, t, pi, pe))
+				return -1;
+		}
+		live[n++] = (uint32_t)pi;
+	}
+	t->nlive[si] = (int32_t)n;
+	return (long)n;
+}
+
 /* Run the regexes of a signal and merge all its matches: sorted by start,
  * overlapping matches joined into one span. */
 static int finish_signal(ms_scanner *s, textstate *t, size_t si)
@@ -780,6 +809,7 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 	spanvec *m = &t->m[si];
 	uint64_t t0 = s->profiling ? now_ns() : 0;
 	ms_profile_entry *pe = &s->prof[si];
+	long nlive;
 
 	t->state[si] = SIG_DONE;
 	if (sg->base) {
@@ -800,18 +830,14 @@ static int finish_signal(ms_scanner *s, textstate *t, size_t si)
 				return -1;
 		return 0;
 	}
-	for (size_t k = 0; k < sg->npats; k++) {
-		size_t pi = sg->canon[k];
+	nlive = live_patterns(s, t, si);
+	if (nlive < 0)
+		return -1;
+	for (long k = 0; k < nlive; k++) {
+		size_t pi = t->live[s->liveoff[si] + (size_t)k];
 		const spanvec *pm = &t->pm[pi];
 		int rc;
 
-		pe->evaluations++;
-		if (t->prc[pi] == PAT_UNRUN) {
-			if (pattern_absent(r, t, pi))
-				continue;
-			if (begin_pattern(s, t, pi, pe))
-				return -1;
-		}
 		while ((rc = t->prc[pi]) == PAT_PARTIAL)
 			if (pull_pattern(s, t, pi, SIZE_MAX, pe) == RUN_NOMEM)
 				return -1;
@@ -889,22 +915,9 @@ int ms_signal_first(ms_scanner *s, textstate *t, size_t si, int neg, unsigned wi
 	}
 	t0 = s->profiling ? now_ns() : 0;
 	if (t->nlive[si] < 0) {
-		/* First question about the signal on this text: its regexes
-		 * that can match here (all their sets occur), started. */
-		nlive = 0;
-		for (size_t k = 0; k < sg->npats; k++) {
-			size_t pi = sg->canon[k];
-
-			pe->evaluations++;
-			if (t->prc[pi] == PAT_UNRUN) {
-				if (pattern_absent(r, t, pi))
-					continue;
-				if (begin_pattern(s, t, pi, pe))
-					return -1;
-			}
-			live[nlive++] = (uint32_t)pi;
-		}
-		t->nlive[si] = (int32_t)nlive;
+		/* First question about the signal on this text. */
+		if (live_patterns(s, t, si) < 0)
+			return -1;
 		sort_spans(kw);
 	}
 	nlive = (size_t)t->nlive[si];
