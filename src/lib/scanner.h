@@ -145,7 +145,7 @@ struct ms_scanner {
 	size_t *fidx;       /* scratch of ms_signal_first(): 3 x fmost entries */
 	size_t fmost;       /* the most regexes a signal has */
 	size_t *liveoff;    /* per signal: where its part of textstate's live begins */
-	struct unit *units;      /* scratch of the repetition analysis (cond.c) */
+	struct unit *units;      /* scratch of the repetition analysis (repeat.c) */
 	size_t capunits;
 	struct unitslot *uslots; /* ... and its table of unit hashes */
 	size_t capuslots;
@@ -174,6 +174,9 @@ textstate *ms_cond_text(ms_scanner *s, ms_on on, int sig_on_prompt);
 /* Byte offset of the end of the first `chars` characters or `sentences`
  * sentences of a text (0: no bound), whichever is further. */
 size_t ms_text_limit(textstate *t, size_t chars, size_t sentences);
+/* The repetition analysis of a text for units of at least minwords words
+ * (repeat.c): fills t's rep_ fields; -1 when memory runs out. */
+int ms_analyse_repeats(ms_scanner *s, textstate *t, unsigned minwords);
 /* Evaluate a condition (cond.c); its evidence is appended to ev, if given. */
 int ms_cond_eval(evalctx *e, const ms_cond *c, spanvec *ev);
 

@@ -5,7 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(MS_NO_SIMD)
 #include <emmintrin.h>
 #endif
 #include <strings.h>
@@ -124,7 +124,7 @@ static int build(ms_normtext *nt, const char *text, size_t len, int offsets)
 		char what;
 		size_t k;
 
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(MS_NO_SIMD)
 		/* Sixteen bytes at a time while they are ASCII with no white
 		 * space but single spaces: then the view is the text in lower
 		 * case, and the offsets do not shift.  (o <= i, so the store

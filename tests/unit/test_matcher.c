@@ -5,6 +5,8 @@
  * the .cases files of tests/data/matcher (test_cases.c). */
 #include "config.h"
 
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1026,6 +1028,164 @@ START_TEST(shared_patterns)
 }
 END_TEST
 
+/* ---- the repeated condition against a reference ----
+ * The scanner finds the most repeated unit in two passes (signatures from
+ * bit masks, then full hashes of the units whose signature recurs).  Here
+ * the units are cut and compared as strings, one byte at a time, straight
+ * from the definition in medscreen-rules(5), on generated texts that repeat
+ * sentences with their case, spacing, punctuation and list numbers changed,
+ * and whose units cross the scanner's 64-byte blocks. */
+
+typedef struct refunit {
+	char norm[512]; /* words in lower case, joined by single spaces */
+	size_t words, start, end;
+} refunit;
+
+static unsigned char ref_fold(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned char)(c - 'A' + 'a');
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 ? c : 0;
+}
+
+/* The units of at least minwords words; returns how many. */
+static size_t ref_units(const char *text, size_t len, unsigned minwords, refunit *u, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		refunit x = { { 0 }, 0, 0, 0 };
+		size_t k = 0;
+		int inword = 0;
+
+		while (i < len && !isalpha(p[i]) && p[i] < 0x80)
+			i++;
+		if (i == len)
+			break;
+		x.start = i;
+		for (; i < len; i++) {
+			unsigned char f = ref_fold(p[i]);
+			if (p[i] == '\n')
+				break;
+			if ((p[i] == '.' || p[i] == '!' || p[i] == '?') &&
+			    (i + 1 == len || p[i + 1] == ' ' || p[i + 1] == '\n'))
+				break;
+			if (!f) {
+				inword = 0;
+				continue;
+			}
+			if (!inword && x.words++)
+				x.norm[k++] = ' ';
+			inword = 1;
+			x.norm[k++] = (char)f;
+			x.end = i + 1;
+			ck_assert_uint_lt(k, sizeof x.norm - 1);
+		}
+		i++;
+		if (x.words >= minwords) {
+			ck_assert_uint_lt(n, cap);
+			u[n++] = x;
+		}
+	}
+	return n;
+}
+
+static uint64_t ref_fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+START_TEST(repeated_units_reference)
+{
+	static const char *const sentences[] = {
+		"drink plenty of water every day", "rest in a quiet dark room",
+		"see your doctor if the rash spreads", "take 2 tablets with food",
+		"call the clinic today", "keep the wound clean and dry",
+		"caf\xC3\xA9 au lait is fine", "ask your pharmacist about this medicine and the dose",
+		"a very long sentence about the side effects of the medicine that goes on and on past one block of the scanner",
+	};
+	static const char *const seps[] = { " ", "  ", ", ", " - ", " (", ") ", " / " };
+	static const char *const ends[] = { ". ", "!\n", "? ", "\n", ".\n\n", "... ", ".", "\n- " };
+	static const char *const heads[] = { "", "", "1. ", "- ", "* ", "12) ", "\xE2\x80\xA2 " };
+	static refunit u[256];
+	unsigned seed = 12345;
+	size_t fired = 0;
+
+	load("rules:\n"
+	     "  - {id: R, dimension: professionalism, severity: medium, title: t, message: m,\n"
+	     "     forbid: {repeated: {min: 2, words: 3}}}\n");
+	for (int round = 0; round < 3000; round++) {
+		char text[4096];
+		size_t len = 0, n, best = 0, nbest = 0, nref = 0;
+		int nsent = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 14;
+		int pool = 2 + round % 7;
+		const ms_result *res;
+		uint64_t bh = 0;
+
+		for (int k = 0; k < nsent; k++) {
+			const char *w = sentences[((seed = seed * 1103515245u + 12345u) >> 16) % pool];
+			const char *h = heads[((seed = seed * 1103515245u + 12345u) >> 16) % 7];
+			const char *e = ends[((seed = seed * 1103515245u + 12345u) >> 16) % 8];
+
+			len += (size_t)snprintf(text + len, sizeof text - len, "%s", h);
+			for (const char *c = w; *c; c++) {
+				unsigned r = (seed = seed * 1103515245u + 12345u) >> 16;
+				if (*c == ' ') {
+					len += (size_t)snprintf(text + len, sizeof text - len, "%s",
+								seps[r % 16 < 10 ? 0 : r % 7]);
+					continue;
+				}
+				text[len++] = r % 5 == 0 && *c >= 'a' && *c <= 'z' ? (char)(*c - 32) : *c;
+			}
+			/* Sometimes a sentence runs on into the next ("e.g.so"). */
+			len += (size_t)snprintf(text + len, sizeof text - len, "%s",
+						k % 11 == 10 ? "." : e);
+		}
+		text[len] = '\0';
+		n = ref_units(text, len, 3, u, 256);
+		/* The most frequent unit, of equals the lowest hash of its words. */
+		for (size_t a = 0; a < n; a++) {
+			size_t c = 0;
+			for (size_t b = 0; b < n; b++)
+				c += strcmp(u[a].norm, u[b].norm) == 0;
+			if (c > nbest || (c == nbest && ref_fnv(u[a].norm) < bh)) {
+				nbest = c;
+				bh = ref_fnv(u[a].norm);
+				best = a;
+			}
+		}
+		res = scan_rec(text, len, NULL, NULL, 0);
+		if (nbest < 2) {
+			ck_assert_msg(res->nfindings == 0, "fired on \"%s\"", text);
+			continue;
+		}
+		ck_assert_msg(res->nfindings == 1, "missed \"%s\"", text);
+		fired++;
+		/* The evidence: the later occurrences, in order. */
+		for (size_t b = best + 1; b < n; b++) {
+			if (strcmp(u[b].norm, u[best].norm) != 0)
+				continue;
+			ck_assert_uint_lt(nref, res->findings[0].nevidence);
+			ck_assert_msg(res->findings[0].evidence[nref].start == u[b].start &&
+					      res->findings[0].evidence[nref].end == u[b].end,
+				      "span %zu of \"%s\": %zu-%zu, expected %zu-%zu", nref, text,
+				      res->findings[0].evidence[nref].start,
+				      res->findings[0].evidence[nref].end, u[b].start, u[b].end);
+			nref++;
+		}
+		ck_assert_uint_eq(nref, res->findings[0].nevidence);
+	}
+	/* Both outcomes were tried, many times. */
+	ck_assert_uint_gt(fired, 500);
+	ck_assert_uint_lt(fired, 2900);
+	teardown();
+}
+END_TEST
+
 START_TEST(examples_run)
 {
 	ms_compiler *c;
@@ -1213,6 +1373,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, shared_required_strings);
 	tcase_add_test(tc, weak_required_sets);
 	tcase_add_test(tc, examples_run);
+	tcase_add_test(tc, repeated_units_reference);
 	tcase_add_test(tc, regex_literals);
 	tcase_add_test(tc, ffi_entry_points);
 	suite_add_tcase(s, tc);

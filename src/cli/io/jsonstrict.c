@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(MS_NO_SIMD)
 #include <emmintrin.h>
 #endif
 
@@ -42,7 +42,7 @@ static int hexval(unsigned char ch)
 
 size_t json_string_run(const unsigned char *p, size_t i, size_t len)
 {
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(MS_NO_SIMD)
 	/* 16 bytes at a time: a byte stops the run when it is the quote, the
 	 * backslash, or at most 0x1F (max(x, 0x1F) == 0x1F, an unsigned
 	 * compare SSE2 lacks otherwise).  Bytes from 0x80 up go on. */
