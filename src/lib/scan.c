@@ -100,16 +100,25 @@ static uint64_t now_ns(void);
 /* The callout each regex makes before it tries a start position (see
  * compile_timed() in parse.c): the run stops once past its deadline.  The
  * clock is read every 16 calls; what runs between two reads is a few start
- * positions' work, each bounded by the match limit and the text's length. */
+ * positions' work, each bounded by the match limit and the text's length.
+ * The first read sets the run's deadline: most runs end sooner, and never
+ * read the clock at all (reading it when each run began cost more than
+ * some signals' regexes). */
 static int on_callout(pcre2_callout_block *cb, void *data)
 {
 	ms_scanner *s = data;
+	uint64_t now;
 
 	(void)cb;
 	if (++s->callouts < 16)
 		return 0;
 	s->callouts = 0;
-	if (now_ns() < s->deadline)
+	now = now_ns();
+	if (!*s->deadline) {
+		*s->deadline = now + (uint64_t)s->r->regex_time_ms * 1000000u;
+		return 0;
+	}
+	if (now < *s->deadline)
 		return 0;
 	s->timed_out = 1;
 	return PCRE2_ERROR_CALLOUT;
@@ -285,8 +294,10 @@ static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 
 			for (size_t j = r->lit_first[d]; j < r->lit_first[d + 1]; j++) {
 				uint32_t g = r->lit_sets[j];
-				if (!occ[g].n)
+				if (!occ[g].n) {
 					seen[nseen++] = g;
+					t->built[g] = SET_SEEN;
+				}
 				occ[g].n += n;
 				next[j] = head[g];
 				head[g] = (uint32_t)j + 1;
@@ -634,7 +645,7 @@ static const offvec *set_occurrences(const ms_scanner *s, textstate *t, uint32_t
 		return ov; /* none (the caller checks that the set occurs) */
 	if (!t->memb_next[j - 1])
 		return lit_occurrences(t, &t->lits_seen[t->lit_slot[r->memb_lit[j - 1]] - 1]);
-	if (t->built[g])
+	if (t->built[g] == SET_BUILT)
 		return ov;
 	if (ov->n > ov->cap && ms_grow(&ov->v, &ov->cap, ov->n, sizeof *ov->v))
 		return NULL;
@@ -651,7 +662,7 @@ static const offvec *set_occurrences(const ms_scanner *s, textstate *t, uint32_t
 		}
 		n += sv->n;
 	}
-	t->built[g] = 1;
+	t->built[g] = SET_BUILT;
 	return ov;
 }
 
@@ -671,7 +682,6 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 	t->pm[pi].n = 0;
 	t->prc[pi] = PAT_PARTIAL;
 	*cur = (patcur){ 0 };
-	cur->deadline = now_ns() + (uint64_t)s->r->regex_time_ms * 1000000u;
 	pe->runs++;
 	if (p->windowed && pr->nreq) {
 		/* The windows go around the occurrences of the set that
@@ -708,9 +718,9 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
  * PAT_DONE), RUN_NOMEM,
  * or the (negative) PCRE2 error code of a failed run, also left in
  * t->prc[pi].  The time limit applies to the run as a whole: its deadline
- * is set when the run begins, and a step taken later has what remains (the
- * steps of one run are all taken while one record is evaluated; reading the
- * clock around every step cost more than the steps of most windows). */
+ * is set once, and a step taken later has what remains (the steps of one
+ * run are all taken while one record is evaluated; reading the clock around
+ * every step cost more than the steps of most windows). */
 static int pull_pattern(ms_scanner *s, textstate *t, size_t pi, size_t bound,
 			ms_profile_entry *pe)
 {
@@ -721,7 +731,7 @@ static int pull_pattern(ms_scanner *s, textstate *t, size_t pi, size_t bound,
 
 	s->timed_out = 0;
 	s->callouts = 0;
-	s->deadline = cur->deadline;
+	s->deadline = &cur->deadline;
 	rc = cur->occ ? step_windowed(s, t, p, cur, bound, &a, &b)
 		      : step_full(s, t, p, cur, &a, &b);
 	if (rc == STEP_BOUND)
@@ -766,7 +776,7 @@ static int pattern_absent(const ms_rules *r, const textstate *t, size_t pi)
 	const ms_patreq *q = &r->patreq[pi];
 
 	for (uint32_t j = 0; j < q->nreq; j++)
-		if (t->occ[q->id[j]].n == 0)
+		if (t->built[q->id[j]] == SET_ABSENT)
 			return 1;
 	return 0;
 }

@@ -30,6 +30,7 @@ typedef struct litocc {
 } litocc;
 
 enum { SIG_PENDING = 0, SIG_DONE = 1 };
+enum { SET_ABSENT = 0, SET_SEEN = 1, SET_BUILT = 2 };
 
 /* A regex's run on a text is resumable: its matches are found one at a time,
  * left to right, as far as a question about the text needs them.  Asking
@@ -46,7 +47,7 @@ typedef struct patcur {
 	const offvec *occ;
 	long maxprefix;
 	size_t i;
-	uint64_t deadline; /* of the run (CLOCK_MONOTONIC ns): the time limit is per run */
+	uint64_t deadline; /* of the run (CLOCK_MONOTONIC ns), 0 until its clock is first read */
 } patcur;
 
 typedef struct textstate {
@@ -60,10 +61,12 @@ typedef struct textstate {
 	/* Occurrences of the required strings, filed per distinct string, and
 	 * per set only when a regex's windows go around that set: occ[g].n is
 	 * how many times set g's strings occur, known once the text is
-	 * scanned, and occ[g].v lists where they start once built[g] (or the
-	 * list of its one string that occurs serves). */
+	 * scanned, and occ[g].v lists where they start once built[g] is
+	 * SET_BUILT (or the list of its one string that occurs serves).
+	 * built[g] also tells, in a byte the scanner reads for every regex it
+	 * considers, whether the set occurs at all. */
 	offvec *occ;        /* per required set */
-	uint8_t *built;     /* per required set */
+	uint8_t *built;     /* per required set: SET_ABSENT, SET_SEEN or SET_BUILT */
 	uint32_t *lit_slot; /* per distinct string: its entry in lits_seen + 1, 0: none */
 	litocc *lits_seen;  /* the strings that occur, nlits_seen of them */
 	uint32_t *sets_seen; /* the sets that occur, nsets_seen of them */
@@ -109,7 +112,7 @@ struct ms_scanner {
 	pcre2_match_context *mctx;
 	pcre2_match_context *mctx_window;   /* the same, with an offset limit */
 	pcre2_jit_stack *jstack;            /* of both contexts */
-	uint64_t deadline;  /* of the current regex run (CLOCK_MONOTONIC ns) */
+	uint64_t *deadline; /* that of the run being stepped (its patcur's) */
 	unsigned callouts;  /* calls since the clock was last read */
 	int timed_out;      /* the current run was stopped by its deadline */
 	/* The current record is an embedded example: scope fields it leaves
