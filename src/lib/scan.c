@@ -31,6 +31,7 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 	t->state = calloc(ns, 1);
 	t->err = calloc(ns, sizeof *t->err);
 	t->occ = calloc(nq, sizeof *t->occ);
+	t->setn = calloc(nq, sizeof *t->setn);
 	t->built = calloc(nq, 1);
 	t->sets_seen = malloc(nq * sizeof *t->sets_seen);
 	t->set_head = calloc(nq, sizeof *t->set_head);
@@ -47,7 +48,7 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 		t->live = malloc(nrefs * sizeof *t->live);
 	}
 	t->in_prompt = in_prompt;
-	return t->m && t->state && t->err && t->occ && t->built && t->sets_seen && t->set_head &&
+	return t->m && t->state && t->err && t->occ && t->setn && t->built && t->sets_seen && t->set_head &&
 			       t->lit_slot && t->memb_next && t->pm && t->prc && t->cur && t->nlive &&
 			       t->live
 		       ? 0
@@ -73,6 +74,7 @@ static void textstate_free(textstate *t, const ms_rules *r)
 		for (size_t i = 0; i < r->nreqs; i++)
 			free(t->occ[i].v);
 	free(t->occ);
+	free(t->setn);
 	for (size_t i = 0; i < t->caplits_seen; i++)
 		free(t->lits_seen[i].occ.v);
 	free(t->lits_seen);
@@ -135,7 +137,9 @@ ms_status ms_scanner_create(ms_scanner **out, const ms_rules *r)
 	if (!s)
 		return MS_ERR_NOMEM;
 	s->r = r;
-	s->md = pcre2_match_data_create(32, NULL);
+	/* One pair: a match's bounds are all the scanner reads (a regex with
+	 * groups then returns 0, "too small", with the bounds filled in). */
+	s->md = pcre2_match_data_create(1, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
 	s->mctx_window = pcre2_match_context_create(NULL);
 	s->prof = calloc(r->nsigs ? r->nsigs : 1, sizeof *s->prof);
@@ -284,7 +288,7 @@ static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 	 * a regex can match and around which set its windows go, and which
 	 * of its strings do.  (Locals: a few hundred entries a text.) */
 	{
-		offvec *occ = t->occ;
+		uint32_t *setn = t->setn;
 		uint32_t *seen = t->sets_seen, *head = t->set_head, *next = t->memb_next;
 		size_t nseen = t->nsets_seen;
 
@@ -294,11 +298,11 @@ static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 
 			for (size_t j = r->lit_first[d]; j < r->lit_first[d + 1]; j++) {
 				uint32_t g = r->lit_sets[j];
-				if (!occ[g].n) {
+				if (!setn[g]) {
 					seen[nseen++] = g;
 					t->built[g] = SET_SEEN;
 				}
-				occ[g].n += n;
+				setn[g] += (uint32_t)n;
 				next[j] = head[g];
 				head[g] = (uint32_t)j + 1;
 			}
@@ -386,6 +390,7 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 		t->lit_slot[t->lits_seen[i].lit] = 0;
 	for (size_t i = 0; i < t->nsets_seen; i++) {
 		t->occ[t->sets_seen[i]].n = 0;
+		t->setn[t->sets_seen[i]] = 0;
 		t->built[t->sets_seen[i]] = 0;
 		t->set_head[t->sets_seen[i]] = 0;
 	}
@@ -647,7 +652,7 @@ static const offvec *set_occurrences(const ms_scanner *s, textstate *t, uint32_t
 		return lit_occurrences(t, &t->lits_seen[t->lit_slot[r->memb_lit[j - 1]] - 1]);
 	if (t->built[g] == SET_BUILT)
 		return ov;
-	if (ov->n > ov->cap && ms_grow(&ov->v, &ov->cap, ov->n, sizeof *ov->v))
+	if (t->setn[g] > ov->cap && ms_grow(&ov->v, &ov->cap, t->setn[g], sizeof *ov->v))
 		return NULL;
 	for (; j; j = t->memb_next[j - 1]) {
 		const offvec *sv =
@@ -662,6 +667,7 @@ static const offvec *set_occurrences(const ms_scanner *s, textstate *t, uint32_t
 		}
 		n += sv->n;
 	}
+	ov->n = n;
 	t->built[g] = SET_BUILT;
 	return ov;
 }
@@ -691,7 +697,7 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 		size_t best = 0, best_cost = (size_t)-1;
 
 		for (size_t q = 0; q < pr->nreq; q++) {
-			size_t c = t->occ[pr->id[q]].n, cost;
+			size_t c = t->setn[pr->id[q]], cost;
 			long pre = p->req[pr->which[q]].maxprefix;
 
 			cost = c * WINDOW_CALL_COST;

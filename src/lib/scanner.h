@@ -59,13 +59,15 @@ typedef struct textstate {
 	uint8_t *state;     /* per signal: SIG_PENDING / SIG_DONE */
 	const char **err;   /* per signal: error message of a failed regex run */
 	/* Occurrences of the required strings, filed per distinct string, and
-	 * per set only when a regex's windows go around that set: occ[g].n is
+	 * per set only when a regex's windows go around that set: setn[g] is
 	 * how many times set g's strings occur, known once the text is
-	 * scanned, and occ[g].v lists where they start once built[g] is
+	 * scanned, and occ[g] lists where they start once built[g] is
 	 * SET_BUILT (or the list of its one string that occurs serves).
 	 * built[g] also tells, in a byte the scanner reads for every regex it
-	 * considers, whether the set occurs at all. */
+	 * considers, whether the set occurs at all.  (Counts and states are
+	 * apart from the lists: each text updates hundreds of them.) */
 	offvec *occ;        /* per required set */
+	uint32_t *setn;     /* per required set */
 	uint8_t *built;     /* per required set: SET_ABSENT, SET_SEEN or SET_BUILT */
 	uint32_t *lit_slot; /* per distinct string: its entry in lits_seen + 1, 0: none */
 	litocc *lits_seen;  /* the strings that occur, nlits_seen of them */
