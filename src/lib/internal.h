@@ -346,12 +346,13 @@ typedef struct ms_rule_int {
 /* What the scanner checks before it runs a regex: the occurrence lists of
  * its required sets, kept small and together.  Only the sets the automata
  * look for are listed (a weak set is left out when the regex has a better
- * one, see add_sets() in seal.c); which: each one's place in the pattern's
- * req[] (for its maxprefix). */
+ * one, see add_sets() in seal.c), with the maxprefix each has in the
+ * pattern's req[] (-1 also when it exceeds 32 bits): starting a run reads
+ * this table only. */
 typedef struct ms_patreq {
 	uint32_t nreq;
 	uint32_t id[MS_MAX_REQSETS];
-	uint8_t which[MS_MAX_REQSETS];
+	int32_t maxprefix[MS_MAX_REQSETS];
 } ms_patreq;
 
 /* Automaton entry: a keyword of a signal, or a regex literal. */

@@ -681,7 +681,6 @@ enum { RUN_NOMEM = INT_MIN };
  * checked that every required set occurs. */
 static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entry *pe)
 {
-	const ms_pattern *p = &s->r->pats[pi];
 	const ms_patreq *pr = &s->r->patreq[pi];
 	patcur *cur = &t->cur[pi];
 
@@ -689,7 +688,7 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 	t->prc[pi] = PAT_PARTIAL;
 	*cur = (patcur){ 0 };
 	pe->runs++;
-	if (p->windowed && pr->nreq) {
+	if (pr->nreq) { /* sets are listed for windowed patterns only */
 		/* The windows go around the occurrences of the set that
 		 * promises the least work: a call per occurrence, and the bytes
 		 * the windows span (the whole text at worst when the prefix is
@@ -698,7 +697,7 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 
 		for (size_t q = 0; q < pr->nreq; q++) {
 			size_t c = t->setn[pr->id[q]], cost;
-			long pre = p->req[pr->which[q]].maxprefix;
+			long pre = pr->maxprefix[q];
 
 			cost = c * WINDOW_CALL_COST;
 			if (pre >= 0 && (size_t)pre < t->len / c)
@@ -713,7 +712,7 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 		cur->occ = set_occurrences(s, t, pr->id[best]);
 		if (!cur->occ)
 			return RUN_NOMEM;
-		cur->maxprefix = p->req[pr->which[best]].maxprefix;
+		cur->maxprefix = pr->maxprefix[best];
 	}
 	return 0;
 }
@@ -800,10 +799,10 @@ static long live_patterns(ms_scanner *s, textstate *t, size_t si)
 
 	if (t->nlive[si] >= 0)
 		return t->nlive[si];
+	pe->evaluations += sg->npats;
 	for (size_t k = 0; k < sg->npats; k++) {
 		size_t pi = sg->canon[k];
 
-		pe->evaluations++;
 		if (t->prc[pi] == PAT_UNRUN) {
 			if (pattern_absent(r, t, pi))
 				continue;

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -432,7 +433,9 @@ static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t 
 
 		for (size_t q = 0; p->windowed && q < p->nreq; q++)
 			if (w.set[p->req[q].id].kept) {
-				pr->which[pr->nreq] = (uint8_t)q;
+				long pre = p->req[q].maxprefix;
+
+				pr->maxprefix[pr->nreq] = pre <= INT32_MAX ? (int32_t)pre : -1;
 				pr->id[pr->nreq++] = (uint32_t)p->req[q].id;
 			}
 	}
