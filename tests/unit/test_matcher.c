@@ -983,7 +983,8 @@ START_TEST(weak_required_sets)
 	/* only "comfortable" is looked for, and only its set checked */
 	ck_assert_uint_eq(rules->nlits, 1);
 	ck_assert_uint_eq(rules->patreq[0].nreq, 1);
-	ck_assert_uint_eq(rules->patreq[0].which[0], 0);
+	ck_assert_uint_eq(rules->patreq[0].id[0], rules->pats[0].req[0].id);
+	ck_assert_int_eq(rules->patreq[0].maxprefix[0], rules->pats[0].req[0].maxprefix);
 	teardown();
 	counts_both_ways(one, texts, MS_ARRAY_LEN(texts), 1, n);
 	ck_assert_int_eq(n[1][0], 1);
