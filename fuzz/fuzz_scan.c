@@ -1,6 +1,6 @@
 /* libFuzzer target: arbitrary bytes as an answer, screened by a rule set
- * that exercises keywords, regexes with windows, negation, position and
- * counts.  The prefiltered scan must match a scan without the prefilter. */
+ * that exercises keywords, regexes with windows, negation, position,
+ * counts and repeated units.  The prefiltered scan must match a scan without the prefilter. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,7 +30,9 @@ static const char rules_yaml[] =
 	"  - {id: C, dimension: professionalism, severity: low, title: t, message: m,\n"
 	"     forbid: {signal: hedge, min: 2}}\n"
 	"  - {id: D, dimension: fairness, severity: low, title: t, message: m,\n"
-	"     forbid: {signal: hedge, min: 0}}\n";
+	"     forbid: {signal: hedge, min: 0}}\n"
+	"  - {id: E, dimension: professionalism, severity: low, title: t, message: m,\n"
+	"     forbid: {repeated: {min: 2, words: 2}}}\n";
 
 static ms_rules *rules[2];
 static ms_scanner *scanners[2];
