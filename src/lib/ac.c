@@ -1,7 +1,8 @@
 /* Aho-Corasick automaton over bytes, compiled to a dense transition table on
- * a compressed alphabet (only the bytes that occur in some pattern get a
- * column of their own; every other byte shares column 0).  One pass over a
- * text reports every occurrence of every pattern.
+ * a compressed alphabet (the bytes that occur in many patterns get a column
+ * of their own, the rarer ones share a few, with the patterns that hold them
+ * compared where reported; every other byte shares column 0).  One pass
+ * over a text reports every occurrence of every pattern.
  *
  * The trie holds only the first `prefix` bytes of each pattern; the rest of
  * a longer pattern is compared where its head was found.  Rule packs list
@@ -31,10 +32,14 @@ typedef struct acout {
 	uint32_t next;   /* index+1 of next output of the same state, 0: none */
 	uint32_t toff;   /* the pattern's tail (what the trie does not hold) */
 	uint32_t tlen;   /* in tails; 0: the trie holds all of it */
+	uint8_t hlen;    /* bytes of its head (in the trie) */
+	uint8_t verify;  /* its head has a byte of a shared class: compared, */
+			 /* from its copy just before the tail */
 } acout;
 
 struct ms_ac {
 	uint8_t cls[256];
+	uint8_t shared[256];  /* the byte's class is a shared one */
 	uint32_t ncls;
 	uint32_t nstates;
 	uint32_t ndense;    /* states 0 .. ndense-1 have full rows */
@@ -64,7 +69,20 @@ typedef struct acflat {
 	uint32_t toff;      /* the tail (what the trie does not hold) */
 	uint32_t tlen;      /* 0: the trie holds all of the pattern */
 	uint8_t t0;         /* the tail's first byte, compared before the tail is read */
+	uint8_t hlen, verify; /* as in acout */
 } acflat;
+
+/* Bytes with a class of their own: letters, digits, the space, and any
+ * other byte that at least this many patterns' heads hold.  The rest of the
+ * bytes that patterns hold (rare punctuation, most bytes of non-ASCII
+ * characters: 62 of the 109 in the default pack, in under 1% of its
+ * patterns) share three classes (ASCII, UTF-8 lead bytes, continuation
+ * bytes), which makes each row of the table half as wide (51 classes
+ * instead of 110); a pattern whose head has one of them is compared where
+ * the automaton reports it.  Lead and continuation bytes are kept apart so
+ * that a text of emoji or CJK characters does not follow the paths of
+ * every non-ASCII pattern at once. */
+#define OWN_CLASS_MIN 8
 
 /* Bytes of full transition rows at most: every state of the default pack
  * gets one (some 5 MiB); much larger sets keep rows for their shallowest
@@ -156,7 +174,8 @@ static int flatten_reports(ms_ac *ac)
 			for (uint32_t o = ac->out[t]; o; o = ac->outs[o - 1].next) {
 				const acout *po = &ac->outs[o - 1];
 				ac->flat[k++] = (acflat){ po->id, po->toff, po->tlen,
-							  po->tlen ? (uint8_t)ac->tails[po->toff] : 0 };
+							  po->tlen ? (uint8_t)ac->tails[po->toff] : 0,
+							  po->hlen, po->verify };
 			}
 	}
 	ac->rep_off[ac->nstates] = (uint32_t)k;
@@ -202,22 +221,61 @@ ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix)
 
 	if (!ac)
 		goto fail;
-	/* Alphabet classes: the bytes that occur in some pattern. */
+	/* Alphabet classes: the bytes that occur in some pattern's head, each
+	 * its own or one of three shared ones (OWN_CLASS_MIN). */
 	if (prefix < 1)
 		prefix = 1;
-	ac->ncls = 1;
+	if (prefix > 255)
+		prefix = 255; /* a head's length is kept in a byte */
+	{
+		size_t uses[256] = { 0 };
+		uint8_t shared_lo = 0, shared_hi = 0, shared_lead = 0;
+
+		for (size_t i = 0; i < b->n; i++) {
+			size_t head = b->pats[i].len < prefix ? b->pats[i].len : prefix;
+			uint8_t seen[256] = { 0 };
+
+			for (size_t j = 0; j < head; j++) {
+				uint8_t c = (uint8_t)b->pats[i].s[j];
+				if (!seen[c]++)
+					uses[c]++;
+			}
+		}
+		ac->ncls = 1;
+		for (int c = 0; c < 256; c++) {
+			if (!uses[c])
+				continue;
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == ' ' || uses[c] >= OWN_CLASS_MIN) {
+				ac->cls[c] = (uint8_t)ac->ncls++;
+			} else if (c < 0x80) {
+				if (!shared_lo)
+					shared_lo = (uint8_t)ac->ncls++;
+				ac->cls[c] = shared_lo;
+				ac->shared[c] = 1;
+			} else if (c < 0xC0) {
+				if (!shared_hi)
+					shared_hi = (uint8_t)ac->ncls++;
+				ac->cls[c] = shared_hi;
+				ac->shared[c] = 1;
+			} else {
+				if (!shared_lead)
+					shared_lead = (uint8_t)ac->ncls++;
+				ac->cls[c] = shared_lead;
+				ac->shared[c] = 1;
+			}
+		}
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		size_t head = b->pats[i].len < prefix ? b->pats[i].len : prefix;
+		int verify = 0;
 
+		for (size_t j = 0; j < head; j++)
+			verify |= ac->shared[(uint8_t)b->pats[i].s[j]];
 		total += head;
-		ntail += b->pats[i].len - head;
+		ntail += b->pats[i].len - head + (verify ? head : 0);
 		if (head > ac->maxlen)
 			ac->maxlen = head;
-		for (size_t j = 0; j < head; j++) {
-			uint8_t c = (uint8_t)b->pats[i].s[j];
-			if (!ac->cls[c])
-				ac->cls[c] = (uint8_t)ac->ncls++;
-		}
 	}
 	if (ac->ncls > 256 || total > UINT32_MAX / 2 || ntail > UINT32_MAX / 2)
 		goto fail;
@@ -239,8 +297,12 @@ ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix)
 		acpat *p = &b->pats[i];
 		size_t head = p->len < prefix ? p->len : prefix;
 
+		int verify = 0;
+
 		for (size_t j = 0; j < head; j++) {
 			uint32_t c = ac->cls[(uint8_t)p->s[j]];
+
+			verify |= ac->shared[(uint8_t)p->s[j]];
 			uint32_t t = s ? trie_child(child, sib, ecls, s, c) : root[c];
 			if (!t) {
 				t = n++;
@@ -252,8 +314,14 @@ ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix)
 			}
 			s = t;
 		}
+		if (verify) {
+			/* The head, just before the tail. */
+			memcpy(ac->tails + ntail, p->s, head);
+			ntail += head;
+		}
 		ac->outs[ac->nouts] = (acout){ p->id, out[s], (uint32_t)ntail,
-					       (uint32_t)(p->len - head) };
+					       (uint32_t)(p->len - head), (uint8_t)head,
+					       (uint8_t)verify };
 		memcpy(ac->tails + ntail, p->s + head, p->len - head);
 		ntail += p->len - head;
 		out[s] = (uint32_t)++ac->nouts;
@@ -423,6 +491,8 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
 	for (; f < e; f++) {
 		if (f->tlen && (f->tlen > len - end || f->t0 != text[end] ||
 				tail_differs(text + end, ac->tails + f->toff, f->tlen)))
+			continue;
+		if (f->verify && memcmp(text + end - f->hlen, ac->tails + f->toff - f->hlen, f->hlen))
 			continue;
 		if (b->n == b->cap) {
 			size_t cap = b->cap ? b->cap * 2 : 256;
