@@ -85,7 +85,7 @@ typedef struct acflat {
 #define OWN_CLASS_MIN 8
 
 /* Bytes of full transition rows at most: every state of the default pack
- * gets one (some 5 MiB); much larger sets keep rows for their shallowest
+ * gets one (some 2 MiB); much larger sets keep rows for their shallowest
  * states, where a scan spends nearly all its time. */
 #define DENSE_BYTES (8u * 1024u * 1024u)
 
