@@ -228,17 +228,18 @@ ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix)
 	if (prefix > 255)
 		prefix = 255; /* a head's length is kept in a byte */
 	{
-		size_t uses[256] = { 0 };
+		size_t uses[256] = { 0 }, last[256] = { 0 }; /* last: pattern + 1 that counted it */
 		uint8_t shared_lo = 0, shared_hi = 0, shared_lead = 0;
 
 		for (size_t i = 0; i < b->n; i++) {
 			size_t head = b->pats[i].len < prefix ? b->pats[i].len : prefix;
-			uint8_t seen[256] = { 0 };
 
 			for (size_t j = 0; j < head; j++) {
 				uint8_t c = (uint8_t)b->pats[i].s[j];
-				if (!seen[c]++)
+				if (last[c] != i + 1) {
+					last[c] = i + 1;
 					uses[c]++;
+				}
 			}
 		}
 		ac->ncls = 1;

@@ -364,9 +364,14 @@ static const char common_trigrams[][4] = {
 	"wit",
 };
 
+static int cmp_trigram(const void *key, const void *entry)
+{
+	return strcmp(key, entry);
+}
+
 int ms_common_fragment(const char *str)
 {
-	size_t len = strlen(str), lo = 0, hi = MS_ARRAY_LEN(common_trigrams);
+	size_t len = strlen(str);
 
 	if (len > 7)
 		return 0; /* longer than any common word */
@@ -374,17 +379,8 @@ int ms_common_fragment(const char *str)
 		return 1;
 	if (len == 2)
 		return is_common_pair(str);
-	while (len == 3 && lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(common_trigrams[mid], str);
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return len == 3 && bsearch(str, common_trigrams, MS_ARRAY_LEN(common_trigrams),
+				   sizeof common_trigrams[0], cmp_trigram) != NULL;
 }
 
 /* How selective a set is likely to be: its shortest string, and 1 when a

@@ -32,7 +32,7 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 	t->err = calloc(ns, sizeof *t->err);
 	t->occ = calloc(nq, sizeof *t->occ);
 	t->setn = calloc(nq, sizeof *t->setn);
-	t->built = calloc(nq, 1);
+	t->setstate = calloc(nq, 1);
 	t->sets_seen = malloc(nq * sizeof *t->sets_seen);
 	t->set_head = calloc(nq, sizeof *t->set_head);
 	t->lit_slot = calloc(nl, sizeof *t->lit_slot);
@@ -48,9 +48,9 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 		t->live = malloc(nrefs * sizeof *t->live);
 	}
 	t->in_prompt = in_prompt;
-	return t->m && t->state && t->err && t->occ && t->setn && t->built && t->sets_seen && t->set_head &&
-			       t->lit_slot && t->memb_next && t->pm && t->prc && t->cur && t->nlive &&
-			       t->live
+	return t->m && t->state && t->err && t->occ && t->setn && t->setstate && t->sets_seen &&
+			       t->set_head && t->lit_slot && t->memb_next && t->pm && t->prc &&
+			       t->cur && t->nlive && t->live
 		       ? 0
 		       : -1;
 }
@@ -79,7 +79,7 @@ static void textstate_free(textstate *t, const ms_rules *r)
 		free(t->lits_seen[i].occ.v);
 	free(t->lits_seen);
 	free(t->lit_slot);
-	free(t->built);
+	free(t->setstate);
 	free(t->sets_seen);
 	free(t->set_head);
 	free(t->memb_next);
@@ -300,7 +300,7 @@ static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 				uint32_t g = r->lit_sets[j];
 				if (!setn[g]) {
 					seen[nseen++] = g;
-					t->built[g] = SET_SEEN;
+					t->setstate[g] = SET_SEEN;
 				}
 				setn[g] += (uint32_t)n;
 				next[j] = head[g];
@@ -391,7 +391,7 @@ static int prepare_text(ms_scanner *s, textstate *t, const char *text, size_t le
 	for (size_t i = 0; i < t->nsets_seen; i++) {
 		t->occ[t->sets_seen[i]].n = 0;
 		t->setn[t->sets_seen[i]] = 0;
-		t->built[t->sets_seen[i]] = 0;
+		t->setstate[t->sets_seen[i]] = SET_ABSENT;
 		t->set_head[t->sets_seen[i]] = 0;
 	}
 	t->nlits_seen = t->nsets_seen = 0;
@@ -650,7 +650,7 @@ static const offvec *set_occurrences(const ms_scanner *s, textstate *t, uint32_t
 		return ov; /* none (the caller checks that the set occurs) */
 	if (!t->memb_next[j - 1])
 		return lit_occurrences(t, &t->lits_seen[t->lit_slot[r->memb_lit[j - 1]] - 1]);
-	if (t->built[g] == SET_BUILT)
+	if (t->setstate[g] == SET_BUILT)
 		return ov;
 	if (t->setn[g] > ov->cap && ms_grow(&ov->v, &ov->cap, t->setn[g], sizeof *ov->v))
 		return NULL;
@@ -668,7 +668,7 @@ static const offvec *set_occurrences(const ms_scanner *s, textstate *t, uint32_t
 		n += sv->n;
 	}
 	ov->n = n;
-	t->built[g] = SET_BUILT;
+	t->setstate[g] = SET_BUILT;
 	return ov;
 }
 
@@ -781,7 +781,7 @@ static int pattern_absent(const ms_rules *r, const textstate *t, size_t pi)
 	const ms_patreq *q = &r->patreq[pi];
 
 	for (uint32_t j = 0; j < q->nreq; j++)
-		if (t->built[q->id[j]] == SET_ABSENT)
+		if (t->setstate[q->id[j]] == SET_ABSENT)
 			return 1;
 	return 0;
 }

@@ -61,14 +61,14 @@ typedef struct textstate {
 	/* Occurrences of the required strings, filed per distinct string, and
 	 * per set only when a regex's windows go around that set: setn[g] is
 	 * how many times set g's strings occur, known once the text is
-	 * scanned, and occ[g] lists where they start once built[g] is
+	 * scanned, and occ[g] lists where they start once setstate[g] is
 	 * SET_BUILT (or the list of its one string that occurs serves).
-	 * built[g] also tells, in a byte the scanner reads for every regex it
+	 * setstate[g] also tells, in a byte the scanner reads for every regex it
 	 * considers, whether the set occurs at all.  (Counts and states are
 	 * apart from the lists: each text updates hundreds of them.) */
 	offvec *occ;        /* per required set */
 	uint32_t *setn;     /* per required set */
-	uint8_t *built;     /* per required set: SET_ABSENT, SET_SEEN or SET_BUILT */
+	uint8_t *setstate;  /* per required set: SET_ABSENT, SET_SEEN or SET_BUILT */
 	uint32_t *lit_slot; /* per distinct string: its entry in lits_seen + 1, 0: none */
 	litocc *lits_seen;  /* the strings that occur, nlits_seen of them */
 	uint32_t *sets_seen; /* the sets that occur, nsets_seen of them */
