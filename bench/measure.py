@@ -10,7 +10,9 @@ RSS from getrusage(RUSAGE_CHILDREN) (the largest resident set of any run);
 With --repeat N the command runs N times: wall_s is the best (least) run,
 wall_mean_s the mean.  --stdout sends the command's output to PATH (default
 /dev/null).  With --json the last line the command prints must be a JSON
-object, stored under "out".  --quiet discards its standard error.  The exit status must be one of --ok (default 0),
+object, stored under "out"; with --repeat too, the object of the run whose
+"mb_s" is highest (else the last run's), and every run's "mb_s" under
+"out_mb_s".  --quiet discards its standard error.  The exit status must be one of --ok (default 0),
 or measure.py fails with status 2.
 """
 
@@ -43,7 +45,7 @@ def main():
     load = os.getloadavg()[0]
     walls = []
     rc = 0
-    out_text = ""
+    outs = []
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     for _ in range(args.repeat):
         with open(args.stdout, "wb") as out:
@@ -56,7 +58,8 @@ def main():
             walls.append(time.perf_counter() - t0)
             if args.json:
                 out.write(p.stdout)
-                out_text = p.stdout.decode("utf-8", "replace")
+                lines = [l for l in p.stdout.decode("utf-8", "replace").strip().splitlines() if l.strip()]
+                outs.append(json.loads(lines[-1]) if lines else None)
         rc = p.returncode
         if rc not in ok:
             print(f"measure.py: {args.label}: {' '.join(cmd)}: exit status {rc}", file=sys.stderr)
@@ -80,8 +83,12 @@ def main():
         except ValueError:
             rec[k] = v
     if args.json:
-        lines = [l for l in out_text.strip().splitlines() if l.strip()]
-        rec["out"] = json.loads(lines[-1]) if lines else None
+        rated = [o for o in outs if isinstance(o, dict) and isinstance(o.get("mb_s"), (int, float))]
+        if rated and len(rated) == len(outs):
+            rec["out"] = max(rated, key=lambda o: o["mb_s"])
+            rec["out_mb_s"] = [o["mb_s"] for o in rated]
+        else:
+            rec["out"] = outs[-1] if outs else None
     with open(args.log, "a", encoding="utf-8") as f:
         f.write(json.dumps(rec) + "\n")
     print(f"  {args.label}: {rec['wall_s']:.3f} s (best of {len(walls)}), peak RSS {rec['peak_rss_kb'] / 1024:.1f} MiB",

@@ -230,6 +230,9 @@ def print_tables(args):
             o = r["out"]
             secs = o.get("total_s", o.get("scan_s"))
             note = "subset: first answers of the corpus" if o.get("subset") else "whole corpus"
+            if len(r.get("out_mb_s") or []) > 1:
+                rs = r["out_mb_s"]
+                note += f"; best of {len(rs)} runs ({min(rs):.2f}-{max(rs):.2f} MB/s)"
             note += f"; {o['keywords'] + o['regexes']:,} patterns"
             if o.get("regexes_not_compiled"):
                 note += f" ({o['regexes_not_compiled']} regexes it cannot compile left out)"
