@@ -90,7 +90,7 @@ int cli_output_open(const char *path)
 	}
 	close(fd);
 	/* A file, not a terminal: full buffering, whatever stdout was. */
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	cli_stdout_blocks();
 	return 0;
 }
 

@@ -51,6 +51,13 @@ FILE *cli_open_input(const char *path)
 
 static int write_error_reported;
 
+void cli_stdout_blocks(void)
+{
+	static char block[1 << 16];
+
+	setvbuf(stdout, block, _IOFBF, sizeof block);
+}
+
 void cli_write_error(int err)
 {
 	if (!write_error_reported)

@@ -20,6 +20,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * also checks the final flush and close, and says nothing more when a
  * command has already said it. */
 void cli_write_error(int err);
+/* Standard output in full 64 KiB blocks (glibc ignores setvbuf()'s size
+ * without a buffer of the caller's, and gives a file or a pipe 4 KiB).
+ * Before the first output, or right after a flush. */
+void cli_stdout_blocks(void);
 /* Open an input file for reading; NULL after saying why (cannot open, or a
  * directory, which would only fail at the first read). */
 FILE *cli_open_input(const char *path);
