@@ -576,6 +576,26 @@ static int window_at(const patcur *cur, size_t i, size_t *from, size_t *lit)
 	return 1;
 }
 
+/* Can a match start in the window [from, lit]?  Not when one of the
+ * pattern's other required sets has no occurrence that such a match could
+ * hold: a string of the set starts at most maxprefix bytes into a match,
+ * so in [from, lit + maxprefix].  The windows' starts only grow, so each
+ * set's list is passed over once in a run. */
+static int others_within(patcur *cur, size_t from, size_t lit)
+{
+	for (uint32_t k = 0; k < cur->nother; k++) {
+		const offvec *ov = cur->other[k];
+		size_t i = cur->oi[k];
+
+		while (i < ov->n && ov->v[i] < from)
+			i++;
+		cur->oi[k] = i;
+		if (i == ov->n || ov->v[i] > lit + cur->omax[k])
+			return 0;
+	}
+	return 1;
+}
+
 /* The next match of a windowed run: as step_full(), or STEP_BOUND, before
  * a window whose matches cannot start before `bound`. */
 static int step_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, patcur *cur,
@@ -591,6 +611,8 @@ static int step_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, patcu
 			continue;
 		if (from >= bound)
 			return STEP_BOUND;
+		if (!others_within(cur, from, lit))
+			continue;
 		pcre2_set_offset_limit(s->mctx_window, lit);
 		rc = match_at(s, t, p, from, s->mctx_window, a, b);
 		if (rc == 0 || (rc > 0 && *b <= *a))
@@ -713,6 +735,16 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 		if (!cur->occ)
 			return RUN_NOMEM;
 		cur->maxprefix = pr->maxprefix[best];
+		for (size_t q = 0; q < pr->nreq; q++) {
+			const offvec *ov;
+
+			if (q == best || pr->maxprefix[q] < 0)
+				continue;
+			if (!(ov = set_occurrences(s, t, pr->id[q])))
+				return RUN_NOMEM;
+			cur->omax[cur->nother] = (size_t)pr->maxprefix[q];
+			cur->other[cur->nother++] = ov;
+		}
 	}
 	return 0;
 }

@@ -911,6 +911,94 @@ static void counts_both_ways(const char *yaml, const char *const *texts, size_t 
 			      "%ld with it", j / nsig, j % nsig, n[0][j], n[1][j]);
 }
 
+/* A window whose pattern has another required set is run only when an
+ * occurrence of that set lies where a match from the window could hold it:
+ * no further into the match than the set's strings can be.  Random texts
+ * of the patterns' words, near and far from each other (and in every fifth
+ * text, clustered), find the matches of the scan without the prefilter. */
+START_TEST(windows_need_the_other_sets)
+{
+	static const char yaml[] =
+		"signals:\n"
+		"  - {id: a, patterns: ['\\b(?:his|hers) (?:\\w+\\s+){0,2}(?:doctor|nurse)s?\\b']}\n"
+		"  - {id: b, patterns: ['\\bdose (?:of )?\\d{1,4} ?mg (?:\\w{1,12} ){0,3}?daily\\b']}\n"
+		"  - {id: c, patterns: ['\\b(?:referral|appointment) (?:\\w{1,10} ){0,2}(?:clinic|surgery)\\b']}\n"
+		"  - {id: d, patterns: ['\\bcall (?:an |the |\\d{3} )?(?:ambulance|paramedics)\\b']}\n"
+		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: a}\n";
+	static const char *const words[] = {
+		"his", "doctor", "dose 10 mg", "daily", "referral", "clinic", "call", "ambulance",
+		"hers", "HIS", "nurses", "Doctors", "dose", "dose of 250mg", "of", "10", "mg",
+		"DAILY", "appointment", "surgery", "paramedics", "the", "a", "very", "really",
+		"other", "thehis", "calls", "clinic.", "10mg", "Referral", "call the", "call an", "call 999",
+	};
+	static const char *const seps[] = { " ", " ", " ", "  ", ", ", ". ", "\n", "\t", "" };
+	enum { NTEXT = 3000, NSIG = 4 };
+	long *want = malloc(NTEXT * NSIG * sizeof *want);
+	char text[400];
+	unsigned seed;
+	long total[NSIG] = { 0 };
+
+	ck_assert_ptr_nonnull(want);
+	load(yaml);
+	/* a: the nouns lie an unbounded distance into a match, "his" and
+	 * "hers" start it; b: three sets, every one at a bounded distance; c
+	 * and d: two such sets, and "ambulance" can be the furthest it can
+	 * be from "call" (by "an") */
+	ck_assert_uint_eq(rules->patreq[0].nreq, 2);
+	ck_assert_uint_eq(rules->patreq[1].nreq, 3);
+	ck_assert_uint_eq(rules->patreq[2].nreq, 2);
+	ck_assert_uint_eq(rules->patreq[3].nreq, 2);
+	ck_assert_int_lt(rules->patreq[0].maxprefix[0] < 0 ? rules->patreq[0].maxprefix[0]
+							    : rules->patreq[0].maxprefix[1], 0);
+	for (size_t k = 1; k < NSIG; k++)
+		for (uint32_t q = 0; q < rules->patreq[k].nreq; q++)
+			ck_assert_int_ge(rules->patreq[k].maxprefix[q], 0);
+	teardown();
+	for (int pre = 0; pre < 2; pre++) {
+		load_prefilter(yaml, pre);
+		seed = 4242;
+		for (size_t i = 0; i < NTEXT; i++) {
+			size_t len = 0, nw;
+
+			seed = seed * 1103515245u + 12345u;
+			nw = 1 + (seed >> 16) % 40;
+			for (size_t w = 0; w < nw; w++) {
+				const char *x, *sep;
+
+				seed = seed * 1103515245u + 12345u;
+				/* every fifth text draws from a few words only, so that
+				 * the sets' strings cluster */
+				x = words[(seed >> 16) % (i % 5 ? MS_ARRAY_LEN(words) : 8)];
+				seed = seed * 1103515245u + 12345u;
+				sep = seps[(seed >> 16) % MS_ARRAY_LEN(seps)];
+				if (len + strlen(x) + strlen(sep) + 1 > sizeof text)
+					break;
+				len += (size_t)sprintf(text + len, "%s%s", x, sep);
+			}
+			for (size_t k = 0; k < NSIG; k++) {
+				long n = ms_scanner_signal_count(sc, k, text, len);
+
+				if (!pre) {
+					want[i * NSIG + k] = n;
+					total[k] += n;
+				} else {
+					ck_assert_msg(n == want[i * NSIG + k],
+						      "text %zu ('%s'), signal %zu: %ld without the "
+						      "prefilter, %ld with it",
+						      i, text, k, want[i * NSIG + k], n);
+				}
+			}
+		}
+		teardown();
+	}
+	/* each pattern matches, often */
+	for (size_t k = 0; k < NSIG; k++)
+		ck_assert_msg(total[k] > 100, "signal %zu: %ld", k, total[k]);
+	free(want);
+}
+END_TEST
+
 /* A string in several required sets is one automaton entry: each of its
  * occurrences is reported once, and every set that holds it learns of it.
  * Sets of several strings get their occurrences merged in order. */
@@ -1378,6 +1466,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, normalised_view_reference);
 	tcase_add_test(tc, declared_required_strings);
 	tcase_add_test(tc, shared_patterns);
+	tcase_add_test(tc, windows_need_the_other_sets);
 	tcase_add_test(tc, shared_required_strings);
 	tcase_add_test(tc, weak_required_sets);
 	tcase_add_test(tc, examples_run);
