@@ -8,6 +8,7 @@ the identical-output check, and the printed tables.
     report.py pack --label L --copies K PACK.json
     report.py profile PROFILE.txt             slowest signals of `scan --profile`
     report.py print LOG                       the tables, from the measurements
+    report.py pair LOG THIS BASELINE          the table of bench/pair.sh
 """
 
 import hashlib
@@ -327,12 +328,55 @@ def print_tables(args):
         print(f"Benchmark wall time: {total['wall_s']} s.")
 
 
+def pair(args):
+    log, this, base = args
+    recs = [json.loads(l) for l in open(log, encoding="utf-8") if l.strip()]
+    corpus = next(r for r in recs if r.get("label") == "corpus")
+    mb = corpus["bytes"] / 1e6
+
+    def rates(label):
+        out = []
+        for r in recs:
+            if r.get("label") != label:
+                continue
+            if label.startswith("ms-"):
+                out.append(mb / r["wall_s"])
+            elif r.get("out") and r["out"].get("mb_s"):
+                out.append(r["out"]["mb_s"])
+        return out
+
+    best = {}
+    rows = []
+    for label, name in (("ms-this", f"medscreen --jobs 1, this build ({this})"),
+                        ("ms-base", f"medscreen --jobs 1, baseline ({base})"),
+                        ("naive-this", "naive PCRE2, this build's pack"),
+                        ("naive-base", "naive PCRE2, the baseline's pack")):
+        rs = rates(label)
+        if not rs:
+            sys.exit(f"report.py pair: no measurement of {label} in {log}")
+        best[label] = max(rs)
+        rows.append([name, len(rs), fmt_rate(max(rs)), f"{fmt_rate(min(rs))}-{fmt_rate(max(rs))}"])
+    print(f"Corpus: {corpus['answers']:,} answers, {mb:.1f} MB of response text; "
+          f"rounds alternate the four steps, best round kept.")
+    print()
+    print(table(["step", "rounds", "best MB/s", "range"], rows))
+    print()
+    vt = best["ms-this"] / best["naive-this"]
+    vb = best["ms-base"] / best["naive-base"]
+    print(table(["ratio", "value"], [
+        ["this build vs baseline, MB/s", f"{best['ms-this'] / best['ms-base']:.3f}"],
+        ["this build vs naive PCRE2 (its pack)", f"{vt:,.1f}x"],
+        ["baseline vs naive PCRE2 (its pack)", f"{vb:,.1f}x"],
+        ["this build vs baseline, each against its pack's naive scanner", f"{vt / vb:.3f}"],
+    ]))
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     cmd, args = sys.argv[1], sys.argv[2:]
     {"machine": machine, "count": count, "identity": identity, "pack": pack, "profile": profile,
-     "print": print_tables}.get(cmd, lambda a: sys.exit(__doc__))(args)
+     "print": print_tables, "pair": pair}.get(cmd, lambda a: sys.exit(__doc__))(args)
 
 
 if __name__ == "__main__":
