@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 #endif
 	/* Output to a file or a pipe goes in 64 KiB blocks, not the 4 KiB
 	 * stdio picks for them: a scan's JSONL is about as large as its input,
-	 * and a write() per 4 KiB was 4% of a benchmark scan.  A terminal
+	 * and a write() per 4 KiB cost about 2% of a benchmark scan.  A terminal
 	 * keeps its line buffering. */
 	if (!isatty(STDOUT_FILENO))
 		cli_stdout_blocks();

@@ -590,7 +590,7 @@ static int others_within(patcur *cur, size_t from, size_t lit)
 		while (i < ov->n && ov->v[i] < from)
 			i++;
 		cur->oi[k] = i;
-		if (i == ov->n || ov->v[i] > lit + cur->omax[k])
+		if (i == ov->n || (ov->v[i] > lit && ov->v[i] - lit > cur->omax[k]))
 			return 0;
 	}
 	return 1;
