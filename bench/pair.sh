@@ -8,6 +8,10 @@
 #                      [--medscreen BIN] [--rules DIR] [--prompts FILE]
 #                      [--answers N] [--rounds R] [--naive-seconds S] [--workdir DIR] [--keep]
 #
+# BIN must be the program itself (an ELF file), not a libtool wrapper: both
+# programs are copied into the work directory with their packs and prompt
+# sets first.
+#
 # Two builds are compared on this machine only if they are measured in the
 # same minutes: a machine shared with other work drifts by 10-30% over
 # minutes, more than most changes.  So the steps alternate, round after
@@ -50,7 +54,7 @@ while [ $# -gt 0 ]; do
 	--naive-seconds) NAIVE_S=$2; shift ;;
 	--workdir) WORK=$2; shift ;;
 	--keep) KEEP=1 ;;
-	-h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "pair.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -82,6 +86,28 @@ M() { $PY "$HERE/measure.py" --log "$LOG" "$@"; }
 say() { printf '%s\n' "$*" >&2; }
 
 say "== medscreen benchmark pair, work directory $WORK"
+say "   this build: $MEDSCREEN; baseline: $BASE"
+# Snapshot both programs, packs and prompt sets, as run.sh does, so that a
+# rebuild or an edit while the pair runs cannot mix versions.
+snap() { # snap NAME BINARY RULES PROMPTS: sets SNAP_BIN, SNAP_RULES, SNAP_PROMPTS
+	local d=$WORK/$1
+	mkdir -p "$d/rules"
+	cp "$2" "$d/medscreen"
+	if [ -d "$3" ]; then
+		for f in "$3"/*.yaml "$3"/*.yml; do
+			[ ! -e "$f" ] || cp "$f" "$d/rules/"
+		done
+	else
+		cp "$3" "$d/rules/"
+	fi
+	cp "$4" "$d/prompts.yaml"
+	SNAP_BIN=$d/medscreen SNAP_RULES=$d/rules SNAP_PROMPTS=$d/prompts.yaml
+}
+THIS_NAME=$MEDSCREEN BASE_NAME=$BASE
+snap this "$MEDSCREEN" "$RULES" "$PROMPTS"
+MEDSCREEN=$SNAP_BIN RULES=$SNAP_RULES PROMPTS=$SNAP_PROMPTS
+snap base "$BASE" "$BASE_RULES" "$BASE_PROMPTS"
+BASE=$SNAP_BIN BASE_RULES=$SNAP_RULES BASE_PROMPTS=$SNAP_PROMPTS
 say "-- building the naive baseline"
 # shellcheck disable=SC2046
 cc -std=c11 -O2 -Wall -o "$WORK/naive" "$HERE/naive.c" $(pkg-config --cflags --libs libpcre2-8 json-c)
@@ -104,4 +130,4 @@ for r in $(seq "$ROUNDS"); do
 	M --label naive-base --json --stdout "$WORK/naive-base.json" -- \
 		"$WORK/naive" --rules-json "$WORK/pack-base.json" --time-limit "$NAIVE_S" "$CORPUS"
 done
-$PY "$HERE/report.py" pair "$LOG" "$MEDSCREEN" "$BASE"
+$PY "$HERE/report.py" pair "$LOG" "$THIS_NAME" "$BASE_NAME"
