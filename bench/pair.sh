@@ -8,9 +8,8 @@
 #                      [--medscreen BIN] [--rules DIR] [--prompts FILE]
 #                      [--answers N] [--rounds R] [--naive-seconds S] [--workdir DIR] [--keep]
 #
-# BIN must be the program itself (an ELF file), not a libtool wrapper: both
-# programs are copied into the work directory with their packs and prompt
-# sets first.
+# Both programs (when they are ELF files, not libtool wrappers), packs and
+# prompt sets are copied into the work directory first, as run.sh does.
 #
 # Two builds are compared on this machine only if they are measured in the
 # same minutes: a machine shared with other work drifts by 10-30% over
@@ -28,6 +27,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
+# shellcheck source=bench/common.sh
+. "$HERE/common.sh"
 
 MEDSCREEN=$ROOT/medscreen
 RULES=$ROOT/rules
@@ -54,7 +55,7 @@ while [ $# -gt 0 ]; do
 	--naive-seconds) NAIVE_S=$2; shift ;;
 	--workdir) WORK=$2; shift ;;
 	--keep) KEEP=1 ;;
-	-h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "pair.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -69,48 +70,19 @@ done
 for f in "$RULES" "$BASE_RULES" "$PROMPTS" "$BASE_PROMPTS"; do
 	[ -e "$f" ] || { echo "pair.sh: $f: no such file or directory" >&2; exit 2; }
 done
-for tool in python3 cc pkg-config; do
-	command -v $tool >/dev/null || { echo "pair.sh: $tool is missing (see the package list at the top)" >&2; exit 2; }
-done
-
-if [ -z "$WORK" ]; then
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/medscreen-pair.XXXXXX")
-	[ $KEEP = 1 ] || trap 'rm -rf "$WORK"' EXIT
-else
-	mkdir -p "$WORK"
-fi
-LOG=$WORK/results.jsonl
-: >"$LOG"
-PY=python3
-M() { $PY "$HERE/measure.py" --log "$LOG" "$@"; }
-say() { printf '%s\n' "$*" >&2; }
+bench_need_tools pair.sh
+bench_workdir medscreen-pair
 
 say "== medscreen benchmark pair, work directory $WORK"
 say "   this build: $MEDSCREEN; baseline: $BASE"
-# Snapshot both programs, packs and prompt sets, as run.sh does, so that a
-# rebuild or an edit while the pair runs cannot mix versions.
-snap() { # snap NAME BINARY RULES PROMPTS: sets SNAP_BIN, SNAP_RULES, SNAP_PROMPTS
-	local d=$WORK/$1
-	mkdir -p "$d/rules"
-	cp "$2" "$d/medscreen"
-	if [ -d "$3" ]; then
-		for f in "$3"/*.yaml "$3"/*.yml; do
-			[ ! -e "$f" ] || cp "$f" "$d/rules/"
-		done
-	else
-		cp "$3" "$d/rules/"
-	fi
-	cp "$4" "$d/prompts.yaml"
-	SNAP_BIN=$d/medscreen SNAP_RULES=$d/rules SNAP_PROMPTS=$d/prompts.yaml
-}
+# Both programs, packs and prompt sets copied first, as run.sh does.
 THIS_NAME=$MEDSCREEN BASE_NAME=$BASE
-snap this "$MEDSCREEN" "$RULES" "$PROMPTS"
+bench_snapshot "$WORK/this" "$MEDSCREEN" "$RULES" "$PROMPTS"
 MEDSCREEN=$SNAP_BIN RULES=$SNAP_RULES PROMPTS=$SNAP_PROMPTS
-snap base "$BASE" "$BASE_RULES" "$BASE_PROMPTS"
+bench_snapshot "$WORK/base" "$BASE" "$BASE_RULES" "$BASE_PROMPTS"
 BASE=$SNAP_BIN BASE_RULES=$SNAP_RULES BASE_PROMPTS=$SNAP_PROMPTS
-say "-- building the naive baseline"
-# shellcheck disable=SC2046
-cc -std=c11 -O2 -Wall -o "$WORK/naive" "$HERE/naive.c" $(pkg-config --cflags --libs libpcre2-8 json-c)
+
+bench_build_naive
 say "-- the packs as compiled"
 "$MEDSCREEN" rules --rules "$RULES" --format json >"$WORK/pack-this.json"
 "$BASE" rules --rules "$BASE_RULES" --format json >"$WORK/pack-base.json"

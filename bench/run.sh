@@ -31,6 +31,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
+# shellcheck source=bench/common.sh
+. "$HERE/common.sh"
 
 QUICK=0
 ANSWERS=
@@ -91,42 +93,12 @@ if [ -z "$MEDSCREEN" ]; then
 		exit 2
 	fi
 fi
-for tool in python3 cc pkg-config; do
-	command -v $tool >/dev/null || { echo "run.sh: $tool is missing (see the package list at the top)" >&2; exit 2; }
-done
-pkg-config --exists libpcre2-8 json-c ||
-	{ echo "run.sh: libpcre2-dev and libjson-c-dev are needed (see the package list at the top)" >&2; exit 2; }
-
-if [ -z "$WORK" ]; then
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/medscreen-bench.XXXXXX")
-	[ $KEEP = 1 ] || trap 'rm -rf "$WORK"' EXIT
-else
-	mkdir -p "$WORK"
-fi
-LOG=$WORK/results.jsonl
-: >"$LOG"
-PY=python3
+bench_need_tools run.sh
+bench_workdir medscreen-bench
 
 MEDSCREEN_GIVEN=$MEDSCREEN
-# Snapshot the program, the pack and the prompts, so that every step measures
-# the same thing even if they are rebuilt or edited while the benchmark runs.
-if [ "$(head -c 4 "$MEDSCREEN" | od -An -c | tr -d ' ')" = '177ELF' ]; then
-	cp "$MEDSCREEN" "$WORK/medscreen"
-	MEDSCREEN=$WORK/medscreen
-fi
-mkdir -p "$WORK/rules"
-if [ -d "$RULES" ]; then
-	for f in "$RULES"/*.yaml "$RULES"/*.yml; do
-		[ ! -e "$f" ] || cp "$f" "$WORK/rules/"
-	done
-else
-	cp "$RULES" "$WORK/rules/"
-fi
-RULES=$WORK/rules
-cp "$PROMPTS" "$WORK/prompts.yaml"
-PROMPTS=$WORK/prompts.yaml
-M() { $PY "$HERE/measure.py" --log "$LOG" "$@"; }
-say() { printf '%s\n' "$*" >&2; }
+bench_snapshot "$WORK" "$MEDSCREEN" "$RULES" "$PROMPTS"
+MEDSCREEN=$SNAP_BIN RULES=$SNAP_RULES PROMPTS=$SNAP_PROMPTS
 SCAN=(scan --rules "$RULES" --prompts "$PROMPTS" --format jsonl)
 T0=$(date +%s)
 
@@ -134,9 +106,7 @@ say "== medscreen benchmark ($([ $QUICK = 1 ] && echo quick || echo full)), work
 say "   binary: $MEDSCREEN_GIVEN"
 $PY "$HERE/report.py" machine --medscreen "$MEDSCREEN" >>"$LOG"
 
-say "-- building the naive baseline"
-# shellcheck disable=SC2046
-cc -std=c11 -O2 -Wall -o "$WORK/naive" "$HERE/naive.c" $(pkg-config --cflags --libs libpcre2-8 json-c)
+bench_build_naive
 
 say "-- the pack as compiled"
 "$MEDSCREEN" rules --rules "$RULES" --format json >"$WORK/pack1.json"

@@ -297,14 +297,13 @@ ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix)
 		uint32_t s = 0;
 		acpat *p = &b->pats[i];
 		size_t head = p->len < prefix ? p->len : prefix;
-
 		int verify = 0;
 
 		for (size_t j = 0; j < head; j++) {
 			uint32_t c = ac->cls[(uint8_t)p->s[j]];
+			uint32_t t = s ? trie_child(child, sib, ecls, s, c) : root[c];
 
 			verify |= ac->shared[(uint8_t)p->s[j]];
-			uint32_t t = s ? trie_child(child, sib, ecls, s, c) : root[c];
 			if (!t) {
 				t = n++;
 				ecls[t] = (uint8_t)c;
