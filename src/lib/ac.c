@@ -502,7 +502,7 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
 			b->v = v;
 			b->cap = cap;
 		}
-		b->v[b->n++] = (ms_achit){ f->id, (uint32_t)(end + f->tlen) };
+		b->v[b->n++] = (ms_achit){ f->id, (uint32_t)(end - f->hlen) };
 	}
 	return 0;
 }

@@ -100,10 +100,12 @@ ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix);
 void ms_ac_free(ms_ac *ac);
 void ms_ac_builder_free(ms_ac_builder *b);
 
-/* An occurrence of pattern `id` at [end - its length, end). */
+/* An occurrence of pattern `id` at [start, start + its length).  The start,
+ * not the end: the scanner files most hits by where they start, and would
+ * otherwise read each pattern's length to find it. */
 typedef struct ms_achit {
 	uint32_t id;
-	uint32_t end;      /* texts are shorter than 4 GiB (ms_scanner_scan checks) */
+	uint32_t start;    /* texts are shorter than 4 GiB (ms_scanner_scan checks) */
 } ms_achit;
 #define MS_TEXT_MAX UINT32_MAX
 typedef struct ms_achitbuf {
@@ -355,13 +357,15 @@ typedef struct ms_patreq {
 	int32_t maxprefix[MS_MAX_REQSETS];
 } ms_patreq;
 
-/* Automaton entry: a keyword of a signal, or a regex literal. */
+/* Automaton entry of a keyword of a signal.  The automaton's ids below
+ * rules->acent_lit0 are keywords, entries of acents; an id from there on is
+ * required string id - acent_lit0, which needs no entry: the scanner files
+ * it by where it starts. */
 typedef struct ms_acent {
-	uint32_t index;  /* keyword: signal index; literal: distinct string index */
+	uint32_t index;  /* the signal */
 	uint32_t len;    /* normalised length */
-	uint8_t is_literal;
 	uint8_t bound_start, bound_end; /* need word boundaries at these ends */
-} ms_acent;      /* 12 bytes: every automaton hit reads one */
+} ms_acent;      /* 12 bytes: every keyword hit reads one */
 
 struct ms_rules {
 	ms_rule_int *rules;
@@ -390,8 +394,9 @@ struct ms_rules {
 	 * with it when the record's prompt-side signals read its prompt (a
 	 * third of the hits on an answer were strings of prompt signals). */
 	ms_ac *ac_resp;
-	ms_acent *acents;
+	ms_acent *acents;       /* the keywords' (see ms_acent) */
 	size_t nacents;
+	uint32_t acent_lit0;    /* automaton ids from here on are required strings */
 	uint32_t match_limit;   /* also the depth limit */
 	uint32_t heap_limit_kib;
 	size_t jit_stack_bytes;

@@ -316,17 +316,20 @@ static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size
 {
 	const ms_rules *r = s->r;
 	size_t hint = *hintp;
+	uint32_t lit0 = r->acent_lit0;
 
 	for (size_t k = 0; k < hb->n; k++) {
-		const ms_acent *e = &r->acents[hb->v[k].id];
-		size_t end = hb->v[k].end, start = end - e->len;
+		uint32_t id = hb->v[k].id;
+		size_t start = hb->v[k].start, end;
+		const ms_acent *e;
 		spanvec *v;
 
-		if (e->is_literal) {
-			/* The windows need only where an occurrence starts, and
-			 * in the original text only for the sets they go around
+		if (id >= lit0) {
+			/* A required string (they follow the keywords): the
+			 * windows need only where an occurrence starts, and in
+			 * the original text only for the sets they go around
 			 * (set_occurrences()). */
-			uint32_t slot = t->lit_slot[e->index];
+			uint32_t d = id - lit0, slot = t->lit_slot[d];
 			offvec *ov;
 
 			if (!slot) {
@@ -342,10 +345,10 @@ static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size
 					t->caplits_seen = cap;
 				}
 				slot = (uint32_t)++t->nlits_seen;
-				t->lits_seen[slot - 1].lit = (uint32_t)e->index;
+				t->lits_seen[slot - 1].lit = d;
 				t->lits_seen[slot - 1].orig = 0;
 				t->lits_seen[slot - 1].occ.n = 0;
-				t->lit_slot[e->index] = slot;
+				t->lit_slot[d] = slot;
 			}
 			ov = &t->lits_seen[slot - 1].occ;
 			if (ov->n == ov->cap && ms_grow(&ov->v, &ov->cap, ov->n + 1, sizeof *ov->v))
@@ -353,6 +356,8 @@ static int file_hits_of(ms_scanner *s, textstate *t, const ms_achitbuf *hb, size
 			ov->v[ov->n++] = (uint32_t)start;
 			continue;
 		}
+		e = &r->acents[id];
+		end = start + e->len;
 		if (e->bound_start && ms_is_word_before(t->nt.s, start))
 			continue;
 		if (e->bound_end && ms_is_word_at(t->nt.s, t->nt.len, end))

@@ -158,12 +158,10 @@ static void mark_on_response(ms_rules *r)
 	}
 }
 
-/* One automaton entry: in both automata, or in the full one only. */
-static int add_entry(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, int resp,
-		     const char *str, size_t len)
+/* One automaton string, id: in both automata, or in the full one only. */
+static int add_entry(ms_ac_builder *b, ms_ac_builder *bresp, int resp, const char *str,
+		     size_t len, uint32_t id)
 {
-	uint32_t id = (uint32_t)r->nacents;
-
 	if (ms_ac_builder_add(b, str, len, id))
 		return -1;
 	return resp ? ms_ac_builder_add(bresp, str, len, id) : 0;
@@ -177,13 +175,14 @@ static int add_keywords(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, siz
 			const unsigned char *kw = (const unsigned char *)sg->kw[k];
 			size_t len = strlen(sg->kw[k]);
 
-			if (ms_grow(&r->acents, cap, r->nacents + 1, sizeof *r->acents) ||
-			    add_entry(r, b, bresp, sg->on_response, sg->kw[k], len))
+			if (len > UINT32_MAX || i > UINT32_MAX || r->nacents >= UINT32_MAX)
 				return -1;
-			if (len > UINT32_MAX || i > UINT32_MAX)
+			if (ms_grow(&r->acents, cap, r->nacents + 1, sizeof *r->acents) ||
+			    add_entry(b, bresp, sg->on_response, sg->kw[k], len,
+				      (uint32_t)r->nacents))
 				return -1;
 			r->acents[r->nacents++] =
-				(ms_acent){ (uint32_t)i, (uint32_t)len, 0,
+				(ms_acent){ (uint32_t)i, (uint32_t)len,
 					    (uint8_t)ms_is_word_byte_start(kw, len),
 					    (uint8_t)ms_is_word_byte_end(kw, len) };
 		}
@@ -410,7 +409,7 @@ static int number_strings(ms_rules *r, setwork *w)
  * response signal lists one of its sets.  Weak sets a pattern can do
  * without are left out (set_needed()), unless another pattern needs them.
  * Then the table the scanner checks before it runs a regex. */
-static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t *cap)
+static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp)
 {
 	setwork w = { 0 };
 	int rc = -1;
@@ -419,13 +418,10 @@ static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t 
 	if (!w.resp || number_sets(r, &w) || number_strings(r, &w))
 		goto out;
 	for (size_t d = 0; d < r->nlits; d++) {
-		size_t len = strlen(w.lit[d].s);
-		if (ms_grow(&r->acents, cap, r->nacents + 1, sizeof *r->acents) ||
-		    add_entry(r, b, bresp, w.lit[d].resp, w.lit[d].s, len))
+		if (d >= UINT32_MAX - r->acent_lit0 ||
+		    add_entry(b, bresp, w.lit[d].resp, w.lit[d].s, strlen(w.lit[d].s),
+			      r->acent_lit0 + (uint32_t)d))
 			goto out;
-		if (len > UINT32_MAX || d > UINT32_MAX)
-			goto out;
-		r->acents[r->nacents++] = (ms_acent){ (uint32_t)d, (uint32_t)len, 1, 0, 0 };
 	}
 	for (size_t i = 0; i < r->npats; i++) {
 		const ms_pattern *p = &r->pats[i];
@@ -459,8 +455,11 @@ static int build_automaton(ms_compiler *c)
 		goto fail;
 	mark_on_response(r);
 	r->patreq = calloc(r->npats ? r->npats : 1, sizeof *r->patreq);
-	if (!r->patreq || add_keywords(r, b, bresp, &cap) ||
-	    (!r->no_prefilter && add_sets(r, b, bresp, &cap)))
+	if (!r->patreq || add_keywords(r, b, bresp, &cap))
+		goto fail;
+	/* The required strings' ids follow the keywords' (file_hits_of()). */
+	r->acent_lit0 = (uint32_t)r->nacents;
+	if (!r->no_prefilter && add_sets(r, b, bresp))
 		goto fail;
 	r->ac = ms_ac_build(b);
 	b = NULL;
