@@ -54,23 +54,26 @@ struct ms_ac {
 	uint32_t *dict;     /* per state: nearest suffix state with output, 0: none */
 	acout *outs;
 	size_t nouts;
-	char *tails;        /* the patterns' bytes beyond the trie's */
+	char *tails;        /* the patterns' bytes beyond the trie's (while built) */
 	size_t maxlen;      /* of the longest pattern head in the trie */
-	/* What a state reports, its own outputs then those of its dictionary
-	 * suffixes, in one run: flat[rep_off[s] .. rep_off[s + 1]).  A report
-	 * then reads two places instead of following links through three
-	 * arrays, each step a likely cache miss. */
+	/* What a reporting state reports, its own outputs then those of its
+	 * dictionary suffixes, in one block at rep + rep_off[s]: their count,
+	 * their acflat entries, then the bytes the entries compare (each
+	 * tail, after the head where the head is verified).  A report then
+	 * reads one place, mostly a cache line or two, instead of following
+	 * links through several arrays, each step a likely cache miss. */
 	uint32_t *rep_off;
-	struct acflat *flat;
+	uint32_t *rep;
 };
 
 typedef struct acflat {
 	uint32_t id;
-	uint32_t toff;      /* the tail (what the trie does not hold) */
+	uint32_t toff;      /* the tail (what the trie does not hold), in bytes from rep */
 	uint32_t tlen;      /* 0: the trie holds all of the pattern */
 	uint8_t t0;         /* the tail's first byte, compared before the tail is read */
-	uint8_t hlen, verify; /* as in acout */
-} acflat;
+	uint8_t hlen, verify; /* as in acout; a verified head lies just before the tail */
+} acflat;               /* 16 bytes: four words of a block */
+#define FLAT_WORDS (sizeof(acflat) / sizeof(uint32_t))
 
 /* Bytes with a class of their own: letters, digits, the space, and any
  * other byte that at least this many patterns' heads hold.  The rest of the
@@ -143,42 +146,68 @@ void ms_ac_free(ms_ac *ac)
 	free(ac->outs);
 	free(ac->tails);
 	free(ac->rep_off);
-	free(ac->flat);
+	free(ac->rep);
 	free(ac);
 }
 
-/* The flat report lists (see rep_off); -1 when memory runs out. */
+/* The report blocks (see rep_off); -1 when memory runs out. */
 static int flatten_reports(ms_ac *ac)
 {
-	size_t n = 0, k = 0;
+	size_t words = 0;
 
-	ac->rep_off = malloc(((size_t)ac->nstates + 1) * sizeof *ac->rep_off);
+	ac->rep_off = calloc((size_t)ac->nstates + 1, sizeof *ac->rep_off);
 	if (!ac->rep_off)
 		return -1;
-	for (uint32_t s = 0; s < ac->nstates; s++) {
-		uint32_t t = ac->out[s] ? s : ac->dict[s];
-		for (; t; t = ac->dict[t])
-			for (uint32_t o = ac->out[t]; o; o = ac->outs[o - 1].next)
-				n++;
-		if (n > UINT32_MAX)
+	for (int pass = 0; pass < 2; pass++) {
+		size_t w = 0;
+
+		for (uint32_t s = 0; s < ac->nstates; s++) {
+			uint32_t t = ac->out[s] ? s : ac->dict[s];
+			size_t n = 0, bytes = 0, k = 0;
+			acflat *f;
+			char *at;
+
+			if (!t)
+				continue;
+			for (uint32_t u = t; u; u = ac->dict[u])
+				for (uint32_t o = ac->out[u]; o; o = ac->outs[o - 1].next) {
+					n++;
+					bytes += ac->outs[o - 1].tlen +
+						 (ac->outs[o - 1].verify ? ac->outs[o - 1].hlen : 0);
+				}
+			if (pass) {
+				ac->rep_off[s] = (uint32_t)w;
+				ac->rep[w] = (uint32_t)n;
+				f = (acflat *)(ac->rep + w + 1);
+				at = (char *)(ac->rep + w + 1 + n * FLAT_WORDS);
+				for (uint32_t u = t; u; u = ac->dict[u])
+					for (uint32_t o = ac->out[u]; o; o = ac->outs[o - 1].next) {
+						const acout *po = &ac->outs[o - 1];
+
+						if (po->verify) {
+							memcpy(at, ac->tails + po->toff - po->hlen, po->hlen);
+							at += po->hlen;
+						}
+						memcpy(at, ac->tails + po->toff, po->tlen);
+						f[k++] = (acflat){ po->id, (uint32_t)(at - (char *)ac->rep),
+								   po->tlen,
+								   po->tlen ? (uint8_t)*at : 0,
+								   po->hlen, po->verify };
+						at += po->tlen;
+					}
+			}
+			w += 1 + n * FLAT_WORDS + (bytes + 3) / 4;
+			/* Offsets, in words and in bytes, fit 32 bits. */
+			if (w > UINT32_MAX / 4)
+				return -1;
+		}
+		words = w;
+		if (!pass && !(ac->rep = calloc(words ? words : 1, sizeof *ac->rep)))
 			return -1;
 	}
-	ac->flat = malloc((n ? n : 1) * sizeof *ac->flat);
-	if (!ac->flat)
-		return -1;
-	for (uint32_t s = 0; s < ac->nstates; s++) {
-		uint32_t t = ac->out[s] ? s : ac->dict[s];
-
-		ac->rep_off[s] = (uint32_t)k;
-		for (; t; t = ac->dict[t])
-			for (uint32_t o = ac->out[t]; o; o = ac->outs[o - 1].next) {
-				const acout *po = &ac->outs[o - 1];
-				ac->flat[k++] = (acflat){ po->id, po->toff, po->tlen,
-							  po->tlen ? (uint8_t)ac->tails[po->toff] : 0,
-							  po->hlen, po->verify };
-			}
-	}
-	ac->rep_off[ac->nstates] = (uint32_t)k;
+	/* The tails live on in the blocks. */
+	free(ac->tails);
+	ac->tails = NULL;
 	return 0;
 }
 
@@ -486,13 +515,15 @@ static inline int tail_differs(const unsigned char *t, const char *tail, size_t 
 static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned char *text,
 		     size_t len, size_t end)
 {
-	const acflat *f = ac->flat + ac->rep_off[s], *e = ac->flat + ac->rep_off[s + 1];
+	const uint32_t *blk = ac->rep + ac->rep_off[s];
+	const acflat *f = (const acflat *)(blk + 1), *e = f + blk[0];
+	const char *bytes = (const char *)ac->rep;
 
 	for (; f < e; f++) {
 		if (f->tlen && (f->tlen > len - end || f->t0 != text[end] ||
-				tail_differs(text + end, ac->tails + f->toff, f->tlen)))
+				tail_differs(text + end, bytes + f->toff, f->tlen)))
 			continue;
-		if (f->verify && memcmp(text + end - f->hlen, ac->tails + f->toff - f->hlen, f->hlen))
+		if (f->verify && memcmp(text + end - f->hlen, bytes + f->toff - f->hlen, f->hlen))
 			continue;
 		if (b->n == b->cap) {
 			size_t cap = b->cap ? b->cap * 2 : 256;
