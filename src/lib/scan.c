@@ -713,7 +713,12 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 
 	t->pm[pi].n = 0;
 	t->prc[pi] = PAT_PARTIAL;
-	*cur = (patcur){ 0 };
+	cur->pos = 0;
+	cur->occ = NULL;
+	cur->maxprefix = 0;
+	cur->i = 0;
+	cur->deadline = 0;
+	cur->nother = 0;
 	pe->runs++;
 	if (pr->nreq) { /* sets are listed for windowed patterns only */
 		/* The windows go around the occurrences of the set that
@@ -748,6 +753,7 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 			if (!(ov = set_occurrences(s, t, pr->id[q])))
 				return RUN_NOMEM;
 			cur->omax[cur->nother] = (size_t)pr->maxprefix[q];
+			cur->oi[cur->nother] = 0;
 			cur->other[cur->nother++] = ov;
 		}
 	}

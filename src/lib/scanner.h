@@ -47,16 +47,19 @@ typedef struct patcur {
 	const offvec *occ;
 	long maxprefix;
 	size_t i;
+	uint64_t deadline; /* of the run (CLOCK_MONOTONIC ns), 0 until its clock is first read */
 	/* Windowed: the pattern's other required sets whose strings lie a
 	 * bounded distance into a match (a window that none of a set's
 	 * occurrences can be in a match of has no match): where their strings
 	 * start, the first not before the latest window, and the set's
-	 * maxprefix (a string starts at most that far into a match). */
+	 * maxprefix (a string starts at most that far into a match).  Only
+	 * the first nother entries are set (begin_pattern() clears the
+	 * fields above them alone: a run starts for each regex that can
+	 * match, in every text). */
 	uint32_t nother;
 	const offvec *other[MS_MAX_REQSETS - 1];
 	size_t oi[MS_MAX_REQSETS - 1];
 	size_t omax[MS_MAX_REQSETS - 1];
-	uint64_t deadline; /* of the run (CLOCK_MONOTONIC ns), 0 until its clock is first read */
 } patcur;
 
 typedef struct textstate {
