@@ -176,6 +176,11 @@ void ms_normtext_free(ms_normtext *nt);
 int ms_is_word_at(const unsigned char *s, size_t len, size_t i);   /* char starting at i */
 int ms_is_word_before(const unsigned char *s, size_t i);           /* char ending at i */
 int ms_is_word_byte_start(const unsigned char *s, size_t len);     /* first char of s */
+/* A byte that \w matches in every mode: an ASCII letter, digit or '_'. */
+static inline int ms_is_ascii_word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
 int ms_is_word_byte_end(const unsigned char *s, size_t len);       /* last char of s */
 
 /* Is the match starting at `start` preceded, within `window` words of the same
@@ -234,6 +239,10 @@ int ms_regex_required(const char *pattern, ms_reqset *sets);
 void ms_reqset_free(ms_reqset *s);
 /* Upper bound of the bytes the regex text [p, end) can match; -1: none. */
 long ms_regex_maxlen(const char *p, const char *end);
+/* 1 when every match of the regex starts at a word boundary: it begins
+ * with \b and has no alternative at its top level (\bA|B does not).  0
+ * when that is not certain. */
+int ms_regex_word_start(const char *pattern);
 
 /* ---------------- compiled rules ---------------- */
 #define MS_MAX_WITHIN_SENTENCES 1000
@@ -355,6 +364,11 @@ typedef struct ms_patreq {
 	uint32_t nreq;
 	uint32_t id[MS_MAX_REQSETS];
 	int32_t maxprefix[MS_MAX_REQSETS];
+	/* The set's strings start where a match starts (maxprefix 0), each
+	 * with an ASCII letter, digit or '_', and the regex's matches start at
+	 * a word boundary: no match starts at an occurrence that an ASCII
+	 * word byte precedes (the windows skip those). */
+	uint8_t word_start[MS_MAX_REQSETS];
 } ms_patreq;
 
 /* Automaton entry of a keyword of a signal.  The automaton's ids below

@@ -1153,6 +1153,56 @@ static int make_reqset(const char *pattern, const cand *c, ms_reqset *out)
 	return 0;
 }
 
+int ms_regex_word_start(const char *pattern)
+{
+	int depth = 0;
+
+	if (strncmp(pattern, "\\b", 2) != 0)
+		return 0;
+	/* Quoting, comments and extended syntax hide what is at the top
+	 * level from this scan: no promise then. */
+	if (strstr(pattern, "\\Q") || strstr(pattern, "(?#") || strstr(pattern, "(*"))
+		return 0;
+	for (const char *q = pattern; (q = strstr(q, "(?")); q += 2)
+		for (const char *f = q + 2; *f && strchr("-imnsx", *f); f++)
+			if (*f == 'x')
+				return 0;
+	for (const char *p = pattern; *p; p++) {
+		if (*p == '\\') {
+			if (!*++p)
+				return 0;
+		} else if (*p == '[') {
+			/* A class: up to its closing ']' (one right after '[' or
+			 * "[^" is a member), escapes and POSIX names inside. */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			for (; *p && *p != ']'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				else if (*p == '[' && p[1] == ':') {
+					const char *e = strstr(p + 2, ":]");
+					if (!e)
+						return 0;
+					p = e + 1;
+				}
+			}
+			if (!*p)
+				return 0;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')') {
+			if (--depth < 0)
+				return 0;
+		} else if (*p == '|' && depth == 0) {
+			return 0;
+		}
+	}
+	return depth == 0;
+}
+
 void ms_reqset_free(ms_reqset *s)
 {
 	if (!s->strs)

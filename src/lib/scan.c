@@ -559,14 +559,20 @@ static int step_full(ms_scanner *s, textstate *t, const ms_pattern *p, patcur *c
  * the next occurrence to try.
  *
  * The window of occurrence i: 1 with its first start in *from and the
- * occurrence in *lit, 0 when it has none. */
-static int window_at(const patcur *cur, size_t i, size_t *from, size_t *lit)
+ * occurrence in *lit, 0 when it has none.  When the run's matches start at
+ * a word boundary where the set's strings start (word_start), an
+ * occurrence inside a word ("his" in "this") has none: ASCII word bytes
+ * on both sides of it are word characters however the regex reads them. */
+static int window_at(const patcur *cur, const char *text, size_t i, size_t *from, size_t *lit)
 {
 	const offvec *occ = cur->occ;
 	long maxprefix = cur->maxprefix;
 	size_t l = occ->v[i], f = cur->pos;
 
 	if (l < cur->pos)
+		return 0;
+	if (cur->word_start && l > 0 && ms_is_ascii_word_byte((unsigned char)text[l - 1]) &&
+	    ms_is_ascii_word_byte((unsigned char)text[l]))
 		return 0;
 	if (i > 0 && occ->v[i - 1] == l)
 		return 0; /* two strings at one place */
@@ -612,7 +618,7 @@ static int step_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, patcu
 		size_t from, lit;
 		int rc;
 
-		if (!window_at(cur, cur->i, &from, &lit))
+		if (!window_at(cur, t->text, cur->i, &from, &lit))
 			continue;
 		if (from >= bound)
 			return STEP_BOUND;
@@ -644,7 +650,7 @@ static size_t pattern_lower_bound(const textstate *t, const ms_pattern *p, patcu
 	occ = cur->occ;
 	for (; cur->i < occ->n; cur->i++) {
 		size_t from, lit;
-		if (window_at(cur, cur->i, &from, &lit))
+		if (window_at(cur, t->text, cur->i, &from, &lit))
 			return from;
 	}
 	return SIZE_MAX;
@@ -718,6 +724,7 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 	cur->maxprefix = 0;
 	cur->i = 0;
 	cur->deadline = 0;
+	cur->word_start = 0;
 	cur->nother = 0;
 	pe->runs++;
 	if (pr->nreq) { /* sets are listed for windowed patterns only */
@@ -745,6 +752,7 @@ static int begin_pattern(ms_scanner *s, textstate *t, size_t pi, ms_profile_entr
 		if (!cur->occ)
 			return RUN_NOMEM;
 		cur->maxprefix = pr->maxprefix[best];
+		cur->word_start = pr->word_start[best];
 		for (size_t q = 0; q < pr->nreq; q++) {
 			const offvec *ov;
 

@@ -48,6 +48,9 @@ typedef struct patcur {
 	long maxprefix;
 	size_t i;
 	uint64_t deadline; /* of the run (CLOCK_MONOTONIC ns), 0 until its clock is first read */
+	/* Windowed: no match starts at an occurrence that an ASCII word byte
+	 * precedes (ms_patreq.word_start). */
+	int word_start;
 	/* Windowed: the pattern's other required sets whose strings lie a
 	 * bounded distance into a match (a window that none of a set's
 	 * occurrences can be in a match of has no match): where their strings

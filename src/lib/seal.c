@@ -427,12 +427,19 @@ static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp)
 		const ms_pattern *p = &r->pats[i];
 		ms_patreq *pr = &r->patreq[i];
 
+		int word = p->windowed && p->nreq && ms_regex_word_start(p->src);
+
 		for (size_t q = 0; p->windowed && q < p->nreq; q++)
 			if (w.set[p->req[q].id].kept) {
-				long pre = p->req[q].maxprefix;
+				const ms_reqset *rq = &p->req[q];
+				long pre = rq->maxprefix;
+				int ws = word && pre == 0;
 
+				for (size_t m = 0; ws && m < rq->n; m++)
+					ws = ms_is_ascii_word_byte((unsigned char)rq->strs[m][0]);
+				pr->word_start[pr->nreq] = (uint8_t)ws;
 				pr->maxprefix[pr->nreq] = pre <= INT32_MAX ? (int32_t)pre : -1;
-				pr->id[pr->nreq++] = (uint32_t)p->req[q].id;
+				pr->id[pr->nreq++] = (uint32_t)rq->id;
 			}
 	}
 	rc = 0;

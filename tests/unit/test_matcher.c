@@ -1003,6 +1003,124 @@ START_TEST(windows_need_the_other_sets)
 }
 END_TEST
 
+/* Which regexes start every match at a word boundary: a leading \b, and no
+ * alternative at the top level (where the \b would bind only the first). */
+START_TEST(regex_word_start)
+{
+	static const struct {
+		const char *re;
+		int want;
+	} cases[] = {
+		{ "\\bhis doctor", 1 },
+		{ "\\b(?:his|her) doctor", 1 },
+		{ "\\b(?<!not )(?:a|an) nurse", 1 },
+		{ "\\bhis doctor|her nurse", 0 },
+		{ "\\b(?:his) doctor|her", 0 },
+		{ "\\bx\\|y", 1 },          /* an escaped bar */
+		{ "\\b[|]x", 1 },            /* a bar in a class */
+		{ "\\b[]|]x", 1 },           /* ']' first in a class is a member */
+		{ "\\b[^]|]x", 1 },
+		{ "\\b[[:alpha:]|]x", 1 },
+		{ "\\b[a-z]x|y", 0 },
+		{ "his doctor", 0 },
+		{ "(?:\\bhis) doctor", 0 },  /* no promise when the \b is not first */
+		{ "\\bx(?#|)y", 0 },        /* a comment: not read */
+		{ "\\b\\Q|\\E", 0 },        /* quoting: not read */
+		{ "\\b(?x) a | b", 0 },     /* extended syntax: not read */
+		{ "\\b(a))|(b", 0 },        /* unbalanced */
+		{ "\\b[a", 0 },
+	};
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(cases); i++)
+		ck_assert_msg(ms_regex_word_start(cases[i].re) == cases[i].want, "%s: want %d",
+			      cases[i].re, cases[i].want);
+}
+END_TEST
+
+/* A window around a string that starts a match which starts at a word
+ * boundary is skipped when the string lies inside a word ("his" in "this",
+ * "rom" in "from"): random texts of such words, glued to each other and
+ * apart, find the matches of the scan without the prefilter.  A regex
+ * with a top-level alternative, whose other branches need no boundary,
+ * keeps every window. */
+START_TEST(windows_skip_strings_inside_words)
+{
+	static const char yaml[] =
+		"signals:\n"
+		"  - {id: a, patterns: ['\\b(?:his|hers) (?:\\w+\\s+){0,2}(?:doctor|nurse)s?\\b']}\n"
+		"  - {id: b, patterns: ['\\bhis doctor|her nurse']}\n"
+		"  - {id: c, patterns: ['\\brom \\d']}\n"
+		"  - {id: d, patterns: ['\\bi(?: a|[\\'']|)m (?:an? )?(?:doctor|nurse)\\b']}\n"
+		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: a}\n";
+	static const char *const words[] = {
+		"his", "hers", "doctor", "nurse", "her", "other", "t", "o", "fr", "rom", "5",
+		"i am", "i'm", "hi", "a", "an", "Th", "_", "9", "\xC3\xA9", "-", "HIS", "Rom",
+		"im", "hers,", "(his", "doctors",
+	};
+	static const char *const seps[] = { " ", " ", " ", "", "", "", ". ", "\n" };
+	enum { NTEXT = 3000, NSIG = 4 };
+	long *want = malloc(NTEXT * NSIG * sizeof *want);
+	char text[300];
+	unsigned seed;
+	long total[NSIG] = { 0 }, skippable = 0;
+
+	ck_assert_ptr_nonnull(want);
+	load(yaml);
+	/* a, c and d: the window set starts the match; b: a branch needs no \b */
+	ck_assert(rules->patreq[0].nreq >= 1);
+	for (size_t k = 0; k < NSIG; k++) {
+		int any = 0;
+		for (uint32_t q = 0; q < rules->patreq[k].nreq; q++)
+			any |= rules->patreq[k].word_start[q];
+		ck_assert_msg(any == (k != 1), "pattern %zu: word_start %d", k, any);
+	}
+	teardown();
+	for (int pre = 0; pre < 2; pre++) {
+		load_prefilter(yaml, pre);
+		seed = 99;
+		for (size_t i = 0; i < NTEXT; i++) {
+			size_t len = 0, nw;
+
+			seed = seed * 1103515245u + 12345u;
+			nw = 1 + (seed >> 16) % 30;
+			for (size_t w = 0; w < nw; w++) {
+				const char *x, *sep;
+
+				seed = seed * 1103515245u + 12345u;
+				x = words[(seed >> 16) % MS_ARRAY_LEN(words)];
+				seed = seed * 1103515245u + 12345u;
+				sep = seps[(seed >> 16) % MS_ARRAY_LEN(seps)];
+				if (len + strlen(x) + strlen(sep) + 1 > sizeof text)
+					break;
+				len += (size_t)sprintf(text + len, "%s%s", x, sep);
+			}
+			if (!pre && (strstr(text, "this") || strstr(text, "other") ||
+				     strstr(text, "from")))
+				skippable++;
+			for (size_t k = 0; k < NSIG; k++) {
+				long n = ms_scanner_signal_count(sc, k, text, len);
+
+				if (!pre) {
+					want[i * NSIG + k] = n;
+					total[k] += n;
+				} else {
+					ck_assert_msg(n == want[i * NSIG + k],
+						      "text %zu ('%s'), signal %zu: %ld without the "
+						      "prefilter, %ld with it",
+						      i, text, k, want[i * NSIG + k], n);
+				}
+			}
+		}
+		teardown();
+	}
+	for (size_t k = 0; k < NSIG; k++)
+		ck_assert_msg(total[k] > 50, "signal %zu: %ld", k, total[k]);
+	ck_assert_int_gt(skippable, 300);
+	free(want);
+}
+END_TEST
+
 /* A string in several required sets is one automaton entry: each of its
  * occurrences is reported once, and every set that holds it learns of it.
  * Sets of several strings get their occurrences merged in order. */
@@ -1471,6 +1589,8 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, declared_required_strings);
 	tcase_add_test(tc, shared_patterns);
 	tcase_add_test(tc, windows_need_the_other_sets);
+	tcase_add_test(tc, regex_word_start);
+	tcase_add_test(tc, windows_skip_strings_inside_words);
 	tcase_add_test(tc, shared_required_strings);
 	tcase_add_test(tc, weak_required_sets);
 	tcase_add_test(tc, examples_run);
