@@ -1112,8 +1112,47 @@ static int implied(const sset *e, const sset *c)
 	return 1;
 }
 
-/* The strings of a set, normalised and without duplicates, and the bound
- * of the bytes a match spans before them. */
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(**(char *const *const *)a, **(char *const *const *)b);
+}
+
+/* Drops the strings of v[0..n) that another of them begins ("set the
+ * date" after "set"): wherever such a string occurs, the shorter one
+ * occurs at the same place, so the set occurs where it did and its
+ * occurrences start where they did, with fewer automaton hits.  The rest
+ * keep their order.  Returns how many are left.  (In sorted order, a
+ * string some other begins is followed by all that it begins.) */
+static size_t drop_extensions(char **v, size_t n)
+{
+	char ***ord;
+	const char *kept = NULL;
+	size_t m = 0;
+
+	if (n < 2 || !(ord = malloc(n * sizeof *ord)))
+		return n; /* out of memory: the set keeps them all, still right */
+	for (size_t i = 0; i < n; i++)
+		ord[i] = &v[i];
+	qsort(ord, n, sizeof *ord, cmp_strp);
+	for (size_t i = 0; i < n; i++) {
+		if (kept && strncmp(*ord[i], kept, strlen(kept)) == 0) {
+			free(*ord[i]);
+			*ord[i] = NULL;
+		} else {
+			kept = *ord[i];
+		}
+	}
+	free(ord);
+	for (size_t i = 0; i < n; i++)
+		if (v[i])
+			v[m++] = v[i];
+	v[m] = NULL;
+	return m;
+}
+
+/* The strings of a set, normalised and without duplicates or strings
+ * that another begins, and the bound of the bytes a match spans before
+ * them. */
 static int make_reqset(const char *pattern, const cand *c, ms_reqset *out)
 {
 	const char *end = pattern + strlen(pattern);
@@ -1147,7 +1186,7 @@ static int make_reqset(const char *pattern, const cand *c, ms_reqset *out)
 		if (norm)
 			out->strs[k++] = norm;
 	}
-	out->n = k;
+	out->n = drop_extensions(out->strs, k);
 	pre = ms_regex_maxlen(pattern, c->pos ? c->pos : end);
 	out->maxprefix = pre < 0 ? -1 : pre + (long)lead_max;
 	return 0;

@@ -1121,6 +1121,58 @@ START_TEST(windows_skip_strings_inside_words)
 }
 END_TEST
 
+/* A required set keeps no string that another of its strings begins: that
+ * one occurs wherever the longer one does, at the same place.  The scan
+ * finds what it finds without the prefilter. */
+START_TEST(required_sets_drop_extensions)
+{
+	static const char yaml[] =
+		"signals:\n"
+		"  - {id: a, patterns: ['\\b(?:update|set)(?: the (?:entry|date))?\\b']}\n"
+		"  - {id: b, patterns: ['\\b(?:sewing|sew|seam)(?: kits?)?']}\n"
+		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
+		"forbid: a}\n";
+	static const char *const texts[] = {
+		"Set the date to Monday.", "please update the entry as agreed", "reset to zero",
+		"set as default", "the sewing kit and a seam kit", "a sew kit", "updates the date to",
+		"set the entry as", "upset the date to", "", "set", "sewing kits",
+	};
+	const char *const *v;
+	long want[MS_ARRAY_LEN(texts)][2];
+
+	load(yaml);
+	v = req(rules, 0, 0, 0);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v[0], "update");
+	ck_assert_str_eq(v[1], "set");
+	ck_assert_ptr_null(v[2]);
+	v = req(rules, 1, 0, 0);
+	ck_assert_ptr_nonnull(v);
+	/* "sewing", "sew kit" and "seam kits" go: "sew" or "seam" begins them */
+	ck_assert_str_eq(v[0], "sew");
+	ck_assert_str_eq(v[1], "seam");
+	ck_assert_ptr_null(v[2]);
+	teardown();
+	for (int pre = 0; pre < 2; pre++) {
+		load_prefilter(yaml, pre);
+		for (size_t i = 0; i < MS_ARRAY_LEN(texts); i++)
+			for (size_t k = 0; k < 2; k++) {
+				long n = ms_scanner_signal_count(sc, k, texts[i], strlen(texts[i]));
+				if (!pre)
+					want[i][k] = n;
+				else
+					ck_assert_msg(n == want[i][k], "'%s', signal %zu: %ld, want %ld",
+						      texts[i], k, n, want[i][k]);
+			}
+		teardown();
+	}
+	ck_assert_int_eq(want[0][0], 1);  /* "Set the date" */
+	ck_assert_int_eq(want[4][1], 2);  /* "sewing kit", "seam kit" */
+	ck_assert_int_eq(want[2][0], 0);  /* "reset": inside a word */
+	ck_assert_int_eq(want[8][0], 0);  /* "upset" */
+}
+END_TEST
+
 /* A string in several required sets is one automaton entry: each of its
  * occurrences is reported once, and every set that holds it learns of it.
  * Sets of several strings get their occurrences merged in order. */
@@ -1590,6 +1642,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, shared_patterns);
 	tcase_add_test(tc, windows_need_the_other_sets);
 	tcase_add_test(tc, regex_word_start);
+	tcase_add_test(tc, required_sets_drop_extensions);
 	tcase_add_test(tc, windows_skip_strings_inside_words);
 	tcase_add_test(tc, shared_required_strings);
 	tcase_add_test(tc, weak_required_sets);
