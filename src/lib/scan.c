@@ -563,7 +563,8 @@ static int step_full(ms_scanner *s, textstate *t, const ms_pattern *p, patcur *c
  * a word boundary where the set's strings start (word_start), an
  * occurrence inside a word ("his" in "this") has none: ASCII word bytes
  * on both sides of it are word characters however the regex reads them. */
-static int window_at(const patcur *cur, const char *text, size_t i, size_t *from, size_t *lit)
+static int window_at(const patcur *cur, const textstate *t, size_t i, size_t *from,
+		     size_t *lit)
 {
 	const offvec *occ = cur->occ;
 	long maxprefix = cur->maxprefix;
@@ -571,8 +572,9 @@ static int window_at(const patcur *cur, const char *text, size_t i, size_t *from
 
 	if (l < cur->pos)
 		return 0;
-	if (cur->word_start && l > 0 && ms_is_ascii_word_byte((unsigned char)text[l - 1]) &&
-	    ms_is_ascii_word_byte((unsigned char)text[l]))
+	if (cur->word_start && l > 0 && l < t->len &&
+	    ms_is_ascii_word_byte((unsigned char)t->text[l - 1]) &&
+	    ms_is_ascii_word_byte((unsigned char)t->text[l]))
 		return 0;
 	if (i > 0 && occ->v[i - 1] == l)
 		return 0; /* two strings at one place */
@@ -618,7 +620,7 @@ static int step_windowed(ms_scanner *s, textstate *t, const ms_pattern *p, patcu
 		size_t from, lit;
 		int rc;
 
-		if (!window_at(cur, t->text, cur->i, &from, &lit))
+		if (!window_at(cur, t, cur->i, &from, &lit))
 			continue;
 		if (from >= bound)
 			return STEP_BOUND;
@@ -650,7 +652,7 @@ static size_t pattern_lower_bound(const textstate *t, const ms_pattern *p, patcu
 	occ = cur->occ;
 	for (; cur->i < occ->n; cur->i++) {
 		size_t from, lit;
-		if (window_at(cur, t->text, cur->i, &from, &lit))
+		if (window_at(cur, t, cur->i, &from, &lit))
 			return from;
 	}
 	return SIZE_MAX;
