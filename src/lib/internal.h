@@ -401,7 +401,7 @@ struct ms_rules {
 	 * lit_sets[lit_first[d] .. lit_first[d + 1]), and memb_lit[j] is the
 	 * string of entry j (a set that lists a string twice has two). */
 	size_t nlits, nmemb;    /* strings; entries of lit_sets */
-	size_t *lit_first;
+	uint32_t *lit_first;
 	uint32_t *lit_sets, *memb_lit;
 	ms_ac *ac;              /* every keyword and required string */
 	/* Only those of signals evaluated on a response: a response is scanned

@@ -296,7 +296,7 @@ static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 			uint32_t d = t->lits_seen[i].lit;
 			size_t n = t->lits_seen[i].occ.n;
 
-			for (size_t j = r->lit_first[d]; j < r->lit_first[d + 1]; j++) {
+			for (uint32_t j = r->lit_first[d], e = r->lit_first[d + 1]; j < e; j++) {
 				uint32_t g = r->lit_sets[j];
 				if (!setn[g]) {
 					seen[nseen++] = g;

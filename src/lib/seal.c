@@ -382,7 +382,10 @@ static int number_strings(ms_rules *r, setwork *w)
 	}
 	/* The (set, string) pairs sorted by string, by counting: lit_first[d +
 	 * 1] is first the number of d's sets, then where d's run starts, then
-	 * where it ends. */
+	 * where it ends.  (Entries are numbered in 32 bits, here and in the
+	 * scanner's chains.) */
+	if (r->nmemb >= UINT32_MAX)
+		return -1;
 	r->lit_first = calloc(r->nlits + 1, sizeof *r->lit_first);
 	r->lit_sets = malloc((r->nmemb ? r->nmemb : 1) * sizeof *r->lit_sets);
 	r->memb_lit = malloc((r->nmemb ? r->nmemb : 1) * sizeof *r->memb_lit);
@@ -393,7 +396,7 @@ static int number_strings(ms_rules *r, setwork *w)
 	for (size_t d = 0; d < r->nlits; d++)
 		r->lit_first[d + 1] += r->lit_first[d];
 	for (size_t j = 0; j < r->nmemb; j++) {
-		size_t at = r->lit_first[w->memb[j].lit]++;
+		uint32_t at = r->lit_first[w->memb[j].lit]++;
 		r->lit_sets[at] = w->memb[j].set;
 		r->memb_lit[at] = w->memb[j].lit;
 	}
