@@ -176,12 +176,12 @@ void ms_normtext_free(ms_normtext *nt);
 int ms_is_word_at(const unsigned char *s, size_t len, size_t i);   /* char starting at i */
 int ms_is_word_before(const unsigned char *s, size_t i);           /* char ending at i */
 int ms_is_word_byte_start(const unsigned char *s, size_t len);     /* first char of s */
+int ms_is_word_byte_end(const unsigned char *s, size_t len);       /* last char of s */
 /* A byte that \w matches in every mode: an ASCII letter, digit or '_'. */
 static inline int ms_is_ascii_word_byte(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
-int ms_is_word_byte_end(const unsigned char *s, size_t len);       /* last char of s */
 
 /* Is the match starting at `start` preceded, within `window` words of the same
  * clause, by a negation cue? */
