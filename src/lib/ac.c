@@ -20,11 +20,13 @@ typedef struct acpat {
 	char *s;
 	size_t len;
 	uint32_t id;
+	uint8_t word_start; /* reported only where no ASCII word byte precedes it */
 } acpat;
 
 struct ms_ac_builder {
 	acpat *pats;
 	size_t n, cap;
+	uint8_t word[256];  /* bytes that keep a word_start entry from being reported */
 };
 
 typedef struct acout {
@@ -35,11 +37,13 @@ typedef struct acout {
 	uint8_t hlen;    /* bytes of its head (in the trie) */
 	uint8_t verify;  /* its head has a byte of a shared class: compared, */
 			 /* from its copy just before the tail */
+	uint8_t word_start; /* as in acpat */
 } acout;
 
 struct ms_ac {
 	uint8_t cls[256];
 	uint8_t shared[256];  /* the byte's class is a shared one */
+	uint8_t word[256];    /* as in the builder */
 	uint32_t ncls;
 	uint32_t nstates;
 	uint32_t ndense;    /* states 0 .. ndense-1 have full rows */
@@ -72,6 +76,7 @@ typedef struct acflat {
 	uint32_t tlen;      /* 0: the trie holds all of the pattern */
 	uint8_t t0;         /* the tail's first byte, compared before the tail is read */
 	uint8_t hlen, verify; /* as in acout; a verified head lies just before the tail */
+	uint8_t word_start;   /* as in acout */
 } acflat;               /* 16 bytes: four words of a block */
 #define FLAT_WORDS (sizeof(acflat) / sizeof(uint32_t))
 
@@ -109,6 +114,18 @@ void ms_ac_builder_free(ms_ac_builder *b)
 
 int ms_ac_builder_add(ms_ac_builder *b, const char *pat, size_t len, uint32_t id)
 {
+	return ms_ac_builder_add_word(b, pat, len, id, 0);
+}
+
+void ms_ac_builder_word_bytes(ms_ac_builder *b, int (*is_word)(unsigned char))
+{
+	for (int c = 0; c < 256; c++)
+		b->word[c] = (uint8_t)(is_word((unsigned char)c) != 0);
+}
+
+int ms_ac_builder_add_word(ms_ac_builder *b, const char *pat, size_t len, uint32_t id,
+			   int word_start)
+{
 	char *copy;
 
 	if (len == 0)
@@ -118,7 +135,7 @@ int ms_ac_builder_add(ms_ac_builder *b, const char *pat, size_t len, uint32_t id
 	copy = ms_strndup(pat, len);
 	if (!copy)
 		return -1;
-	b->pats[b->n++] = (acpat){ copy, len, id };
+	b->pats[b->n++] = (acpat){ copy, len, id, (uint8_t)(word_start != 0) };
 	return 0;
 }
 
@@ -192,7 +209,7 @@ static int flatten_reports(ms_ac *ac)
 						f[k++] = (acflat){ po->id, (uint32_t)(at - (char *)ac->rep),
 								   po->tlen,
 								   po->tlen ? (uint8_t)*at : 0,
-								   po->hlen, po->verify };
+								   po->hlen, po->verify, po->word_start };
 						at += po->tlen;
 					}
 			}
@@ -250,6 +267,7 @@ ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix)
 
 	if (!ac)
 		goto fail;
+	memcpy(ac->word, b->word, sizeof ac->word);
 	/* Alphabet classes: the bytes that occur in some pattern's head, each
 	 * its own or one of three shared ones (OWN_CLASS_MIN). */
 	if (prefix < 1)
@@ -350,7 +368,7 @@ ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix)
 		}
 		ac->outs[ac->nouts] = (acout){ p->id, out[s], (uint32_t)ntail,
 					       (uint32_t)(p->len - head), (uint8_t)head,
-					       (uint8_t)verify };
+					       (uint8_t)verify, p->word_start };
 		memcpy(ac->tails + ntail, p->s + head, p->len - head);
 		ntail += p->len - head;
 		out[s] = (uint32_t)++ac->nouts;
@@ -524,6 +542,8 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
 				tail_differs(text + end, bytes + f->toff, f->tlen)))
 			continue;
 		if (f->verify && memcmp(text + end - f->hlen, bytes + f->toff - f->hlen, f->hlen))
+			continue;
+		if (f->word_start && end > f->hlen && ac->word[text[end - f->hlen - 1]])
 			continue;
 		if (b->n == b->cap) {
 			size_t cap = b->cap ? b->cap * 2 : 256;

@@ -89,6 +89,14 @@ typedef struct ms_ac_builder ms_ac_builder;
 ms_ac_builder *ms_ac_builder_new(void);
 /* Add a pattern (already normalised); `id` is returned on a match. */
 int ms_ac_builder_add(ms_ac_builder *b, const char *pat, size_t len, uint32_t id);
+/* The same; with word_start, the pattern is reported only where the byte
+ * before it is not a word byte of the builder (ms_ac_builder_word_bytes();
+ * none until it is called): with the ASCII word bytes, "her" in "her dose"
+ * and "(her", not in "other". */
+int ms_ac_builder_add_word(ms_ac_builder *b, const char *pat, size_t len, uint32_t id,
+			   int word_start);
+/* The bytes for which is_word() is true are the builder's word bytes. */
+void ms_ac_builder_word_bytes(ms_ac_builder *b, int (*is_word)(unsigned char));
 ms_ac *ms_ac_build(ms_ac_builder *b); /* consumes the builder */
 /* The same with at most `row_bytes` of full transition rows (at least the
  * root's): the states beyond keep their trie edges and failure links. */
@@ -160,6 +168,10 @@ typedef struct ms_normtext {
 #define MS_NT_BLOCK 32
 
 int ms_normtext_build(ms_normtext *nt, const char *text, size_t len);
+/* Is c, in the normalised view, an ASCII word byte of the original text, at
+ * the place the view maps it to?  Letters other than k and s (which may
+ * stand for the Kelvin sign and the long s), digits and '_'. */
+int ms_norm_ascii_word_byte(unsigned char c);
 /* Original offset of s[i] (i == len: the original length).  *hint, 0 at
  * first, carries the place found from one call to the next: lookups at
  * nearby offsets then cost a step or two. */

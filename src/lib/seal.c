@@ -158,13 +158,14 @@ static void mark_on_response(ms_rules *r)
 	}
 }
 
-/* One automaton string, id: in both automata, or in the full one only. */
+/* One automaton string, id: in both automata, or in the full one only;
+ * word_start as in ms_ac_builder_add_word(). */
 static int add_entry(ms_ac_builder *b, ms_ac_builder *bresp, int resp, const char *str,
-		     size_t len, uint32_t id)
+		     size_t len, uint32_t id, int word_start)
 {
-	if (ms_ac_builder_add(b, str, len, id))
+	if (ms_ac_builder_add_word(b, str, len, id, word_start))
 		return -1;
-	return resp ? ms_ac_builder_add(bresp, str, len, id) : 0;
+	return resp ? ms_ac_builder_add_word(bresp, str, len, id, word_start) : 0;
 }
 
 static int add_keywords(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, size_t *cap)
@@ -179,7 +180,7 @@ static int add_keywords(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp, siz
 				return -1;
 			if (ms_grow(&r->acents, cap, r->nacents + 1, sizeof *r->acents) ||
 			    add_entry(b, bresp, sg->on_response, sg->kw[k], len,
-				      (uint32_t)r->nacents))
+				      (uint32_t)r->nacents, 0))
 				return -1;
 			r->acents[r->nacents++] =
 				(ms_acent){ (uint32_t)i, (uint32_t)len,
@@ -195,8 +196,11 @@ typedef struct setinfo {
 	uint8_t weak;     /* weak_set() */
 	uint8_t kept;     /* looked for: SET_NEEDED, SET_FREE (number_strings()), or 0 */
 	uint8_t resp;     /* a pattern of a response signal lists it */
+	uint8_t word;     /* WORD_UNUSED, or whether every pattern that lists it */
+			  /* has word_start for it (fill_patreq()) */
 } setinfo;
 enum { SET_NEEDED = 1, SET_FREE = 2 };
+enum { WORD_UNUSED = 2 };
 
 typedef struct litinfo {
 	const char *s;    /* borrowed from a set */
@@ -308,7 +312,7 @@ static int number_sets(ms_rules *r, setwork *w)
 				    ms_hidx_add(&sets, h, g))
 					goto out;
 				r->reqsets[r->nreqs++] = rs;
-				w->set[g] = (setinfo){ (uint8_t)weak_set(rs), 0, 0 };
+				w->set[g] = (setinfo){ (uint8_t)weak_set(rs), 0, 0, WORD_UNUSED };
 			}
 			rs->id = g;
 			w->set[g].resp |= w->resp[i];
@@ -406,26 +410,11 @@ static int number_strings(ms_rules *r, setwork *w)
 	return 0;
 }
 
-/* The required sets in the automata: one entry per distinct string, which
- * the scanner files under the string and, from there, under the sets that
- * hold it; a string goes in the response automaton too once a pattern of a
- * response signal lists one of its sets.  Weak sets a pattern can do
- * without are left out (set_needed()), unless another pattern needs them.
- * Then the table the scanner checks before it runs a regex. */
-static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp)
+/* The table the scanner checks before it runs a regex: per pattern, the
+ * sets looked for, with their maxprefix and word_start.  Each set learns
+ * whether every pattern that lists it has word_start for it. */
+static void fill_patreq(ms_rules *r, setwork *w)
 {
-	setwork w = { 0 };
-	int rc = -1;
-
-	w.resp = calloc(r->npats ? r->npats : 1, 1);
-	if (!w.resp || number_sets(r, &w) || number_strings(r, &w))
-		goto out;
-	for (size_t d = 0; d < r->nlits; d++) {
-		if (d >= UINT32_MAX - r->acent_lit0 ||
-		    add_entry(b, bresp, w.lit[d].resp, w.lit[d].s, strlen(w.lit[d].s),
-			      r->acent_lit0 + (uint32_t)d))
-			goto out;
-	}
 	for (size_t i = 0; i < r->npats; i++) {
 		const ms_pattern *p = &r->pats[i];
 		ms_patreq *pr = &r->patreq[i];
@@ -433,8 +422,9 @@ static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp)
 		int word = p->windowed && p->nreq && ms_regex_word_start(p->src);
 
 		for (size_t q = 0; p->windowed && q < p->nreq; q++)
-			if (w.set[p->req[q].id].kept) {
+			if (w->set[p->req[q].id].kept) {
 				const ms_reqset *rq = &p->req[q];
+				setinfo *si = &w->set[rq->id];
 				long pre = rq->maxprefix;
 				int ws = word && pre == 0;
 
@@ -443,10 +433,57 @@ static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp)
 				pr->word_start[pr->nreq] = (uint8_t)ws;
 				pr->maxprefix[pr->nreq] = pre <= INT32_MAX ? (int32_t)pre : -1;
 				pr->id[pr->nreq++] = (uint32_t)rq->id;
+				si->word = (uint8_t)(si->word == WORD_UNUSED ? ws : si->word && ws);
 			}
+	}
+}
+
+/* The required sets in the automata: one entry per distinct string, which
+ * the scanner files under the string and, from there, under the sets that
+ * hold it; a string goes in the response automaton too once a pattern of a
+ * response signal lists one of its sets.  Weak sets a pattern can do
+ * without are left out (set_needed()), unless another pattern needs them.
+ *
+ * A string whose every set has word_start for every pattern that lists it
+ * ("his" and "her" of \b(?:his|her|their) ...) starts those patterns'
+ * matches right after a word boundary: an occurrence inside a word ("her"
+ * in "other") can neither start a match nor be part of one, so the
+ * automaton does not report it (ms_ac_builder_add_word()).  The
+ * occurrences the windows would pass over (window_at()) are then not
+ * filed, counted or merged either, and a set found only inside words rules
+ * its patterns out.  The automaton reads the normalised view, where the
+ * windows read the original: so it passes over an occurrence only when the
+ * byte before it and its own first byte are both ms_norm_ascii_word_byte(),
+ * which the view copies from ASCII word bytes of the original, side by
+ * side.  A "k" or "s" of the view may be a Kelvin sign or a long s, which
+ * \b may not count as a word character: strings that begin with one are
+ * reported everywhere, and one before a string does not hide it. */
+static int add_sets(ms_rules *r, ms_ac_builder *b, ms_ac_builder *bresp)
+{
+	setwork w = { 0 };
+	uint8_t *word = NULL;
+	int rc = -1;
+
+	w.resp = calloc(r->npats ? r->npats : 1, 1);
+	if (!w.resp || number_sets(r, &w) || number_strings(r, &w))
+		goto out;
+	fill_patreq(r, &w);
+	if (!(word = malloc(r->nlits ? r->nlits : 1)))
+		goto out;
+	for (size_t d = 0; d < r->nlits; d++)
+		word[d] = (uint8_t)ms_norm_ascii_word_byte((unsigned char)w.lit[d].s[0]);
+	for (size_t j = 0; j < r->nmemb; j++)
+		if (!w.set[w.memb[j].set].word)
+			word[w.memb[j].lit] = 0;
+	for (size_t d = 0; d < r->nlits; d++) {
+		if (d >= UINT32_MAX - r->acent_lit0 ||
+		    add_entry(b, bresp, w.lit[d].resp, w.lit[d].s, strlen(w.lit[d].s),
+			      r->acent_lit0 + (uint32_t)d, word[d]))
+			goto out;
 	}
 	rc = 0;
 out:
+	free(word);
 	free(w.resp);
 	free(w.set);
 	free(w.lit);
@@ -463,6 +500,8 @@ static int build_automaton(ms_compiler *c)
 
 	if (!b || !bresp)
 		goto fail;
+	ms_ac_builder_word_bytes(b, ms_norm_ascii_word_byte);
+	ms_ac_builder_word_bytes(bresp, ms_norm_ascii_word_byte);
 	mark_on_response(r);
 	r->patreq = calloc(r->npats ? r->npats : 1, sizeof *r->patreq);
 	if (!r->patreq || add_keywords(r, b, bresp, &cap))

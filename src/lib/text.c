@@ -42,6 +42,11 @@ static size_t special_seq(const unsigned char *s, size_t left, char *what)
 	return 0;
 }
 
+int ms_norm_ascii_word_byte(unsigned char c)
+{
+	return ms_is_ascii_word_byte(c) && c != 'k' && c != 's' && c != 'K' && c != 'S';
+}
+
 static int is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';

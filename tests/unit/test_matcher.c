@@ -666,6 +666,88 @@ START_TEST(automaton_matches_naive_search)
 }
 END_TEST
 
+/* An entry added with word_start is reported only where no ASCII word byte
+ * (letter, digit, '_') precedes it; the same string without it, under
+ * another id, wherever it occurs.  Heads held whole by the trie, heads with
+ * tails, and heads of shared-class bytes (compared where they are
+ * reported) alike, in every stream of the scan. */
+START_TEST(automaton_word_start_entries)
+{
+	static const struct {
+		const char *s;
+		int word_start;
+	} pats[] = {
+		{ "her", 1 }, { "her", 0 }, { "other", 1 }, { "er", 1 }, { "hero worship", 1 },
+		{ "_h", 1 },  { "9h", 1 },  { "\xC3\xA9her", 1 }, { "h-er", 1 }, { "r o", 0 },
+	};
+	/* texts of these pieces, glued to each other or apart */
+	static const char *const pieces[] = { "her", "other", "hero worship", "h", "er", "o", "t",
+					      "_", "9", "\xC3\xA9", "-", " ", " ", ".", "r" };
+	static const size_t prefix[] = { 64, 2, 4 };
+	const size_t np = MS_ARRAY_LEN(pats);
+	unsigned seed = 4711;
+	unsigned char text[500];
+	ms_achits hits = { 0 };
+	size_t skipped = 0;
+
+	for (size_t variant = 0; variant < MS_ARRAY_LEN(prefix); variant++) {
+		ms_ac_builder *b = ms_ac_builder_new();
+		ms_ac *ac;
+
+		ck_assert_ptr_nonnull(b);
+		ms_ac_builder_word_bytes(b, ms_is_ascii_word_byte);
+		for (size_t i = 0; i < np; i++)
+			ck_assert_int_eq(ms_ac_builder_add_word(b, pats[i].s, strlen(pats[i].s),
+								(uint32_t)i, pats[i].word_start),
+					 0);
+		ac = ms_ac_build_opts(b, (size_t)1 << 20, prefix[variant]);
+		ck_assert_ptr_nonnull(ac);
+		for (size_t len = 0; len < sizeof text; len += 1 + len / 6) {
+			size_t expect = 0;
+
+			for (size_t i = 0; i < len;) {
+				const char *pc;
+				size_t pn;
+
+				seed = seed * 1103515245u + 12345u;
+				pc = pieces[(seed >> 16) % MS_ARRAY_LEN(pieces)];
+				pn = strlen(pc) < len - i ? strlen(pc) : len - i;
+				memcpy(text + i, pc, pn);
+				i += pn;
+			}
+			for (size_t start = 0; start < len; start++)
+				for (size_t p = 0; p < np; p++) {
+					size_t pl = strlen(pats[p].s);
+					if (pl > len - start || memcmp(text + start, pats[p].s, pl) != 0)
+						continue;
+					if (pats[p].word_start && start > 0 &&
+					    ms_is_ascii_word_byte(text[start - 1])) {
+						skipped++;
+						continue;
+					}
+					expect++;
+				}
+			/* (ms_ac_scan() gathers the streams' hits in hits.a) */
+			ck_assert_int_eq(ms_ac_scan(ac, text, len, &hits), 0);
+			for (size_t k = 0; k < hits.a.n; k++) {
+				const ms_achit *h = &hits.a.v[k];
+				size_t pl = strlen(pats[h->id].s);
+
+				ck_assert(h->start + pl <= len);
+				ck_assert(memcmp(text + h->start, pats[h->id].s, pl) == 0);
+				ck_assert(!pats[h->id].word_start || h->start == 0 ||
+					  !ms_is_ascii_word_byte(text[h->start - 1]));
+			}
+			ck_assert_uint_eq(hits.a.n, expect);
+		}
+		ms_ac_free(ac);
+	}
+	/* the texts put the strings inside words often */
+	ck_assert_uint_gt(skipped, 1000);
+	ms_achits_free(&hits);
+}
+END_TEST
+
 /* Scanned a part at a time, (from, to] after (from', from], the text gives
  * the hits of the whole scan, in the same order: parts shorter and longer
  * than the longest pattern, heads and tails split by a part's end. */
@@ -1069,10 +1151,14 @@ END_TEST
 
 /* A window around a string that starts a match which starts at a word
  * boundary is skipped when the string lies inside a word ("his" in "this",
- * "rom" in "from"): random texts of such words, glued to each other and
- * apart, find the matches of the scan without the prefilter.  A regex
- * with a top-level alternative, whose other branches need no boundary,
- * keeps every window. */
+ * "rom" in "from"), and the automaton does not report such a string when
+ * all its sets are of that kind: random texts of such words, glued to each
+ * other and apart, find the matches of the scan without the prefilter.  A
+ * regex with a top-level alternative, whose other branches need no
+ * boundary, keeps every window; a regex that shares a set with a
+ * word-start one but has no \b of its own keeps the set's strings inside
+ * words; the Kelvin sign and the long s, k and s in the normalised view,
+ * may begin a match after a letter. */
 START_TEST(windows_skip_strings_inside_words)
 {
 	static const char yaml[] =
@@ -1081,28 +1167,43 @@ START_TEST(windows_skip_strings_inside_words)
 		"  - {id: b, patterns: ['\\bhis doctor|her nurse']}\n"
 		"  - {id: c, patterns: ['\\brom \\d']}\n"
 		"  - {id: d, patterns: ['\\bi(?: a|[\\'']|)m (?:an? )?(?:doctor|nurse)\\b']}\n"
+		"  - {id: e, patterns: ['(?:his|hers) (?:\\w+\\s+){0,2}(?:doctor|nurse)s?\\b']}\n"
+		"  - {id: f, patterns: ['\\b(?:she|kin) (?:doctor|nurse)s?\\b']}\n"
 		"rules:\n  - {id: R, dimension: safety, severity: high, title: t, message: m, "
 		"forbid: a}\n";
 	static const char *const words[] = {
 		"his", "hers", "doctor", "nurse", "her", "other", "t", "o", "fr", "rom", "5",
 		"i am", "i'm", "hi", "a", "an", "Th", "_", "9", "\xC3\xA9", "-", "HIS", "Rom",
 		"im", "hers,", "(his", "doctors",
+		/* the Kelvin sign and the long s, which caseless matching takes
+		 * for k and s, and \b for no word character unless UCP is on */
+		"\xE2\x84\xAA", "\xC5\xBF", "\xC5\xBFhe", "\xC5\xBFhis", "k", "s", "she", "kin",
+		"\xE2\x84\xAAin",
 	};
 	static const char *const seps[] = { " ", " ", " ", "", "", "", ". ", "\n" };
 	static const wordmix mix = { words, MS_ARRAY_LEN(words), 0, 30, seps, MS_ARRAY_LEN(seps) };
-	enum { NTEXT = 3000, NSIG = 4 };
+	enum { NTEXT = 3000, NSIG = 6 };
 	char text[300];
 	unsigned seed = 99;
 	long total[NSIG] = { 0 }, skippable = 0;
 
 	load(yaml);
-	/* a, c and d: the window set starts the match; b: a branch needs no \b */
+	/* a, c and d: the window set starts the match; b: a branch needs no
+	 * \b; e: no \b, but its set of "his" and "hers" is a's too, so the
+	 * automaton must report those inside words ("this nurse") for e */
 	ck_assert(rules->patreq[0].nreq >= 1);
 	for (size_t k = 0; k < NSIG; k++) {
 		int any = 0;
 		for (uint32_t q = 0; q < rules->patreq[k].nreq; q++)
 			any |= rules->patreq[k].word_start[q];
-		ck_assert_msg(any == (k != 1), "pattern %zu: word_start %d", k, any);
+		ck_assert_msg(any == (k != 1 && k != 4), "pattern %zu: word_start %d", k, any);
+	}
+	{
+		int shared = 0;
+		for (uint32_t q = 0; q < rules->patreq[4].nreq; q++)
+			for (uint32_t o = 0; o < rules->patreq[0].nreq; o++)
+				shared |= rules->patreq[4].id[q] == rules->patreq[0].id[o];
+		ck_assert(shared);
 	}
 	teardown();
 	same_with_prefilter(yaml, &mix, seed, NTEXT, NSIG, sizeof text, total);
@@ -1112,7 +1213,7 @@ START_TEST(windows_skip_strings_inside_words)
 			skippable++;
 	}
 	for (size_t k = 0; k < NSIG; k++)
-		ck_assert_msg(total[k] > 50, "signal %zu: %ld", k, total[k]);
+		ck_assert_msg(total[k] > 20, "signal %zu: %ld", k, total[k]);
 	ck_assert_int_gt(skippable, 300);
 }
 END_TEST
@@ -1632,6 +1733,7 @@ Suite *make_matcher_suite(void)
 	tcase_add_test(tc, required_sets);
 	tcase_add_test(tc, automaton_matches_naive_search);
 	tcase_add_test(tc, automaton_parts_match_whole);
+	tcase_add_test(tc, automaton_word_start_entries);
 	tcase_add_test(tc, normalised_offsets);
 	tcase_add_test(tc, normalised_view_reference);
 	tcase_add_test(tc, declared_required_strings);
