@@ -144,6 +144,7 @@ void ms_achits_free(ms_achits *h)
 	free(h->a.v);
 	for (int j = 0; j < AC_STREAMS - 1; j++)
 		free(h->more[j].v);
+	free(h->pend);
 	memset(h, 0, sizeof *h);
 }
 
@@ -529,11 +530,12 @@ static inline int tail_differs(const unsigned char *t, const char *tail, size_t 
 	return 0;
 }
 
-/* The patterns whose heads end at `end`, each once its tail is there too. */
-static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned char *text,
+/* The patterns whose heads end at `end`, each once its tail is there too:
+ * those of the report block at rep + off. */
+static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t off, const unsigned char *text,
 		     size_t len, size_t end)
 {
-	const uint32_t *blk = ac->rep + ac->rep_off[s];
+	const uint32_t *blk = ac->rep + off;
 	const acflat *f = (const acflat *)(blk + 1), *e = f + blk[0];
 	const char *bytes = (const char *)ac->rep;
 
@@ -558,7 +560,8 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
 	return 0;
 }
 
-#define AC_REPORTS(ac, s) ((ac)->reports[(s) >> 3] & (1u << ((s) & 7)))
+/* 1 when state s reports, else 0. */
+#define AC_REPORTS(ac, s) (((ac)->reports[(s) >> 3] >> ((s) & 7)) & 1u)
 
 /* Four streams through the part (from, to] of the text at once, one per
  * quarter.  A stream starts far enough before its quarter that every head
@@ -567,9 +570,23 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
  * overlap, which is most of the gain when loads, not instructions, set the
  * pace.  All streams take the same number of steps, that of the last one
  * (the longest: the others start no later and end earlier), and never read
- * past `to`; tails, checked where a head ends, may read up to len. */
+ * past `to`; tails, checked where a head ends, may read up to len.
+ *
+ * The steps only note where a stream reaches a reporting state (each
+ * writes its state and step, and the count grows by one when the state
+ * reports): no branch, so nothing to mispredict and no load chain cut
+ * short.  The notes are read afterwards, each state's report block looked
+ * up first, for all of them (loads that do not wait on each other), then
+ * the blocks read in order, the one a few notes on fetched meanwhile. */
 #define AC_STEP(TABLE, s, c) \
 	((s) < ndense ? (TABLE)[(size_t)(s) * ncls + (c)] : sparse_step(ac, (s), (c)))
+
+#define AC_NOTE(j, sj) \
+	do { \
+		p##j[2 * n##j] = (sj); \
+		p##j[2 * n##j + 1] = (uint32_t)k; \
+		n##j += AC_REPORTS(ac, sj); \
+	} while (0)
 
 #define AC_SCAN4(TABLE)                                                                \
 	do {                                                                           \
@@ -580,20 +597,17 @@ static int push_hits(const ms_ac *ac, ms_achitbuf *b, uint32_t s, const unsigned
 			s1 = AC_STEP(TABLE, s1, c1);                                    \
 			s2 = AC_STEP(TABLE, s2, c2);                                    \
 			s3 = AC_STEP(TABLE, s3, c3);                                    \
-			if (AC_REPORTS(ac, s0) && st0 + k + 1 > q0 && st0 + k + 1 <= q1 && \
-			    push_hits(ac, &h->a, s0, text, len, st0 + k + 1))                      \
-				return -1;                                              \
-			if (AC_REPORTS(ac, s1) && st1 + k + 1 > q1 && st1 + k + 1 <= q2 && \
-			    push_hits(ac, &h->more[0], s1, text, len, st1 + k + 1))                \
-				return -1;                                              \
-			if (AC_REPORTS(ac, s2) && st2 + k + 1 > q2 && st2 + k + 1 <= q3 && \
-			    push_hits(ac, &h->more[1], s2, text, len, st2 + k + 1))                \
-				return -1;                                              \
-			if (AC_REPORTS(ac, s3) && st3 + k + 1 > q3 &&                   \
-			    push_hits(ac, &h->more[2], s3, text, len, st3 + k + 1))                \
-				return -1;                                              \
+			AC_NOTE(0, s0);                                                 \
+			AC_NOTE(1, s1);                                                 \
+			AC_NOTE(2, s2);                                                 \
+			AC_NOTE(3, s3);                                                 \
 		}                                                                       \
 	} while (0)
+
+/* How far ahead of the note being read the next report block is fetched. */
+#define AC_AHEAD 4
+
+_Static_assert(AC_STREAMS == 4, "ms_ac_scan_part() is written for four streams");
 
 int ms_ac_scan_part(const ms_ac *ac, const unsigned char *text, size_t len, size_t from,
 		    size_t to, ms_achits *h)
@@ -604,21 +618,59 @@ int ms_ac_scan_part(const ms_ac *ac, const unsigned char *text, size_t len, size
 	/* Quarter ends; the last quarter takes the remainder, so it is the
 	 * longest, which the step count relies on. */
 	size_t quarter = (to - from) / 4;
-	size_t q0 = from, q1 = from + quarter, q2 = q1 + quarter, q3 = q2 + quarter;
-	size_t st0 = q0 > back ? q0 - back : 0, st1 = q1 > back ? q1 - back : 0;
-	size_t st2 = q2 > back ? q2 - back : 0, st3 = q3 > back ? q3 - back : 0;
-	size_t n = to - st3;
-	const unsigned char *t0 = text + st0, *t1 = text + st1, *t2 = text + st2, *t3 = text + st3;
+	size_t q[AC_STREAMS + 1] = { from, from + quarter, from + 2 * quarter, from + 3 * quarter,
+				     (size_t)-1 };
+	size_t st[AC_STREAMS];
+	size_t n, n0 = 0, n1 = 0, n2 = 0, n3 = 0, np[AC_STREAMS];
+	const unsigned char *t0, *t1, *t2, *t3;
+	uint32_t *p0, *p1, *p2, *p3, *pp[AC_STREAMS];
 
 	h->a.n = 0;
 	for (int j = 0; j < AC_STREAMS - 1; j++)
 		h->more[j].n = 0;
 	if (!ac->nouts || to <= from)
 		return 0;
+	for (int j = 0; j < AC_STREAMS; j++)
+		st[j] = q[j] > back ? q[j] - back : 0;
+	n = to - st[3];
+	/* Room for a note at every step (and one written past the last). */
+	if (h->cappend < AC_STREAMS * 2 * (n + 1)) {
+		size_t cap = AC_STREAMS * 2 * (n + 1);
+		uint32_t *v = realloc(h->pend, cap * sizeof *v);
+
+		if (!v)
+			return -1;
+		h->pend = v;
+		h->cappend = cap;
+	}
+	for (int j = 0; j < AC_STREAMS; j++)
+		pp[j] = h->pend + (size_t)j * 2 * (n + 1);
+	p0 = pp[0], p1 = pp[1], p2 = pp[2], p3 = pp[3];
+	t0 = text + st[0], t1 = text + st[1], t2 = text + st[2], t3 = text + st[3];
 	if (ac->delta16)
 		AC_SCAN4(ac->delta16);
 	else
 		AC_SCAN4(ac->delta);
+	np[0] = n0, np[1] = n1, np[2] = n2, np[3] = n3;
+	for (int j = 0; j < AC_STREAMS; j++) {
+		uint32_t *p = pp[j];
+
+		for (size_t i = 0; i < np[j]; i++)
+			p[2 * i] = ac->rep_off[p[2 * i]];
+	}
+	for (int j = 0; j < AC_STREAMS; j++) {
+		ms_achitbuf *b = j ? &h->more[j - 1] : &h->a;
+		const uint32_t *p = pp[j];
+
+		for (size_t i = 0; i < np[j]; i++) {
+			size_t end = st[j] + p[2 * i + 1] + 1;
+
+			if (i + AC_AHEAD < np[j])
+				__builtin_prefetch(ac->rep + p[2 * (i + AC_AHEAD)]);
+			if (end > q[j] && end <= q[j + 1] && push_hits(ac, b, p[2 * i], text, len, end))
+				return -1;
+		}
+	}
 	return 0;
 }
 

@@ -126,6 +126,8 @@ typedef struct ms_achitbuf {
 #define AC_STREAMS 4
 typedef struct ms_achits {
 	ms_achitbuf a, more[AC_STREAMS - 1];
+	uint32_t *pend;     /* the steps that reach a reporting state, per stream */
+	size_t cappend;     /* entries of pend, for all streams */
 } ms_achits;
 /* Every occurrence of every pattern in text, into hits->a: one pattern's
  * in order, all in order of where their first AC_PREFIX bytes end.
