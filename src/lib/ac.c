@@ -290,8 +290,24 @@ ms_ac *ms_ac_build_opts(ms_ac_builder *b, size_t row_bytes, size_t prefix)
 				}
 			}
 		}
+		/* The classes of the bytes of running text come first, so that a
+		 * row's entries for them lie together (in a cache line or two):
+		 * the space, the letters and the commonest punctuation. */
+		static const char first[] = " abcdefghijklmnopqrstuvwxyz'.,-";
+		int order[256], no = 0;
+		uint8_t listed[256] = { 0 };
+
+		for (const char *f = first; *f; f++) {
+			order[no++] = (unsigned char)*f;
+			listed[(unsigned char)*f] = 1;
+		}
+		for (int c = 0; c < 256; c++)
+			if (!listed[c])
+				order[no++] = c;
 		ac->ncls = 1;
-		for (int c = 0; c < 256; c++) {
+		for (int o = 0; o < 256; o++) {
+			int c = order[o];
+
 			if (!uses[c])
 				continue;
 			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
