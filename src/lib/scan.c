@@ -33,7 +33,7 @@ static int textstate_init(textstate *t, const ms_rules *r, int in_prompt)
 	t->occ = calloc(nq, sizeof *t->occ);
 	t->setn = calloc(nq, sizeof *t->setn);
 	t->setstate = calloc(nq, 1);
-	t->sets_seen = malloc(nq * sizeof *t->sets_seen);
+	t->sets_seen = malloc((nq + 1) * sizeof *t->sets_seen); /* + 1: scan_hits() */
 	t->set_head = calloc(nq, sizeof *t->set_head);
 	t->lit_slot = calloc(nl, sizeof *t->lit_slot);
 	t->memb_next = malloc(nm * sizeof *t->memb_next);
@@ -296,12 +296,15 @@ static int scan_hits(ms_scanner *s, textstate *t, const ms_ac *ac)
 			uint32_t d = t->lits_seen[i].lit;
 			size_t n = t->lits_seen[i].occ.n;
 
+			/* No branch on whether the set is new to the text: it
+			 * would be mispredicted about half the time.  (A state
+			 * is not SET_BUILT before the text is scanned.) */
 			for (uint32_t j = r->lit_first[d], e = r->lit_first[d + 1]; j < e; j++) {
 				uint32_t g = r->lit_sets[j];
-				if (!setn[g]) {
-					seen[nseen++] = g;
-					t->setstate[g] = SET_SEEN;
-				}
+
+				seen[nseen] = g; /* (sets_seen has an entry to spare) */
+				nseen += !setn[g];
+				t->setstate[g] = SET_SEEN;
 				setn[g] += (uint32_t)n;
 				next[j] = head[g];
 				head[g] = (uint32_t)j + 1;
