@@ -20,7 +20,7 @@ typedef struct acpat {
 	char *s;
 	size_t len;
 	uint32_t id;
-	uint8_t word_start; /* reported only where no ASCII word byte precedes it */
+	uint8_t word_start; /* reported only where no word byte (word[]) precedes it */
 } acpat;
 
 struct ms_ac_builder {
