@@ -418,7 +418,6 @@ static void fill_patreq(ms_rules *r, setwork *w)
 	for (size_t i = 0; i < r->npats; i++) {
 		const ms_pattern *p = &r->pats[i];
 		ms_patreq *pr = &r->patreq[i];
-
 		int word = p->windowed && p->nreq && ms_regex_word_start(p->src);
 
 		for (size_t q = 0; p->windowed && q < p->nreq; q++)
