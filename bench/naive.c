@@ -14,10 +14,13 @@
  * that also matches the curly apostrophes.  Everything is compiled with
  * PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS, like medscreen.
  *
- *   naive --rules-json FILE [--signals response|all] [--time-limit S] [--stats] FILE...
+ *   naive --rules-json FILE [--signals response|all] [--time-limit S] [--limit N]
+ *         [--stats] FILE...
  *
  * With --time-limit, reading stops after the first answer that ends past S
- * seconds, and the figures are those of the answers actually scanned.
+ * seconds, and the figures are those of the answers actually scanned.  With
+ * --limit, it stops after the first N answers (so that two packs can be
+ * timed on the same text).
  *
  * Prints one JSON object: answers, bytes, seconds (scan_s: matching only;
  * total_s: reading, parsing and matching, which MB/s and answers/s use),
@@ -183,6 +186,7 @@ int main(int argc, char **argv)
 	const char *rules = NULL;
 	int all_signals = 0, stats = 0;
 	double time_limit = 0;
+	unsigned long limit = 0;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -192,15 +196,17 @@ int main(int argc, char **argv)
 			all_signals = !strcmp(argv[++i], "all");
 		else if (!strcmp(argv[i], "--time-limit") && i + 1 < argc)
 			time_limit = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
+			limit = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--stats"))
 			stats = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
-			die("usage: naive --rules-json FILE [--signals response|all] [--time-limit S] [--stats] FILE...");
+			die("usage: naive --rules-json FILE [--signals response|all] [--time-limit S] [--limit N] [--stats] FILE...");
 		else
 			break;
 	}
 	if (!rules || i >= argc)
-		die("usage: naive --rules-json FILE [--signals response|all] [--time-limit S] [--stats] FILE...");
+		die("usage: naive --rules-json FILE [--signals response|all] [--time-limit S] [--limit N] [--stats] FILE...");
 
 	double t0 = now();
 	load_rules(rules, all_signals);
@@ -270,7 +276,8 @@ int main(int argc, char **argv)
 			answers++;
 			bytes += tlen;
 			json_object_put(rec);
-			if (time_limit > 0 && now() - t_start >= time_limit) {
+			if ((time_limit > 0 && now() - t_start >= time_limit) ||
+			    (limit > 0 && answers >= limit)) {
 				stopped = 1;
 				break;
 			}

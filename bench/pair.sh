@@ -6,7 +6,8 @@
 #
 # Usage: bench/pair.sh --baseline BIN --baseline-rules DIR --baseline-prompts FILE
 #                      [--medscreen BIN] [--rules DIR] [--prompts FILE]
-#                      [--answers N] [--rounds R] [--naive-seconds S] [--workdir DIR] [--keep]
+#                      [--answers N] [--rounds R] [--naive-answers N | --naive-seconds S]
+#                      [--workdir DIR] [--keep]
 #
 # Both programs (when they are ELF files, not libtool wrappers), packs and
 # prompt sets are copied into the work directory first, as run.sh does.
@@ -14,14 +15,17 @@
 # Two builds are compared on this machine only if they are measured in the
 # same minutes: a machine shared with other work drifts by 10-30% over
 # minutes, more than most changes.  So the steps alternate, round after
-# round: medscreen --jobs 1 of this build, then of the baseline, each with
-# its own pack, over the same generated corpus; then the naive
-# one-pattern-at-a-time PCRE2 scanner of each pack (run.sh's baseline) for S
-# seconds on the first answers.  Each figure is its best round.  Printed:
-# MB/s of each, the ratio of the two builds' MB/s, each build's ratio to the
+# round: medscreen --jobs 1 of each build with its own pack over the same
+# generated corpus, then the naive one-pattern-at-a-time PCRE2 scanner of
+# each pack (run.sh's baseline) over the same first answers (or for S
+# seconds each).  Odd rounds run this build first, even rounds the
+# baseline, so that a steady drift favours neither.  Printed: MB/s of each
+# (best round), the ratio of the two builds' MB/s, each build's ratio to the
 # naive scanner of its own pack (which allows for a pack that holds more
-# regexes), and the ratio of those ratios.  Defaults: 20,000 answers, 5
-# rounds, 20 s.
+# regexes), and the ratio of those ratios; each ratio both from the best
+# rounds and as the median of the rounds' own ratios (the steps of one round
+# are seconds apart, so their ratio leaves out most of the drift).
+# Defaults: 20,000 answers, 5 rounds, the naive scanners on the first 2,000.
 
 set -euo pipefail
 
@@ -38,7 +42,8 @@ BASE_RULES=
 BASE_PROMPTS=
 ANSWERS=20000
 ROUNDS=5
-NAIVE_S=20
+NAIVE_S=
+NAIVE_N=2000
 WORK=
 KEEP=0
 
@@ -52,10 +57,11 @@ while [ $# -gt 0 ]; do
 	--prompts) PROMPTS=$2; shift ;;
 	--answers) ANSWERS=$2; shift ;;
 	--rounds) ROUNDS=$2; shift ;;
-	--naive-seconds) NAIVE_S=$2; shift ;;
+	--naive-seconds) NAIVE_S=$2; NAIVE_N=; shift ;;
+	--naive-answers) NAIVE_N=$2; NAIVE_S=; shift ;;
 	--workdir) WORK=$2; shift ;;
 	--keep) KEEP=1 ;;
-	-h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "pair.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -91,15 +97,30 @@ CORPUS=$WORK/answers-$ANSWERS.jsonl
 $PY "$HERE/gen.py" -n "$ANSWERS" -o "$CORPUS"
 $PY "$HERE/report.py" count --label corpus "$CORPUS" >>"$LOG"
 
+if [ -n "$NAIVE_N" ]; then
+	NAIVE_STOP=(--limit "$NAIVE_N")
+else
+	NAIVE_STOP=(--time-limit "$NAIVE_S")
+fi
+ms_step() { # label binary rules prompts
+	M --label "$1" --ok 0,1 -- "$2" scan --rules "$3" --prompts "$4" --format jsonl --jobs 1 "$CORPUS"
+}
+naive_step() { # label pack.json
+	M --label "$1" --json --stdout "$WORK/$1.json" -- \
+		"$WORK/naive" --rules-json "$2" "${NAIVE_STOP[@]}" "$CORPUS"
+}
 for r in $(seq "$ROUNDS"); do
 	say "-- round $r of $ROUNDS"
-	M --label ms-this --ok 0,1 -- "$MEDSCREEN" scan --rules "$RULES" --prompts "$PROMPTS" \
-		--format jsonl --jobs 1 "$CORPUS"
-	M --label ms-base --ok 0,1 -- "$BASE" scan --rules "$BASE_RULES" --prompts "$BASE_PROMPTS" \
-		--format jsonl --jobs 1 "$CORPUS"
-	M --label naive-this --json --stdout "$WORK/naive-this.json" -- \
-		"$WORK/naive" --rules-json "$WORK/pack-this.json" --time-limit "$NAIVE_S" "$CORPUS"
-	M --label naive-base --json --stdout "$WORK/naive-base.json" -- \
-		"$WORK/naive" --rules-json "$WORK/pack-base.json" --time-limit "$NAIVE_S" "$CORPUS"
+	if [ $((r % 2)) -eq 1 ]; then
+		ms_step ms-this "$MEDSCREEN" "$RULES" "$PROMPTS"
+		ms_step ms-base "$BASE" "$BASE_RULES" "$BASE_PROMPTS"
+		naive_step naive-this "$WORK/pack-this.json"
+		naive_step naive-base "$WORK/pack-base.json"
+	else
+		ms_step ms-base "$BASE" "$BASE_RULES" "$BASE_PROMPTS"
+		ms_step ms-this "$MEDSCREEN" "$RULES" "$PROMPTS"
+		naive_step naive-base "$WORK/pack-base.json"
+		naive_step naive-this "$WORK/pack-this.json"
+	fi
 done
 $PY "$HERE/report.py" pair "$LOG" "$THIS_NAME" "$BASE_NAME"
