@@ -61,7 +61,7 @@ while [ $# -gt 0 ]; do
 	--naive-answers) NAIVE_N=$2; NAIVE_S=; shift ;;
 	--workdir) WORK=$2; shift ;;
 	--keep) KEEP=1 ;;
-	-h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "pair.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 	shift
