@@ -1235,7 +1235,7 @@ START_TEST(required_sets_drop_extensions)
 		"set the entry as", "upset the date to", "", "set", "sewing kits",
 	};
 	const char *const *v;
-	long want[MS_ARRAY_LEN(texts)][2];
+	long n[2][64];
 
 	load(yaml);
 	v = req(rules, 0, 0, 0);
@@ -1250,23 +1250,11 @@ START_TEST(required_sets_drop_extensions)
 	ck_assert_str_eq(v[1], "seam");
 	ck_assert_ptr_null(v[2]);
 	teardown();
-	for (int pre = 0; pre < 2; pre++) {
-		load_prefilter(yaml, pre);
-		for (size_t i = 0; i < MS_ARRAY_LEN(texts); i++)
-			for (size_t k = 0; k < 2; k++) {
-				long n = ms_scanner_signal_count(sc, k, texts[i], strlen(texts[i]));
-				if (!pre)
-					want[i][k] = n;
-				else
-					ck_assert_msg(n == want[i][k], "'%s', signal %zu: %ld, want %ld",
-						      texts[i], k, n, want[i][k]);
-			}
-		teardown();
-	}
-	ck_assert_int_eq(want[0][0], 1);  /* "Set the date" */
-	ck_assert_int_eq(want[4][1], 2);  /* "sewing kit", "seam kit" */
-	ck_assert_int_eq(want[2][0], 0);  /* "reset": inside a word */
-	ck_assert_int_eq(want[8][0], 0);  /* "upset" */
+	counts_both_ways(yaml, texts, MS_ARRAY_LEN(texts), 2, n);
+	ck_assert_int_eq(n[1][0 * 2 + 0], 1);  /* "Set the date" */
+	ck_assert_int_eq(n[1][4 * 2 + 1], 2);  /* "sewing kit", "seam kit" */
+	ck_assert_int_eq(n[1][2 * 2 + 0], 0);  /* "reset": inside a word */
+	ck_assert_int_eq(n[1][8 * 2 + 0], 0);  /* "upset" */
 }
 END_TEST
 
